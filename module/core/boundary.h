@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * boundary.h - the C boundary between the cache core and its platform.
+ *
+ * The core (module/core, freestanding C++) never includes a kernel header.
+ * This file is the whole conversation between the two sides, in plain C:
+ *
+ *   Part 1, um_cache_*: what the core provides. Called by the kernel shim
+ *           (module/shim) and by the host tests and simulator (tests/).
+ *   Part 2, um_plat_*:  what the core needs. Implemented twice: over the
+ *           real kernel in module/shim/platform*.c, and over a simulated
+ *           x86 direct map in tests/sim/ for unit tests and the simulator.
+ *
+ * Conventions
+ *   - Errors are negative Linux errno values (UM_E* below; the shim checks
+ *     at build time that they equal the kernel's).
+ *   - A pfn is a page frame number; a "block" is 2^order pages starting at
+ *     a pfn aligned to 2^order.
+ *   - Context tags on every function:
+ *       [sleeps]  may sleep: process context, no core lock held.
+ *       [atomic]  never sleeps; callable with IRQs off or under a spinlock.
+ *   - Nothing here is thread-safe unless it says so.
+ *
+ * What the core does NOT do: it never touches page contents itself (the
+ * pages it manages are not mapped), never allocates memory under its own
+ * locks, and never calls a [sleeps] platform function with a lock held.
+ */
+#ifndef UNMAPPED_CORE_BOUNDARY_H
+#define UNMAPPED_CORE_BOUNDARY_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+typedef u64 um_u64;
+typedef u32 um_u32;
+#else
+#include <stddef.h>
+#include <stdint.h>
+typedef uint64_t um_u64;
+typedef uint32_t um_u32;
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef um_u64 um_pfn_t;
+
+/* Linux errno values used across the boundary (stable kernel ABI). */
+enum {
+	UM_ENOENT = 2,		/* pfn was never handed out by this cache */
+	UM_EAGAIN = 11,		/* would have to sleep or wait; try again */
+	UM_ENOMEM = 12,		/* no memory */
+	UM_EBUSY = 16,		/* pages still in use */
+	UM_ENODEV = 19,		/* no such NUMA node (or node has no memory) */
+	UM_EINVAL = 22,		/* wrong order for this block / bad argument */
+	UM_ERANGE = 34,		/* order above UM_MAX_ORDER - 1 */
+	UM_EALREADY = 114,	/* block is already free (double free) */
+	UM_EIO = 5,		/* platform operation failed (direct map, scrub) */
+};
+
+#define UM_MAX_ORDER	11	/* orders 0..10, as the 6.1 page allocator */
+#define UM_PMD_ORDER	9	/* 2 MiB with 4 KiB pages */
+#define UM_NUMA_NO_NODE	(-1)
+
+/* ======================================================================
+ * Part 1: the core's API
+ * ====================================================================== */
+
+struct um_cache;		/* all per-node caches; opaque */
+struct um_platform;		/* platform context; opaque to the core */
+
+enum um_backend {
+	UM_BACKEND_RANGE = 0,	/* whole block, one CPA call (default) */
+	UM_BACKEND_PAGE = 1,	/* per-page set_direct_map_*, one flush/batch */
+	UM_BACKEND_NR
+};
+
+/*
+ * Knobs. Page counts are PER NUMA NODE. Changing them at runtime is safe
+ * (um_cache_set_config); a backend change applies to blocks taken after it,
+ * each block is returned with the backend that removed it.
+ */
+struct um_config {
+	enum um_backend backend;
+	um_u64 max_free_pages;	/* cap on cached FREE pages; 0 = no cap */
+	um_u64 min_free_pages;	/* kept by the shrinker (low watermark) */
+	um_u64 prefill_pages;	/* taken at create / um_cache_prefill */
+	um_u32 shrink_partial;	/* shrinker may release parts of 2M blocks
+				 * (splits the direct map); default 0 */
+	um_u32 pad;
+};
+
+/* um_cache_alloc() flags */
+#define UM_ALLOC_NOZERO	(1u << 0)  /* caller overwrites/converts the pages:
+				    * skip scrubbing (kernel callers only) */
+#define UM_ALLOC_ATOMIC	(1u << 1)  /* serve from the cache only: no refill,
+				    * no sleeping; fails with -EAGAIN */
+#define UM_ALLOC_THISNODE (1u << 2) /* nid is strict: never another node */
+#define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE)
+
+/* um_cache_shrink() flags */
+#define UM_SHRINK_NOWAIT  (1u << 0) /* trylock only (shrinker context):
+				     * never wait for a refill or release */
+
+/**
+ * um_cache_create() - set up one cache per node that has memory. [sleeps]
+ * Prefills prefill_pages per node (best effort: a failed prefill is not an
+ * error). Return: 0 or -ENOMEM / -EINVAL (bad config).
+ */
+int um_cache_create(struct um_platform *plat, const struct um_config *cfg,
+		    struct um_cache **out);
+
+/**
+ * um_cache_destroy() - drain every node and free all metadata. [sleeps]
+ * Return: 0, or -EBUSY (nothing changed) while any page is handed out.
+ */
+int um_cache_destroy(struct um_cache *cache);
+
+/** um_cache_set_config() - change the knobs. [sleeps] Return: 0 / -EINVAL. */
+int um_cache_set_config(struct um_cache *cache, const struct um_config *cfg);
+void um_cache_get_config(struct um_cache *cache, struct um_config *cfg);
+
+/**
+ * um_cache_alloc() - hand out one block of 2^order unmapped pages.
+ * [sleeps] unless UM_ALLOC_ATOMIC is set, then [atomic].
+ * @nid: node, or UM_NUMA_NO_NODE for the calling CPU's node. Without
+ *       UM_ALLOC_THISNODE another node is used when @nid has no memory left.
+ * On success the block is absent from the direct map on every CPU and, unless
+ * UM_ALLOC_NOZERO, all zero.
+ * Return: 0 and *pfn set; -ERANGE, -ENODEV, -EINVAL (unknown flag),
+ *         -ENOMEM, -EAGAIN (ATOMIC and the cache is empty), -EIO.
+ */
+int um_cache_alloc(struct um_cache *cache, int nid, unsigned int order,
+		   unsigned int flags, um_pfn_t *pfn);
+
+/**
+ * um_cache_free() - give a block back. [atomic]
+ * The block's contents are treated as secret: it is scrubbed before it is
+ * handed out again or returned to the page allocator.
+ * Return: 0; -ENOENT (not from this cache), -EALREADY (already free),
+ *         -EINVAL (not the head of a block of this order), -ERANGE.
+ *         On error nothing changes.
+ */
+int um_cache_free(struct um_cache *cache, um_pfn_t pfn, unsigned int order);
+
+/**
+ * um_cache_shrink_count() - free pages the shrinker may release now. [atomic]
+ * @nid: node, or UM_NUMA_NO_NODE for all nodes. Excludes min_free_pages and,
+ * unless shrink_partial, free pages inside partly used 2M blocks.
+ */
+um_u64 um_cache_shrink_count(struct um_cache *cache, int nid);
+
+/**
+ * um_cache_shrink() - release up to @nr_pages free pages. [sleeps]
+ * Whole free blocks first, largest first (each goes back to the direct map
+ * in one piece: no split); then, only if shrink_partial, free parts of
+ * partly used blocks. Keeps min_free_pages. Pages are scrubbed while still
+ * unmapped, then mapped back, then freed.
+ * Return: pages released (may exceed @nr_pages by less than one block).
+ */
+um_u64 um_cache_shrink(struct um_cache *cache, int nid, um_u64 nr_pages,
+		       unsigned int flags);
+
+/** um_cache_trim() - enforce max_free_pages (see um_plat_request_trim). [sleeps] */
+void um_cache_trim(struct um_cache *cache);
+
+/** um_cache_prefill() - top every node up to prefill_pages. [sleeps] */
+int um_cache_prefill(struct um_cache *cache);
+
+/** um_cache_drain() - release every free page on every node. [sleeps] */
+um_u64 um_cache_drain(struct um_cache *cache);
+
+/* --- statistics ------------------------------------------------------- */
+
+/*
+ * Counters, one list for every consumer (debugfs, netlink, docs):
+ * X(name, description). Monotonic unless the description says "now".
+ */
+#define UM_STAT_ITEMS(X)						\
+	X(allocs,		"blocks handed out")			\
+	X(alloc_pages,		"pages handed out")			\
+	X(alloc_failures,	"allocations that failed")		\
+	X(frees,		"blocks given back")			\
+	X(free_pages,		"pages given back")			\
+	X(bad_frees,		"frees rejected (foreign, double, wrong order)") \
+	X(refills,		"blocks taken from the page allocator")	\
+	X(refill_pages,		"pages taken from the page allocator")	\
+	X(refill_fallbacks,	"refills served below the wanted order") \
+	X(refill_failures,	"refills that got no memory")		\
+	X(releases,		"blocks given back to the page allocator") \
+	X(release_pages,	"pages given back to the page allocator") \
+	X(shrink_calls,		"shrink requests")			\
+	X(shrink_pages,		"pages released by shrink requests")	\
+	X(scrubbed_pages,	"pages zeroed while unmapped")		\
+	X(dm_calls,		"direct-map change calls")		\
+	X(dm_pages_removed,	"pages removed from the direct map")	\
+	X(dm_pages_restored,	"pages returned to the direct map")	\
+	X(dm_failures,		"direct-map changes that failed")	\
+	X(tlb_flushes,		"TLB flushes done or requested")	\
+	X(splits_l2,		"2M->4K direct-map splits seen by our calls") \
+	X(splits_l3,		"1G->2M direct-map splits seen by our calls") \
+	X(leaked_pages,		"pages that could not be mapped back (kept)") \
+	X(pages_cached,		"pages held now (free + in use)")	\
+	X(pages_in_use,		"pages handed out now")			\
+	X(pages_free,		"free pages in the cache now")		\
+	X(peak_cached,		"highest pages_cached")			\
+	X(peak_in_use,		"highest pages_in_use")			\
+	X(blocks_cached,	"blocks from the page allocator held now")
+
+enum um_stat_item {
+#define UM_STAT_ENUM(name, desc) UM_STAT_##name,
+	UM_STAT_ITEMS(UM_STAT_ENUM)
+#undef UM_STAT_ENUM
+	UM_STAT_NR
+};
+
+struct um_stats {
+	um_u64 v[UM_STAT_NR];
+	um_u64 nr_free[UM_MAX_ORDER];	/* free blocks per order, now */
+	um_u64 allocs_by_order[UM_MAX_ORDER];
+	um_u64 frees_by_order[UM_MAX_ORDER];
+	um_u64 refills_by_order[UM_MAX_ORDER];	/* order of blocks taken */
+};
+
+/** um_stat_name() / um_stat_desc() - names for UM_STAT_*; NULL if out of range. */
+const char *um_stat_name(unsigned int item);
+const char *um_stat_desc(unsigned int item);
+
+/**
+ * um_cache_stats() - copy one node's counters, or the sum over all nodes for
+ * UM_NUMA_NO_NODE. [atomic] Return: 0 or -ENODEV.
+ */
+int um_cache_stats(struct um_cache *cache, int nid, struct um_stats *out);
+
+/** um_cache_nodes() - number of node ids (valid nids are 0..n-1). [atomic] */
+int um_cache_nodes(struct um_cache *cache);
+
+/*
+ * um_cache_for_each_block() - visit each block held from the page
+ * allocator (for debugfs "blocks"). The callback runs under the node lock:
+ * it must not sleep or call back into the cache. [atomic]
+ */
+struct um_block_info {
+	um_pfn_t pfn;
+	unsigned int order;
+	int nid;
+	enum um_backend backend;
+	um_u64 free_pages;
+	um_u64 used_pages;
+	um_u64 released_pages;	/* given back already (partial release) */
+};
+typedef void (*um_block_fn)(void *arg, const struct um_block_info *info);
+void um_cache_for_each_block(struct um_cache *cache, int nid, um_block_fn fn,
+			     void *arg);
+
+/* ======================================================================
+ * Part 2: what the platform provides
+ * ====================================================================== */
+
+/* Cost of direct-map work; platform functions ADD to it. */
+struct um_dm_cost {
+	um_u64 calls;		/* direct-map change calls made */
+	um_u64 flushes;		/* TLB flushes done (all-CPU) */
+	um_u64 splits_l2;	/* 2M->4K splits observed during the call */
+	um_u64 splits_l3;	/* 1G->2M splits observed during the call */
+};
+
+/* Events for tracing and notification; see um_plat_event(). */
+enum um_event_type {
+	UM_EV_ALLOC,		/* block handed out (pfn, order) */
+	UM_EV_FREE,		/* block given back (pfn, order) */
+	UM_EV_REFILL,		/* block taken from the page allocator */
+	UM_EV_RELEASE,		/* pages given back to the page allocator */
+	UM_EV_SHRINK,		/* shrink request done (pages = released) */
+	UM_EV_ALLOC_FAIL,	/* allocation failed (err) */
+	UM_EV_NR
+};
+
+struct um_event {
+	enum um_event_type type;
+	int nid;
+	unsigned int order;
+	enum um_backend backend;
+	int err;		/* ALLOC_FAIL: the error returned */
+	um_pfn_t pfn;
+	um_u64 pages;		/* pages concerned (SHRINK: released) */
+	um_u64 requested;	/* SHRINK: pages asked for */
+	struct um_dm_cost cost;	/* direct-map work this event cost */
+	um_u64 duration_ns;	/* REFILL/RELEASE/SHRINK: wall time */
+};
+
+/* --- memory for metadata ---------------------------------------------- */
+
+/** um_plat_meta_alloc() - zeroed memory for core bookkeeping. [sleeps] */
+void *um_plat_meta_alloc(struct um_platform *p, size_t size, int nid);
+void um_plat_meta_free(struct um_platform *p, void *ptr); /* [atomic] */
+
+/* --- page allocator --------------------------------------------------- */
+
+/**
+ * um_plat_block_alloc() - a block from the page allocator. [sleeps]
+ * Physically contiguous, aligned to 2^order pages, on node @nid only, zeroed,
+ * mapped in the direct map with its boot-time attributes. Each page can later
+ * be freed on its own (um_plat_pages_free). Does not try hard for order > 0
+ * (no OOM kill, little reclaim): the core falls back to lower orders.
+ * Return: 0 and *pfn, or -ENOMEM.
+ */
+int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
+			um_pfn_t *pfn);
+
+/**
+ * um_plat_pages_free() - give pages back to the page allocator. [atomic]
+ * Every page must be present in the direct map again and hold no data from
+ * its unmapped life (scrubbed).
+ */
+void um_plat_pages_free(struct um_platform *p, um_pfn_t pfn, um_u64 nr);
+
+/* --- direct map ------------------------------------------------------- */
+
+/**
+ * um_plat_dm_set_range() - remove (present=0) or restore (present=1)
+ * [pfn, pfn+nr) in the direct map with ONE change. [sleeps]
+ * On return no CPU holds a stale translation: the platform flushes TLBs
+ * itself and counts it in @cost. A range covering whole aligned large
+ * mappings keeps them whole; restoring brings back the original attributes
+ * (present, RW, global), so a whole 2M block comes back bit for bit.
+ * Return: 0, or -ENOMEM/-EIO. On failure the range may be partly changed:
+ * the caller restores it (present=1) before freeing, or keeps the pages.
+ */
+int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			 int present, struct um_dm_cost *cost);
+
+/**
+ * um_plat_dm_set_page() - one page, without a TLB flush. [sleeps]
+ * After removing pages the caller MUST call um_plat_tlb_flush() over them
+ * before anyone relies on their absence. Restoring needs no flush.
+ * Return: 0, or -ENOMEM/-EIO (the page is unchanged).
+ */
+int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
+			struct um_dm_cost *cost);
+
+/** um_plat_tlb_flush() - flush kernel TLB entries for the range on every CPU. [sleeps] */
+void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+		       struct um_dm_cost *cost);
+
+/* --- scrubbing -------------------------------------------------------- */
+
+#define UM_SCRUB_MAY_SLEEP (1u << 0)	/* may reschedule between pages */
+
+/**
+ * um_plat_scrub() - zero pages whether or not they are in the direct map,
+ * leaving no mapping of them on any CPU. [atomic] without
+ * UM_SCRUB_MAY_SLEEP. Return: 0 or -EIO (then the pages are unchanged or
+ * partly zeroed: still secret).
+ */
+int um_plat_scrub(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+		  unsigned int flags);
+
+/* --- locks ------------------------------------------------------------ */
+
+struct um_lock;			/* IRQ-safe spinlock */
+struct um_mutex;		/* sleeping lock */
+
+struct um_lock *um_plat_lock_create(struct um_platform *p, int nid); /* [sleeps] */
+void um_plat_lock_destroy(struct um_platform *p, struct um_lock *l);
+unsigned long um_plat_lock(struct um_lock *l);		/* [atomic], irqsave */
+void um_plat_unlock(struct um_lock *l, unsigned long flags);
+
+struct um_mutex *um_plat_mutex_create(struct um_platform *p, int nid); /* [sleeps] */
+void um_plat_mutex_destroy(struct um_platform *p, struct um_mutex *m);
+void um_plat_mutex_lock(struct um_mutex *m);		/* [sleeps] */
+int um_plat_mutex_trylock(struct um_mutex *m);		/* 1 if taken */
+void um_plat_mutex_unlock(struct um_mutex *m);
+
+/* --- nodes, time, events ---------------------------------------------- */
+
+/** um_plat_nr_nodes() - node ids are 0..n-1. [atomic] */
+int um_plat_nr_nodes(struct um_platform *p);
+/** um_plat_node_has_memory() - may blocks be taken on @nid? [atomic] */
+int um_plat_node_has_memory(struct um_platform *p, int nid);
+/** um_plat_current_node() - node of the calling CPU. [atomic] */
+int um_plat_current_node(struct um_platform *p);
+
+um_u64 um_plat_now_ns(struct um_platform *p);		/* [atomic] */
+void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */
+
+/**
+ * um_plat_request_trim() - free pages exceed max_free_pages; arrange for
+ * um_cache_trim() to run soon from process context. [atomic]
+ */
+void um_plat_request_trim(struct um_platform *p);
+
+/**
+ * um_plat_event() - something happened (tracepoints, netlink). Called with
+ * no core lock held. [atomic]: the platform must not sleep here.
+ */
+void um_plat_event(struct um_platform *p, const struct um_event *ev);
+
+/**
+ * um_plat_bug() - an internal invariant broke (a core bug, never a caller
+ * error). The kernel WARNs once; the simulator fails the test. [atomic]
+ */
+void um_plat_bug(struct um_platform *p, const char *what, const char *file,
+		 int line);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UNMAPPED_CORE_BOUNDARY_H */
