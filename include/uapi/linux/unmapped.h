@@ -151,9 +151,10 @@ struct unmapped_query {
  * Freeing: FREE releases the id at once. If the region is still mapped, its
  * pages stay mapped until the last mapping is gone, then return to the
  * cache (scrubbed); meanwhile QUERY reports them as pending_bytes. Closing
- * the file frees every region the same way; a file's mappings keep it open,
- * so after the last close and the last munmap (or process exit) every page
- * is back in the cache.
+ * the file frees every region the same way, and so does the exit of the
+ * process that allocated a region, even if another process still holds the
+ * file. A file's mappings keep it open, so after the last close and the
+ * last munmap (or process exit) every page is back in the cache.
  */
 
 #endif /* _UAPI_LINUX_UNMAPPED_H */
