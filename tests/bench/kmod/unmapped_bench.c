@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * unmapped_bench.c - test-only module: the in-kernel paths of the benchmark.
+ *
+ * Interface: /sys/kernel/debug/unmapped_bench/run. Write one command line of
+ * key=value words, then read the result as "key value" lines:
+ *
+ *   path=unmapped|percpu|alloc  where pages come from:
+ *       unmapped  unmapped_pages_alloc_node() of unmapped.ko (whatever
+ *                 backend it was loaded with; looked up with symbol_get so
+ *                 this module loads without it)
+ *       percpu    alloc_pages + set_direct_map_invalid_noflush per page +
+ *                 one flush_tlb_kernel_range per allocation: what
+ *                 memfd_secret does per fault, without a cache
+ *       alloc     plain alloc_pages / __free_pages: the lower bound
+ *   workload=seq|mixed|churn
+ *       seq    allocate pages= order-0 pages, then free them all
+ *       mixed  allocate blocks of random order 0..9 until pages= pages,
+ *              then free them all
+ *       churn  keep a live set of pages= pages in blocks of order 0..3 and
+ *              replace steps= random blocks; the live set survives between
+ *              commands (so userspace can drop caches in between) until a
+ *              command with release=1
+ *   pages=N iters=N threads=N steps=N seed=N release=0|1
+ *
+ * Each iteration is timed; the result gives the first (cold) iteration, the
+ * median and the spread of the others, and what the whole command cost in
+ * call-function IPIs (received, summed over CPUs: exact) and direct-map
+ * splits. With threads=T, T kthreads run the workload on pages/T pages each
+ * at once and the result adds the wall time.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kprobes.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+#include <asm/hardirq.h>
+#include <asm/tlbflush.h>
+
+#include <linux/unmapped.h>
+
+#define BENCH_MAX_ITERS		64
+#define BENCH_MAX_THREADS	8
+#define BENCH_MAX_ORDER		9
+
+enum bench_path { PATH_UNMAPPED, PATH_PERCPU, PATH_ALLOC };
+enum bench_workload { WL_SEQ, WL_MIXED, WL_CHURN };
+
+struct bench_cmd {
+	enum bench_path path;
+	enum bench_workload workload;
+	unsigned long pages, steps;
+	unsigned int iters, threads, release;
+	u64 seed;
+};
+
+struct block {
+	struct page *page;
+	unsigned int order;
+};
+
+/* Unexported functions the percpu path needs (see PLATFORM.md). */
+static int (*bench_set_invalid)(struct page *page);
+static int (*bench_set_default)(struct page *page);
+static void (*bench_flush_kernel_range)(unsigned long start, unsigned long end);
+
+static struct page *(*bench_um_alloc)(int nid, gfp_t gfp, unsigned int order);
+static void (*bench_um_free)(struct page *page, unsigned int order);
+
+static DEFINE_MUTEX(bench_lock);	/* one command at a time */
+static char *bench_result;		/* text of the last result */
+static size_t bench_result_len;
+static struct block *churn_live;	/* churn live set, kept between commands */
+static unsigned long churn_nr;
+static enum bench_path churn_path;
+static unsigned long *bench_events;	/* all_vm_events() buffer */
+
+static unsigned long ksym(const char *name)
+{
+	static unsigned long (*lookup)(const char *name);
+
+	if (!lookup) {
+		struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+
+		if (register_kprobe(&kp))
+			return 0;
+		lookup = (void *)kp.addr;
+		unregister_kprobe(&kp);
+	}
+	return lookup ? lookup(name) : 0;
+}
+
+/* --- the three paths ------------------------------------------------- */
+
+static struct page *path_alloc(enum bench_path path, unsigned int order)
+{
+	struct page *page;
+	unsigned int i;
+
+	switch (path) {
+	case PATH_UNMAPPED:
+		return bench_um_alloc(NUMA_NO_NODE, GFP_KERNEL, order);
+	case PATH_PERCPU:
+		page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+		if (!page)
+			return NULL;
+		for (i = 0; i < (1U << order); i++) {
+			if (bench_set_invalid(page + i)) {
+				while (i--)
+					bench_set_default(page + i);
+				__free_pages(page, order);
+				return NULL;
+			}
+		}
+		bench_flush_kernel_range((unsigned long)page_address(page),
+			(unsigned long)page_address(page) + (PAGE_SIZE << order));
+		return page;
+	case PATH_ALLOC:
+		return alloc_pages(GFP_KERNEL, order);
+	}
+	return NULL;
+}
+
+static void path_free(enum bench_path path, struct page *page, unsigned int order)
+{
+	unsigned int i;
+
+	switch (path) {
+	case PATH_UNMAPPED:
+		bench_um_free(page, order);
+		break;
+	case PATH_PERCPU:
+		/* As secretmem: back into the direct map, then to the allocator. */
+		for (i = 0; i < (1U << order); i++)
+			bench_set_default(page + i);
+		__free_pages(page, order);
+		break;
+	case PATH_ALLOC:
+		__free_pages(page, order);
+		break;
+	}
+}
+
+/* --- workloads --------------------------------------------------------- */
+
+struct bench_run {
+	const struct bench_cmd *cmd;
+	unsigned long pages;		/* this thread's share */
+	u64 seed;
+	u64 ns[BENCH_MAX_ITERS];	/* per iteration */
+	unsigned long done;		/* pages handed out per iteration */
+	int err;
+	struct completion started, go, finished;
+};
+
+static unsigned int random_order(struct rnd_state *rnd, unsigned int max)
+{
+	return prandom_u32_state(rnd) % (max + 1);
+}
+
+/* Allocate until @want pages are live, then free everything. */
+static int run_fill_free(struct bench_run *run, unsigned int max_order,
+			 struct rnd_state *rnd, u64 *ns)
+{
+	const struct bench_cmd *cmd = run->cmd;
+	struct block *blocks;
+	unsigned long nr = 0, have = 0;
+	u64 t0;
+	int err = 0;
+
+	blocks = kvmalloc_array(run->pages, sizeof(*blocks), GFP_KERNEL);
+	if (!blocks)
+		return -ENOMEM;
+	t0 = ktime_get_ns();
+	while (have < run->pages) {
+		unsigned int order = max_order ? random_order(rnd, max_order) : 0;
+
+		while (have + (1UL << order) > run->pages)
+			order--;
+		blocks[nr].page = path_alloc(cmd->path, order);
+		if (!blocks[nr].page) {
+			err = -ENOMEM;
+			break;
+		}
+		blocks[nr++].order = order;
+		have += 1UL << order;
+	}
+	while (nr--)
+		path_free(cmd->path, blocks[nr].page, blocks[nr].order);
+	*ns = ktime_get_ns() - t0;
+	run->done = have;
+	kvfree(blocks);
+	return err;
+}
+
+/* Churn: replace @steps random blocks of a live set of run->pages pages. */
+static int run_churn(struct bench_run *run, struct rnd_state *rnd, u64 *ns)
+{
+	const struct bench_cmd *cmd = run->cmd;
+	unsigned long i, have = 0, handed = 0;
+	u64 t0 = ktime_get_ns();
+
+	if (!churn_live) {
+		churn_live = kvmalloc_array(run->pages, sizeof(*churn_live), GFP_KERNEL);
+		if (!churn_live)
+			return -ENOMEM;
+		churn_path = cmd->path;
+		churn_nr = 0;
+		while (have < run->pages) {
+			unsigned int order = random_order(rnd, 3);
+
+			while (have + (1UL << order) > run->pages)
+				order--;
+			churn_live[churn_nr].page = path_alloc(cmd->path, order);
+			if (!churn_live[churn_nr].page)
+				return -ENOMEM;
+			churn_live[churn_nr++].order = order;
+			have += 1UL << order;
+			handed += 1UL << order;
+		}
+	}
+	for (i = 0; i < cmd->steps && churn_nr; i++) {
+		struct block *b = &churn_live[prandom_u32_state(rnd) % churn_nr];
+		unsigned int order = b->order;	/* same size keeps the set stable */
+
+		path_free(churn_path, b->page, b->order);
+		b->page = path_alloc(churn_path, order);
+		if (!b->page) {
+			*b = churn_live[--churn_nr];
+			return -ENOMEM;
+		}
+		handed += 1UL << order;
+	}
+	*ns = ktime_get_ns() - t0;
+	run->done = handed;
+	return 0;
+}
+
+static void churn_release(void)
+{
+	while (churn_nr--)
+		path_free(churn_path, churn_live[churn_nr].page, churn_live[churn_nr].order);
+	kvfree(churn_live);
+	churn_live = NULL;
+	churn_nr = 0;
+}
+
+static int run_iterations(struct bench_run *run)
+{
+	const struct bench_cmd *cmd = run->cmd;
+	struct rnd_state rnd;
+	unsigned int it;
+	int err = 0;
+
+	prandom_seed_state(&rnd, run->seed);
+	for (it = 0; it < cmd->iters && !err; it++) {
+		switch (cmd->workload) {
+		case WL_SEQ:
+			err = run_fill_free(run, 0, &rnd, &run->ns[it]);
+			break;
+		case WL_MIXED:
+			err = run_fill_free(run, BENCH_MAX_ORDER, &rnd, &run->ns[it]);
+			break;
+		case WL_CHURN:
+			err = run_churn(run, &rnd, &run->ns[it]);
+			break;
+		}
+		cond_resched();
+	}
+	return err;
+}
+
+static int bench_thread(void *arg)
+{
+	struct bench_run *run = arg;
+
+	complete(&run->started);
+	wait_for_completion(&run->go);
+	run->err = run_iterations(run);
+	complete(&run->finished);
+	return 0;
+}
+
+/* --- measurement ------------------------------------------------------- */
+
+struct counters {
+	u64 call_ipis;
+	unsigned long splits_l2, splits_l3;
+};
+
+static void read_counters(struct counters *c)
+{
+	int cpu;
+
+	c->call_ipis = 0;
+	for_each_online_cpu(cpu)
+		c->call_ipis += per_cpu(irq_stat, cpu).irq_call_count;
+	all_vm_events(bench_events);
+	c->splits_l2 = bench_events[DIRECT_MAP_LEVEL2_SPLIT];
+	c->splits_l3 = bench_events[DIRECT_MAP_LEVEL3_SPLIT];
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static const char *const path_names[] = { "unmapped", "percpu", "alloc" };
+static const char *const workload_names[] = { "seq", "mixed", "churn" };
+
+static int emit(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*len += vscnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+static int run_command(const struct bench_cmd *cmd)
+{
+	struct bench_run *runs;
+	struct counters before, after;
+	u64 wall, sorted[BENCH_MAX_ITERS], ns_per_page[BENCH_MAX_ITERS];
+	unsigned long done = 0;
+	unsigned int t, it, warm;
+	size_t size = 4096, len = 0;
+	char *buf;
+	int err = 0;
+
+	if (cmd->workload == WL_CHURN && churn_live && churn_path != cmd->path)
+		return -EBUSY;
+	if (cmd->workload == WL_CHURN && cmd->threads != 1)
+		return -EINVAL;
+	runs = kcalloc(cmd->threads, sizeof(*runs), GFP_KERNEL);
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!runs || !buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	read_counters(&before);
+	wall = ktime_get_ns();
+	if (cmd->threads == 1) {
+		runs[0].cmd = cmd;
+		runs[0].pages = cmd->pages;
+		runs[0].seed = cmd->seed;
+		err = run_iterations(&runs[0]);
+	} else {
+		unsigned int started = 0;
+
+		for (t = 0; t < cmd->threads; t++) {
+			struct task_struct *task;
+
+			runs[t].cmd = cmd;
+			runs[t].pages = cmd->pages / cmd->threads;
+			runs[t].seed = cmd->seed + t;
+			init_completion(&runs[t].started);
+			init_completion(&runs[t].go);
+			init_completion(&runs[t].finished);
+			task = kthread_run(bench_thread, &runs[t], "um_bench/%u", t);
+			if (IS_ERR(task)) {
+				err = PTR_ERR(task);
+				break;
+			}
+			wait_for_completion(&runs[t].started);
+			started++;
+		}
+		/* Start them together so the wall time measures overlap. */
+		wall = ktime_get_ns();
+		for (t = 0; t < started; t++)
+			complete(&runs[t].go);
+		for (t = 0; t < started; t++) {
+			wait_for_completion(&runs[t].finished);
+			if (runs[t].err && !err)
+				err = runs[t].err;
+		}
+	}
+	wall = ktime_get_ns() - wall;
+	read_counters(&after);
+	if (cmd->workload == WL_CHURN && cmd->release)
+		churn_release();
+	if (err)
+		goto out;
+
+	/* Per-iteration ns/page: threads' iterations run side by side. */
+	for (it = 0; it < cmd->iters; it++) {
+		u64 worst = 0;
+
+		for (t = 0; t < cmd->threads; t++)
+			worst = max(worst, runs[t].ns[it]);
+		done = 0;
+		for (t = 0; t < cmd->threads; t++)
+			done += runs[t].done;
+		ns_per_page[it] = div64_u64(worst, max(done, 1UL));
+	}
+	warm = cmd->iters > 1 ? 1 : 0;
+	memcpy(sorted, ns_per_page + warm, (cmd->iters - warm) * sizeof(u64));
+	sort(sorted, cmd->iters - warm, sizeof(u64), cmp_u64, NULL);
+
+	emit(buf, size, &len, "path %s\nworkload %s\nthreads %u\niters %u\n",
+	     path_names[cmd->path], workload_names[cmd->workload],
+	     cmd->threads, cmd->iters);
+	emit(buf, size, &len, "pages_per_iter %lu\n", done);
+	emit(buf, size, &len, "cold_ns_per_page %llu\n", ns_per_page[0]);
+	emit(buf, size, &len, "median_ns_per_page %llu\n", sorted[(cmd->iters - warm) / 2]);
+	emit(buf, size, &len, "min_ns_per_page %llu\nmax_ns_per_page %llu\n",
+	     sorted[0], sorted[cmd->iters - warm - 1]);
+	emit(buf, size, &len, "wall_ns %llu\n", wall);
+	emit(buf, size, &len, "call_ipis %llu\n", after.call_ipis - before.call_ipis);
+	emit(buf, size, &len, "splits_l2 %lu\nsplits_l3 %lu\n",
+	     after.splits_l2 - before.splits_l2, after.splits_l3 - before.splits_l3);
+	emit(buf, size, &len, "churn_live_pages %lu\n", churn_live ? cmd->pages : 0);
+
+	kfree(bench_result);
+	bench_result = buf;
+	bench_result_len = len;
+	buf = NULL;
+out:
+	kfree(buf);
+	kfree(runs);
+	return err;
+}
+
+/* --- debugfs ----------------------------------------------------------- */
+
+static int parse_command(char *line, struct bench_cmd *cmd)
+{
+	char *word;
+
+	*cmd = (struct bench_cmd){ .pages = 4096, .iters = 5, .threads = 1,
+				   .steps = 4096, .seed = 1 };
+	while ((word = strsep(&line, " \t\n")) != NULL) {
+		char *val;
+		int i;
+
+		if (!*word)
+			continue;
+		val = strchr(word, '=');
+		if (!val)
+			return -EINVAL;
+		*val++ = '\0';
+		if (!strcmp(word, "path")) {
+			i = match_string(path_names, ARRAY_SIZE(path_names), val);
+			if (i < 0)
+				return -EINVAL;
+			cmd->path = i;
+		} else if (!strcmp(word, "workload")) {
+			i = match_string(workload_names, ARRAY_SIZE(workload_names), val);
+			if (i < 0)
+				return -EINVAL;
+			cmd->workload = i;
+		} else if (!strcmp(word, "pages")) {
+			if (kstrtoul(val, 0, &cmd->pages))
+				return -EINVAL;
+		} else if (!strcmp(word, "steps")) {
+			if (kstrtoul(val, 0, &cmd->steps))
+				return -EINVAL;
+		} else if (!strcmp(word, "iters")) {
+			if (kstrtouint(val, 0, &cmd->iters))
+				return -EINVAL;
+		} else if (!strcmp(word, "threads")) {
+			if (kstrtouint(val, 0, &cmd->threads))
+				return -EINVAL;
+		} else if (!strcmp(word, "release")) {
+			if (kstrtouint(val, 0, &cmd->release))
+				return -EINVAL;
+		} else if (!strcmp(word, "seed")) {
+			if (kstrtou64(val, 0, &cmd->seed))
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	/* A week of TCG is not a benchmark: keep requests bounded. */
+	if (!cmd->pages || cmd->pages > (4UL << 20) || !cmd->iters ||
+	    cmd->iters > BENCH_MAX_ITERS || !cmd->threads ||
+	    cmd->threads > BENCH_MAX_THREADS || cmd->pages < cmd->threads ||
+	    cmd->steps > (16UL << 20))
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t run_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	struct bench_cmd cmd;
+	char *line;
+	int err;
+
+	if (count > 256)
+		return -EINVAL;
+	line = memdup_user_nul(ubuf, count);
+	if (IS_ERR(line))
+		return PTR_ERR(line);
+	err = parse_command(line, &cmd);
+	kfree(line);
+	if (err)
+		return err;
+	if (cmd.path == PATH_UNMAPPED && !bench_um_alloc) {
+		bench_um_alloc = symbol_get(unmapped_pages_alloc_node);
+		bench_um_free = symbol_get(unmapped_pages_free);
+		if (!bench_um_alloc || !bench_um_free) {
+			if (bench_um_alloc)
+				symbol_put(unmapped_pages_alloc_node);
+			if (bench_um_free)
+				symbol_put(unmapped_pages_free);
+			bench_um_alloc = NULL;
+			bench_um_free = NULL;
+			return -ENOENT;	/* unmapped.ko is not loaded */
+		}
+	}
+	mutex_lock(&bench_lock);
+	err = run_command(&cmd);
+	mutex_unlock(&bench_lock);
+	return err ? err : count;
+}
+
+static ssize_t run_read(struct file *file, char __user *ubuf, size_t count,
+			loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&bench_lock);
+	ret = simple_read_from_buffer(ubuf, count, ppos, bench_result,
+				      bench_result ? bench_result_len : 0);
+	mutex_unlock(&bench_lock);
+	return ret;
+}
+
+static const struct file_operations run_fops = {
+	.owner = THIS_MODULE,
+	.write = run_write,
+	.read = run_read,
+	.llseek = default_llseek,
+};
+
+static struct dentry *bench_dir;
+
+static int __init bench_init(void)
+{
+	bench_set_invalid = (void *)ksym("set_direct_map_invalid_noflush");
+	bench_set_default = (void *)ksym("set_direct_map_default_noflush");
+	bench_flush_kernel_range = (void *)ksym("flush_tlb_kernel_range");
+	if (!bench_set_invalid || !bench_set_default || !bench_flush_kernel_range) {
+		pr_err("cannot resolve the direct-map functions\n");
+		return -ENOENT;
+	}
+	bench_events = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*bench_events), GFP_KERNEL);
+	if (!bench_events)
+		return -ENOMEM;
+	bench_dir = debugfs_create_dir("unmapped_bench", NULL);
+	debugfs_create_file("run", 0600, bench_dir, NULL, &run_fops);
+	return 0;
+}
+
+static void __exit bench_exit(void)
+{
+	debugfs_remove_recursive(bench_dir);
+	if (churn_live)
+		churn_release();
+	if (bench_um_alloc) {
+		symbol_put(unmapped_pages_alloc_node);
+		symbol_put(unmapped_pages_free);
+	}
+	kfree(bench_result);
+	kfree(bench_events);
+}
+
+module_init(bench_init);
+module_exit(bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("unmapped benchmark: in-kernel allocation paths");
