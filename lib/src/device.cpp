@@ -124,25 +124,24 @@ Region Device::allocate(std::size_t length, const AllocOptions &opts) const
 {
 	unmapped_alloc a{};
 	a.length = length;
-	a.node = opts.node;
-	a.flags = opts.this_node ? UNMAPPED_ALLOC_THISNODE : 0;
-	if (int err = file_->ioctl(UNMAPPED_IOC_ALLOC, a))
-		throw Error(-err, "allocate " + human_bytes(length) + node_text(opts),
-			    alloc_hint(-err));
-	return Region(file_, a.id, a.length, a.offset);
+	return alloc(a, opts, "allocate " + human_bytes(length));
 }
 
 Region Device::allocate_block(unsigned order, const AllocOptions &opts) const
 {
 	unmapped_alloc a{};
-	a.flags = UNMAPPED_ALLOC_BLOCK |
-		  (opts.this_node ? UNMAPPED_ALLOC_THISNODE : 0);
+	a.flags = UNMAPPED_ALLOC_BLOCK;
 	a.order = order;
+	return alloc(a, opts, "allocate a block of order " + std::to_string(order));
+}
+
+Region Device::alloc(unmapped_alloc &a, const AllocOptions &opts, std::string what) const
+{
 	a.node = opts.node;
+	if (opts.this_node)
+		a.flags |= UNMAPPED_ALLOC_THISNODE;
 	if (int err = file_->ioctl(UNMAPPED_IOC_ALLOC, a))
-		throw Error(-err, "allocate a block of order " + std::to_string(order) +
-					  node_text(opts),
-			    alloc_hint(-err));
+		throw Error(-err, what + node_text(opts), alloc_hint(-err));
 	return Region(file_, a.id, a.length, a.offset);
 }
 

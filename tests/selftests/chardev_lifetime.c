@@ -212,17 +212,7 @@ static void test_other_process(int fd)
 /* A /proc/self/status value in kB, or -1. */
 static long long status_kb(const char *name)
 {
-	char line[256], key[64];
-	long long v, found = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63[^:]: %lld", key, &v) == 2 && !strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
+	return um_file_value("/proc/self/status", name);
 }
 
 enum {

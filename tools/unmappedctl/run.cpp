@@ -7,7 +7,6 @@
 #include <fmt/core.h>
 
 #include <unmapped/device.hpp>
-#include <unmapped/error.hpp>
 
 #include "cli.hpp"
 #include "commands.hpp"
@@ -97,13 +96,8 @@ int run(Context &ctx, std::span<const std::string_view> args)
 	} catch (const UsageError &e) {
 		fmt::print(ctx.err, "unmappedctl: {}\nTry 'unmappedctl --help'.\n", e.what());
 		return exit_usage;
-	} catch (const unmapped::Error &e) {
-		fmt::print(ctx.err, "unmappedctl: {}\n", e.what());
-		return exit_runtime;
-	} catch (const CheckFailed &e) {
-		fmt::print(ctx.err, "unmappedctl: {}\n", e.what());
-		return exit_runtime;
 	} catch (const std::exception &e) {
+		/* unmapped::Error, CheckFailed, and anything else (bad_alloc). */
 		fmt::print(ctx.err, "unmappedctl: {}\n", e.what());
 		return exit_runtime;
 	}

@@ -24,6 +24,8 @@
 #include <unmapped/region.hpp>
 #include <unmapped/types.hpp>
 
+struct unmapped_alloc;
+
 namespace unmapped {
 
 class UNMAPPED_API Device {
@@ -63,6 +65,9 @@ public:
 	RegionInfo region_info(std::uint64_t id) const;
 
 private:
+	Region alloc(struct ::unmapped_alloc &a, const AllocOptions &opts,
+		     std::string what) const;
+
 	std::shared_ptr<detail::File> file_;
 };
 

@@ -74,20 +74,29 @@ static inline int um_region(int fd, uint64_t id, struct unmapped_region *r)
 	return um_ioctl(fd, UNMAPPED_IOC_REGION, r);
 }
 
-/* A "name value" line of the module's debugfs stats, or -1. */
-static inline long long um_stat(const char *name)
+/*
+ * The number after @name in a "name value" or "Name: value" file (debugfs
+ * stats, /proc/meminfo, /proc/PID/status), or -1.
+ */
+static inline long long um_file_value(const char *path, const char *name)
 {
 	char line[256], key[128];
 	long long v, found = -1;
-	FILE *f = fopen(UM_STATS, "re");
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%127s %lld", key, &v) == 2 && !strcmp(key, name))
+		if (sscanf(line, "%127[^: \t]%*[: \t]%lld", key, &v) == 2 && !strcmp(key, name))
 			found = v;
 	fclose(f);
 	return found;
+}
+
+/* A counter of the module's debugfs stats, or -1. */
+static inline long long um_stat(const char *name)
+{
+	return um_file_value(UM_STATS, name);
 }
 
 /* Poll a counter until it equals @want (at most @ms); returns its value. */
@@ -105,17 +114,7 @@ static inline long long um_stat_wait(const char *name, long long want, int ms)
 /* A /proc/meminfo value in kB, or -1. */
 static inline long long um_meminfo_kb(const char *name)
 {
-	char line[256], key[64];
-	long long v, found = -1;
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63[^:]: %lld", key, &v) == 2 && !strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
+	return um_file_value("/proc/meminfo", name);
 }
 
 /* Pages on the per-CPU free lists (not counted in MemFree), in kB. */
