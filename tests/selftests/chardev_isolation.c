@@ -2,9 +2,10 @@
 /*
  * chardev_isolation - what /dev/unmapped memory is for: only its owner can
  * read it. Checked from outside the module: the kernel's direct map does
- * not map the pages (pfns from /proc/PID/pagemap, looked up by the test
- * module's lookup_address()), including those `unmappedctl alloc --size
- * 64M --fill 0xa5` holds; /proc/PID/mem, process_vm_readv() and ptrace
+ * not map the pages (pfns read from the process's page tables by
+ * unmapped_pfnmap.ko, since pagemap hides VM_PFNMAP pfns even from root;
+ * looked up with lookup_address() by unmapped_test.ko), including those
+ * `unmappedctl alloc --size 64M --fill 0xa5` holds; /proc/PID/mem, process_vm_readv() and ptrace
  * cannot read them, a forked child does not inherit them, and memory
  * another process filled and freed comes back zeroed.
  */
@@ -24,8 +25,8 @@
 #define MiB		(1UL << 20)
 
 static int fd;
-static bool test_module_loaded_here;
 static const char *pfn_skip;	/* why direct-map checks cannot run, or NULL */
+static const char *loaded_here[2];	/* test modules this test loaded */
 
 static unsigned char *alloc_map(size_t len, struct unmapped_alloc *a)
 {
@@ -47,25 +48,31 @@ static void unmap_free(void *p, const struct unmapped_alloc *a)
 	um_free(fd, a->id);
 }
 
-/* The test module answers pfn_state; load it if needed. */
-static void setup_pfn_state(void)
+/*
+ * Load test module @name (from $UM_MODDIR) unless @file already exists;
+ * on failure, say why the direct-map checks skip.
+ */
+static void need_test_module(const char *name, const char *file, int slot)
 {
-	char cmd[512];
 	const char *dir = getenv("UM_MODDIR");
+	char cmd[512];
 
-	if (!access(UM_PFN_STATE, W_OK))
+	if (!access(file, W_OK))
 		return;
-	snprintf(cmd, sizeof(cmd), "insmod %s/unmapped_test.ko 2>/dev/null",
-		 dir ? dir : "/opt/unmapped/modules");
-	if (system(cmd) == 0 && !access(UM_PFN_STATE, W_OK))
-		test_module_loaded_here = true;
-	else
-		pfn_skip = "no test module with " UM_PFN_STATE;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko 2>/dev/null",
+		 dir ? dir : "/opt/unmapped/modules", name);
+	if (system(cmd) == 0 && !access(file, W_OK))
+		loaded_here[slot] = name;
+	else if (!pfn_skip)
+		pfn_skip = slot ? "no test module unmapped_pfnmap.ko (page-table pfns)"
+				: "no test module unmapped_test.ko (pfn_state)";
 }
 
 /*
  * How many of @nr pages of process @pid at @addr the direct map still maps
- * (-1: could not tell; *@pfns_out gets the pfns if not NULL).
+ * (-1: could not tell). The pfns come from the process's page tables
+ * (unmapped_pfnmap.ko), the answer from lookup_address()
+ * (unmapped_test.ko): neither asks unmapped.ko. *@pfns_out gets the pfns.
  */
 static long present_pages(pid_t pid, unsigned long addr, size_t nr, uint64_t **pfns_out)
 {
@@ -77,14 +84,14 @@ static long present_pages(pid_t pid, unsigned long addr, size_t nr, uint64_t **p
 
 	if (!pfns || !present)
 		goto out;
-	err = um_pagemap(pid, addr, nr, pfns);
+	err = um_user_pfns(pid, addr, nr, pfns);
 	if (err) {
-		ksft_diag("pagemap of %d: %s", (int)pid, strerror(-err));
+		ksft_diag("page-table pfns of %d: %s", (int)pid, strerror(-err));
 		goto out;
 	}
 	for (i = 0; i < nr; i++)
 		if (!pfns[i]) {
-			ksft_diag("page %zu of %#lx has no pfn in pagemap", i, addr);
+			ksft_diag("page %zu at %#lx is not mapped", i, addr);
 			goto out;
 		}
 	err = um_pfn_present(pfns, nr, present);
@@ -103,41 +110,60 @@ out:
 	return n;
 }
 
+/* pagemap has no pfn for any of @nr pages at @addr (VM_PFNMAP is a hole). */
+static bool pagemap_hides(unsigned long addr, size_t nr)
+{
+	uint64_t *pfns = calloc(nr, sizeof(*pfns));
+	bool hidden = pfns && !um_pagemap(getpid(), addr, nr, pfns);
+	size_t i;
+
+	for (i = 0; hidden && i < nr; i++)
+		hidden = !pfns[i];
+	free(pfns);
+	return hidden;
+}
+
 static void test_direct_map_self(void)
 {
 	const size_t len = 16 * MiB, nr = len / PAGE;
+	uint64_t *pfns = NULL, pm[16], pt[16];
 	struct unmapped_region rg;
 	struct unmapped_alloc a;
-	uint64_t *pfns = NULL;
 	unsigned char *p, *plain;
-	long n;
 	size_t i, inside = 0;
+	long n;
 
-	if (pfn_skip) {
-		ksft_skip(pfn_skip, "pages of a 16 MiB region are absent from the direct map");
-		ksft_skip(pfn_skip, "pagemap pfns lie in the range REGION reports");
-		ksft_skip(pfn_skip, "the checker sees ordinary pages as present");
-		return;
-	}
 	p = alloc_map(len, &a);
 	if (!ksft_test(p != NULL, "ALLOC and mmap 16 MiB"))
 		return;
 	memset(p, 0xa5, len);
+	ksft_test(pagemap_hides((unsigned long)p, nr),
+		  "/proc/self/pagemap shows no pfns for the region, even to root");
+	if (pfn_skip) {
+		ksft_skip(pfn_skip, "pages of a 16 MiB region are absent from the direct map");
+		ksft_skip(pfn_skip, "their page-table pfns lie in the range REGION reports");
+		ksft_skip(pfn_skip, "ordinary pages: page-table pfns match pagemap, and are present");
+		unmap_free(p, &a);
+		return;
+	}
 	n = present_pages(getpid(), (unsigned long)p, nr, &pfns);
 	ksft_test(n == 0, "pages of a 16 MiB region are absent from the direct map (%ld of %zu present)",
 		  n, nr);
 	um_region(fd, a.id, &rg);
 	for (i = 0; pfns && i < nr; i++)
 		inside += pfns[i] >= rg.min_pfn && pfns[i] < rg.end_pfn;
-	ksft_test(inside == nr, "pagemap pfns lie in the range REGION reports (%#llx-%#llx)",
+	ksft_test(inside == nr, "their page-table pfns lie in the range REGION reports (%#llx-%#llx)",
 		  (unsigned long long)rg.min_pfn, (unsigned long long)rg.end_pfn);
 	free(pfns);
 	unmap_free(p, &a);
 
+	/* The checkers are not vacuous: ordinary pages, seen both ways. */
 	plain = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(plain, 1, 16 * PAGE);
 	n = present_pages(getpid(), (unsigned long)plain, 16, NULL);
-	ksft_test(n == 16, "the checker sees ordinary pages as present (%ld of 16)", n);
+	ksft_test(n == 16 && !um_user_pfns(getpid(), (unsigned long)plain, 16, pt) &&
+		  !um_pagemap(getpid(), (unsigned long)plain, 16, pm) && !memcmp(pt, pm, sizeof(pm)),
+		  "ordinary pages: page-table pfns match pagemap, and are present (%ld of 16)", n);
 	munmap(plain, 16 * PAGE);
 }
 
@@ -449,7 +475,8 @@ int main(void)
 	if (geteuid() != 0)
 		ksft_exit_skip("needs root (pagemap pfns, ptrace, debugfs)");
 	ksft_plan(0);
-	setup_pfn_state();
+	need_test_module("unmapped_test", UM_PFN_STATE, 0);
+	need_test_module("unmapped_pfnmap", UM_PFNMAP_PTES, 1);
 
 	test_direct_map_self();
 	test_direct_map_unmappedctl();
@@ -459,7 +486,12 @@ int main(void)
 	test_old_data();
 
 	close(fd);
-	if (test_module_loaded_here && system("rmmod unmapped_test") != 0)
-		ksft_diag("rmmod unmapped_test failed");
+	for (int i = 0; i < 2; i++) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "rmmod %s", loaded_here[i] ? loaded_here[i] : "");
+		if (loaded_here[i] && system(cmd) != 0)
+			ksft_diag("%s failed", cmd);
+	}
 	ksft_exit();
 }

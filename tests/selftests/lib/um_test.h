@@ -194,6 +194,45 @@ static inline int um_pagemap(pid_t pid, unsigned long addr, size_t nr,
 }
 
 /*
+ * PFNs behind [addr, addr + nr pages) of process @pid, read from its page
+ * tables by the test module unmapped_pfnmap.ko (pagemap shows no pfns for
+ * VM_PFNMAP mappings). 0 for a page no present PTE maps. Returns 0 or
+ * -errno (-ENOENT: module not loaded).
+ */
+#define UM_PFNMAP_PTES	"/sys/kernel/debug/unmapped_pfnmap/ptes"
+
+static inline int um_user_pfns(pid_t pid, unsigned long addr, size_t nr,
+			       uint64_t *pfns)
+{
+	unsigned long long a, pfn;
+	char line[128];
+	size_t i = 0;
+	int fd, err = 0;
+	FILE *f;
+
+	fd = open(UM_PFNMAP_PTES, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(line, sizeof(line), "%d %#lx %zu", (int)pid, addr, nr);
+	if (write(fd, line, strlen(line)) < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	f = fopen(UM_PFNMAP_PTES, "re");
+	if (!f)
+		return -errno;
+	while (i < nr && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llx", &a, &pfn) == 2)
+			pfns[i++] = pfn;
+		else if (sscanf(line, "%llx none", &a) == 1)
+			pfns[i++] = 0;
+	}
+	fclose(f);
+	return i == nr ? 0 : -EPROTO;
+}
+
+/*
  * Direct-map state of pfns, from the test module's kernel-side
  * lookup_address() (tests/kmod/unmapped_test.c, debugfs pfn_state):
  * for each of @nr pfns (in any order), present[i] = 1 if the direct map
