@@ -140,7 +140,11 @@ Region Device::alloc(unmapped_alloc &a, const AllocOptions &opts, std::string wh
 	a.node = opts.node;
 	if (opts.this_node)
 		a.flags |= UNMAPPED_ALLOC_THISNODE;
-	if (int err = file_->ioctl(UNMAPPED_IOC_ALLOC, a))
+	int err;
+	/* A signal may interrupt it with nothing allocated: try again. */
+	while ((err = file_->ioctl(UNMAPPED_IOC_ALLOC, a)) == -EINTR)
+		;
+	if (err)
 		throw Error(-err, what + node_text(opts), alloc_hint(-err));
 	return Region(file_, a.id, a.length, a.offset);
 }

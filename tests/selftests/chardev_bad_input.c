@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <termios.h>
 
 #include "lib/um_test.h"
@@ -336,6 +338,29 @@ static void test_mmap(void)
 	um_free(fd, b.id);
 }
 
+/* The device is root's by default (module parameter dev_mode=0600). */
+static void test_permissions(void)
+{
+	struct stat st = { 0 };
+	int status, err;
+	pid_t pid;
+
+	err = stat(UNMAPPED_DEVICE, &st);
+	ksft_test(!err && S_ISCHR(st.st_mode) &&
+		  (st.st_mode & 07777) == 0600 && st.st_uid == 0,
+		  UNMAPPED_DEVICE " is a character device, mode 0600, owned by root (%o)",
+		  st.st_mode & 07777);
+	pid = fork();
+	if (pid == 0) {
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(2);
+		_exit(um_open() == -EACCES ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	ksft_test(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "an unprivileged user cannot open it (EACCES)");
+}
+
 int main(void)
 {
 	size_t i;
@@ -353,6 +378,7 @@ int main(void)
 	test_alloc();
 	test_free_region_query();
 	test_mmap();
+	test_permissions();
 	close(fd);
 	ksft_exit();
 }

@@ -71,7 +71,7 @@ struct unmapped_info {
  * Errors: EINVAL (bad size, flags, length, order or node), EDQUOT
  * (RLIMIT_MEMLOCK would be exceeded), ENOSPC (the per-file cap would be
  * exceeded, or the file has no free region id), ENOMEM (no memory),
- * EINTR (a fatal signal arrived; nothing is left allocated).
+ * EINTR (a signal arrived; nothing is left allocated: try again).
  */
 struct unmapped_alloc {
 	__u32 size;		/* in */

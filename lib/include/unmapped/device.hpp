@@ -55,7 +55,7 @@ public:
 	 * A zeroed region of @length bytes (a multiple of the page size), built
 	 * from the largest blocks available, and mapped. Errors: EINVAL (bad
 	 * length or node), ENOMEM, EDQUOT (over RLIMIT_MEMLOCK), ENOSPC (over
-	 * the per-device cap), EINTR (fatal signal).
+	 * the per-device cap). Interrupted by a signal, it tries again.
 	 */
 	Region allocate(std::size_t length, const AllocOptions &opts = {}) const;
 	/* One physically contiguous block of 2^@order pages, mapped. */
