@@ -19,6 +19,7 @@ namespace {
 
 thread_local int tl_spinlocks_held;
 thread_local int tl_mutexes_held;
+thread_local int tl_mutexes_outside;
 
 [[noreturn]] void deadlock(const char *what)
 {
@@ -36,6 +37,16 @@ int spinlocksHeld()
 int mutexesHeld()
 {
 	return tl_mutexes_held;
+}
+
+int mutexesHeldOutside()
+{
+	return tl_mutexes_outside;
+}
+
+void setMutexesHeldOutside(int n)
+{
+	tl_mutexes_outside = n;
 }
 
 } /* namespace sim */

@@ -282,8 +282,13 @@ int SimPlatform::blockAlloc(int nid, unsigned order, um_pfn_t *pfn)
 {
 	mightSleep("um_plat_block_alloc");
 	/* Direct reclaim may run shrinkers, i.e. call back into the cache. */
-	if (on_reclaim)
+	if (on_reclaim) {
+		int outside = mutexesHeldOutside();
+
+		setMutexesHeldOutside(mutexesHeld());
 		on_reclaim();
+		setMutexesHeldOutside(outside);
+	}
 
 	std::lock_guard<std::mutex> g(mutex_);
 	uint64_t first;
@@ -407,7 +412,9 @@ int SimPlatform::scrub(um_pfn_t pfn, um_u64 nr, unsigned flags)
 	if (!ownedLocked(pfn, nr, "um_plat_scrub"))
 		return -UM_EIO;
 	for (uint64_t i = 0; i < nr; i++) {
-		if (!dm_.present(pfn + i) && staleLocked(pfn + i))
+		if (dm_.present(pfn + i))
+			totals_.pages_scrubbed_mapped++;
+		else if (staleLocked(pfn + i))
 			errors_.push_back("um_plat_scrub: " + hexPfn(pfn + i) +
 					  " still in a CPU's TLB (missing "
 					  "flush)");
@@ -425,7 +432,7 @@ int SimPlatform::scrub(um_pfn_t pfn, um_u64 nr, unsigned flags)
 
 void SimPlatform::event(const um_event *ev)
 {
-	if (spinlocksHeld() || mutexesHeld())
+	if (spinlocksHeld() || mutexesHeld() > mutexesHeldOutside())
 		addError("um_plat_event called with a core lock held");
 	if (ev->type == UM_EV_ALLOC) {
 		std::lock_guard<std::mutex> g(mutex_);

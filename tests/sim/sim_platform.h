@@ -75,6 +75,7 @@ struct SimTotals {
 	uint64_t pages_allocated = 0;
 	uint64_t pages_freed = 0;
 	uint64_t pages_scrubbed = 0;
+	uint64_t pages_scrubbed_mapped = 0;	/* while in the direct map */
 	uint64_t trim_requests = 0;
 	std::array<uint64_t, UM_EV_NR> events{};
 };
@@ -175,6 +176,13 @@ private:
 /* Core locks held by the calling thread (platform_c.cpp keeps count). */
 int spinlocksHeld();
 int mutexesHeld();
+/*
+ * Mutexes held by outer frames of this thread when it entered simulated
+ * reclaim: a shrinker called from a refill's page allocation runs under
+ * the refill's mutex, and that is not the shrinker's lock.
+ */
+int mutexesHeldOutside();
+void setMutexesHeldOutside(int n);
 
 } /* namespace sim */
 

@@ -33,7 +33,7 @@ inline sim::SimConfig simConfig()
 	return cfg;
 }
 
-inline um_u64 stat(const um_stats &s, um_stat_item item)
+inline um_u64 statOf(const um_stats &s, um_stat_item item)
 {
 	return s.v[item];
 }
@@ -51,8 +51,9 @@ protected:
 	{
 		if (!sim_)
 			return;
-		if (cache_)
+		if (cache_) {
 			EXPECT_EQ(um_cache_destroy(cache_), 0);
+		}
 		for (const std::string &e : sim_->errors())
 			ADD_FAILURE() << "platform: " << e;
 		EXPECT_EQ(sim_->liveMetaAllocs(), 0u);
@@ -72,7 +73,7 @@ protected:
 
 	um_u64 stat(um_stat_item item, int nid = UM_NUMA_NO_NODE)
 	{
-		return t::stat(stats(nid), item);
+		return t::statOf(stats(nid), item);
 	}
 
 	/* Allocate, and check what every caller is promised. */
@@ -87,8 +88,9 @@ protected:
 		EXPECT_EQ(pfn % (um_pfn_t(1) << order), 0u);
 		for (um_pfn_t i = 0; i < (um_pfn_t(1) << order); i++)
 			EXPECT_FALSE(sim_->reachable(pfn + i));
-		if (!(flags & UM_ALLOC_NOZERO))
+		if (!(flags & UM_ALLOC_NOZERO)) {
 			EXPECT_TRUE(sim_->isZero(pfn, um_pfn_t(1) << order));
+		}
 		return pfn;
 	}
 
