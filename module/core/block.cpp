@@ -126,7 +126,7 @@ void Block::init(um_pfn_t first, unsigned blk_order, enum um_backend bk,
 {
 	__builtin_memset(this, 0, metaBytes(blk_order));
 	base = first;
-	tree.key = first;
+	tree.key = PfnTree::key(first, blk_order);
 	order = u8(blk_order);
 	backend = u8(bk);
 	pages_free = pages();

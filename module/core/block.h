@@ -63,7 +63,7 @@ struct Block {
 	ListNode link;			/* NodeCache::blocks_ */
 	ListNode free_link[kMaxOrder];	/* NodeCache::free_area_[k] */
 	ListNode whole_link;		/* NodeCache::whole_[order] */
-	PfnTreeNode tree;		/* NodeCache::lookup_, key = base */
+	PfnTreeNode tree;		/* NodeCache::lookup_ */
 	um_pfn_t base;
 	u8 order;
 	u8 backend;			/* enum um_backend that removed it */
@@ -89,6 +89,12 @@ struct Block {
 	bool contains(um_pfn_t pfn) const
 	{
 		return pfn >= base && pfn - base < pages();
+	}
+	/* Does @pfn belong here now (not given back to the allocator)? */
+	bool holds(um_pfn_t pfn) const
+	{
+		return contains(pfn) &&
+		       (!isGone(u32(pfn - base)) || isLeaked(u32(pfn - base)));
 	}
 
 	/*

@@ -82,6 +82,8 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	pages_whole_free_ = 0;
 	trim_requested_ = false;
 	lookup_.init();
+	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
+	block_order_mask_ = 0;
 	__builtin_memset(&stats_, 0, sizeof(stats_));
 
 	lock_ = um_plat_lock_create(plat, nid);
@@ -170,6 +172,8 @@ void NodeCache::linkBlockLocked(const NodeLock &g, Block *b)
 {
 	listAddTail(&blocks_, &b->link);
 	lookup_.insert(&b->tree);
+	block_orders_[b->order]++;
+	block_order_mask_ |= u32(1) << b->order;
 	syncFreeLinksLocked(g, b, 0, b->order);
 	syncWholeLocked(g, b);
 	stat(stats_, UM_STAT_blocks_cached)++;
@@ -188,15 +192,28 @@ void NodeCache::unlinkBlockLocked(const NodeLock &g, Block *b)
 	syncWholeLocked(g, b);
 	listDel(&b->link);
 	lookup_.erase(&b->tree);
+	if (!--block_orders_[b->order])
+		block_order_mask_ &= ~(u32(1) << b->order);
 	stat(stats_, UM_STAT_blocks_cached)--;
 }
 
+/*
+ * The block that holds @pfn: the one of order o would start at pfn rounded
+ * down to 2^o. Smallest order first, because a block nested in another's
+ * released pages (see pfn_tree.h) is the current owner. Usually a single
+ * O(log n) search: all blocks are 2 MiB unless refill fell back.
+ */
 Block *NodeCache::lookupLocked(const NodeLock &, um_pfn_t pfn)
 {
-	PfnTreeNode *n = lookup_.floor(pfn);
-	Block *b = n ? blockOfTree(n) : nullptr;
+	for (u32 orders = block_order_mask_; orders; orders &= orders - 1) {
+		unsigned o = __builtin_ctz(orders);
+		PfnTreeNode *n = lookup_.find(
+			PfnTree::key(pfn & ~(pagesOf(o) - 1), o));
 
-	return b && b->contains(pfn) ? b : nullptr;
+		if (n && blockOfTree(n)->holds(pfn))
+			return blockOfTree(n);
+	}
+	return nullptr;
 }
 
 /* --- allocation -------------------------------------------------------- */

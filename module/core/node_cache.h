@@ -238,6 +238,8 @@ private:
 	u64 pages_whole_free_;		/* pages of the blocks in whole_ */
 	bool trim_requested_;		/* um_plat_request_trim() pending */
 	PfnTree lookup_;
+	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */
+	u32 block_order_mask_;		/* bit k: block_orders_[k] != 0 */
 	um_stats stats_;		/* nr_free[] is the free chunk tally */
 };
 

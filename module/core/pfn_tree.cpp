@@ -140,22 +140,13 @@ void PfnTree::erase(PfnTreeNode *node)
 	rebalanceFrom(rebalance);
 }
 
-PfnTreeNode *PfnTree::floor(um_pfn_t key) const
+PfnTreeNode *PfnTree::find(um_pfn_t key) const
 {
-	PfnTreeNode *best = nullptr;
 	PfnTreeNode *cur = root_;
 
-	while (cur) {
-		if (cur->key == key)
-			return cur;
-		if (cur->key < key) {
-			best = cur;
-			cur = cur->right;
-		} else {
-			cur = cur->left;
-		}
-	}
-	return best;
+	while (cur && cur->key != key)
+		cur = key < cur->key ? cur->left : cur->right;
+	return cur;
 }
 
 } /* namespace um */

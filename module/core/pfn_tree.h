@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pfn_tree.h - pfn -> owning block lookup: an intrusive AVL tree keyed by
- * a block's first pfn.
+ * (first pfn, order) of each block.
  *
  * Why a tree and not a hash keyed by pfn >> 9: blocks are not all 2 MiB.
  * Refill falls back to smaller orders when the page allocator has no 2 MiB
@@ -9,11 +9,18 @@
  * would hold anything from half a block to 512 blocks, and the table's size
  * would have to be guessed at create (or grown, which means allocating with
  * the node lock held). The tree needs no allocation at all (its node is
- * embedded in the block metadata), answers "which block contains this pfn"
- * with one floor() search in O(log n) for every block size, and is
- * iterative (bounded stack). AVL rather than red-black: shorter (height at
- * most 1.44 log2 n), and lookups (every free) outnumber inserts/erases
- * (one per refill/release) by orders of magnitude.
+ * embedded in the block metadata), costs O(log n) per search for every
+ * block size, and is iterative (bounded stack). AVL rather than red-black:
+ * shorter (height at most 1.44 log2 n), and searches (every free)
+ * outnumber inserts/erases (one per refill/release) by orders of magnitude.
+ *
+ * Why the order is part of the key: with partial release, pages of a block
+ * go back to the page allocator while the block stays, and the allocator
+ * may hand them to us again as a new, smaller block nested inside the old
+ * one's range, possibly with the same first pfn. Blocks are aligned to
+ * their size, so the block of order o that could contain a pfn starts at
+ * pfn rounded down to 2^o: NodeCache::lookupLocked() searches the exact
+ * key for each order that has blocks, smallest (newest nesting) first.
  *
  * Not thread-safe: the node cache holds its spinlock around every call.
  */
@@ -28,7 +35,7 @@ struct PfnTreeNode {
 	PfnTreeNode *parent;
 	PfnTreeNode *left;
 	PfnTreeNode *right;
-	um_pfn_t key;
+	um_pfn_t key;		/* PfnTree::key(first pfn, order) */
 	int height;		/* of the subtree rooted here; leaf = 1 */
 };
 
@@ -42,8 +49,14 @@ public:
 	void insert(PfnTreeNode *node);
 	/* Unlink @node, which must be in the tree. O(log n). */
 	void erase(PfnTreeNode *node);
-	/* The node with the greatest key <= @key, or nullptr. O(log n). */
-	PfnTreeNode *floor(um_pfn_t key) const;
+	/* The node with exactly @key, or nullptr. O(log n). */
+	PfnTreeNode *find(um_pfn_t key) const;
+
+	/* Unique per block: nested blocks differ in order or first pfn. */
+	static constexpr um_pfn_t key(um_pfn_t first, unsigned order)
+	{
+		return first << 4 | order;
+	}
 
 private:
 	void replaceChild(PfnTreeNode *parent, PfnTreeNode *old_child,

@@ -32,27 +32,28 @@ int checkSubtree(const PfnTreeNode *n, const PfnTreeNode *parent,
 	return n->height;
 }
 
-TEST(PfnTree, FloorFindsContainingBlockStart)
+TEST(PfnTree, FindsExactKeys)
 {
 	PfnTree tree;
 	PfnTreeNode a = {}, b = {}, c = {};
 
 	tree.init();
-	EXPECT_EQ(tree.floor(5), nullptr);
-	a.key = 512;
-	b.key = 1024;
-	c.key = 4096;
+	EXPECT_EQ(tree.find(PfnTree::key(512, 9)), nullptr);
+	/* A block and one nested at the same first pfn: distinct keys. */
+	a.key = PfnTree::key(512, 9);
+	b.key = PfnTree::key(512, 8);
+	c.key = PfnTree::key(4096, 10);
 	tree.insert(&b);
 	tree.insert(&a);
 	tree.insert(&c);
-	EXPECT_EQ(tree.floor(511), nullptr);
-	EXPECT_EQ(tree.floor(512), &a);
-	EXPECT_EQ(tree.floor(1023), &a);
-	EXPECT_EQ(tree.floor(1024), &b);
-	EXPECT_EQ(tree.floor(~um_pfn_t(0)), &c);
-	tree.erase(&b);
-	EXPECT_EQ(tree.floor(2000), &a);
+	EXPECT_EQ(tree.find(PfnTree::key(512, 9)), &a);
+	EXPECT_EQ(tree.find(PfnTree::key(512, 8)), &b);
+	EXPECT_EQ(tree.find(PfnTree::key(4096, 10)), &c);
+	EXPECT_EQ(tree.find(PfnTree::key(4096, 9)), nullptr);
 	tree.erase(&a);
+	EXPECT_EQ(tree.find(PfnTree::key(512, 9)), nullptr);
+	EXPECT_EQ(tree.find(PfnTree::key(512, 8)), &b);
+	tree.erase(&b);
 	tree.erase(&c);
 	EXPECT_TRUE(tree.empty());
 }
@@ -82,10 +83,14 @@ TEST(PfnTree, RandomAgainstMap)
 		in[i] = !in[i];
 
 		um_pfn_t probe = rng() % (nodes.size() * 512 + 1000);
-		auto it = ref.upper_bound(probe);
-		PfnTreeNode *want = it == ref.begin() ? nullptr : std::prev(it)->second;
+		auto it = ref.find(probe);
+		PfnTreeNode *want = it == ref.end() ? nullptr : it->second;
 
-		ASSERT_EQ(tree.floor(probe), want) << "step " << step;
+		ASSERT_EQ(tree.find(probe), want) << "step " << step;
+		probe = nodes[rng() % nodes.size()].key;
+		it = ref.find(probe);
+		want = it == ref.end() ? nullptr : it->second;
+		ASSERT_EQ(tree.find(probe), want) << "step " << step;
 		if (step % 1000 == 0) {
 			size_t count = 0;
 			int h = checkSubtree(tree.root(), nullptr, 0,

@@ -201,7 +201,7 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 		if (sc.partial_and_fallbacks)
 			sim_->fail_order_at_least = rng_() % 4 ? 64 :
 				unsigned(rng_() % 10);
-		step();
+		ASSERT_NO_FATAL_FAILURE(step()) << "step " << i << ", UM_SEED=" << seed;
 		ASSERT_NO_FATAL_FAILURE(checkInvariants())
 			<< "after step " << i << ", UM_SEED=" << seed;
 		ASSERT_TRUE(sim_->errors().empty())
@@ -209,7 +209,7 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 	}
 	sim_->fail_order_at_least = 64;
 	while (!held_.empty())
-		stepFree();
+		ASSERT_NO_FATAL_FAILURE(stepFree());
 	um_cache_drain(cache_);
 	checkInvariants();
 	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);

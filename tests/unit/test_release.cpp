@@ -140,6 +140,38 @@ TEST_F(ReleaseTest, ShrinkPartialReleasesLargestFreeChunks)
 	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
 }
 
+TEST_F(ReleaseTest, NestedBlockAfterPartialReleaseOwnsItsPages)
+{
+	um_config cfg = config();
+
+	cfg.shrink_partial = 1;
+	start(cfg);
+	um_pfn_t low = mustAlloc(8);
+	um_pfn_t high = mustAlloc(8);
+
+	ASSERT_EQ(high, low + 256);
+	mustFree(low, 8);
+	/* The first half of the block goes back to the page allocator... */
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 256, 0), 256u);
+	/* ...which hands it to the next refill: same first pfn. */
+	sim_->fail_order_at_least = 9;
+	um_pfn_t nested = mustAlloc(7);
+
+	EXPECT_EQ(nested, low);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 2u);
+	um_pfn_t nested2 = mustAlloc(7);
+
+	EXPECT_EQ(nested2, low + 128);
+	/* Each free finds its own block. */
+	mustFree(high, 8);
+	mustFree(nested, 7);
+	EXPECT_EQ(um_cache_free(cache_, nested, 7), -UM_EALREADY);
+	mustFree(nested2, 7);
+	EXPECT_EQ(stat(UM_STAT_pages_in_use), 0u);
+	EXPECT_EQ(um_cache_drain(cache_), 512u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+}
+
 TEST_F(ReleaseTest, TrimEnforcesTheCap)
 {
 	um_config cfg = config();
