@@ -229,7 +229,11 @@ void NodeCache::takeFromLocked(const NodeLock &g, Block *b, unsigned from,
 	syncFreeLinksLocked(g, b, order, from);
 	syncWholeLocked(g, b);
 	b->takeDirty(grant->off, order, &grant->dirty);
+	grant->scrub = !(grant->flags & UM_ALLOC_NOZERO) && grant->dirty.nr_set;
 
+	/* Counted now so that success needs no second lock round trip. */
+	if (grant->scrub)
+		stat(stats_, UM_STAT_scrubbed_pages) += grant->dirty.nr_set;
 	stat(stats_, UM_STAT_allocs)++;
 	stat(stats_, UM_STAT_alloc_pages) += n;
 	stats_.allocs_by_order[order]++;
@@ -271,35 +275,28 @@ int NodeCache::scrubPages(um_pfn_t first, const PageSet &set, unsigned flags)
  * if it never happened (counters included) and the pages go back still
  * dirty.
  */
-int NodeCache::finishGrant(Grant *grant, unsigned flags, um_pfn_t *pfn)
+int NodeCache::finishGrant(Grant *grant, um_pfn_t *pfn)
 {
 	Block *b = grant->block;
 	u64 n = pagesOf(grant->order);
-	bool scrub = !(flags & UM_ALLOC_NOZERO) && grant->dirty.nr_set;
-	unsigned scrub_flags = flags & UM_ALLOC_ATOMIC ? 0 : UM_SCRUB_MAY_SLEEP;
-	int err = scrub ? scrubPages(b->pfnAt(grant->off), grant->dirty,
-				     scrub_flags) : 0;
+	unsigned scrub_flags = grant->flags & UM_ALLOC_ATOMIC ?
+		0 : UM_SCRUB_MAY_SLEEP;
 
-	{
+	if (grant->scrub && scrubPages(b->pfnAt(grant->off), grant->dirty,
+				       scrub_flags)) {
 		NodeLock g(*this);
+		unsigned top = b->ungrantChunk(grant->off, grant->order,
+					       grant->dirty, stats_.nr_free);
 
-		if (err) {
-			unsigned top = b->ungrantChunk(grant->off, grant->order,
-						       grant->dirty,
-						       stats_.nr_free);
-
-			syncFreeLinksLocked(g, b, grant->order, top);
-			syncWholeLocked(g, b);
-			stat(stats_, UM_STAT_allocs)--;
-			stat(stats_, UM_STAT_alloc_pages) -= n;
-			stats_.allocs_by_order[grant->order]--;
-			statsPagesReturned(stats_, n);
-		} else if (scrub) {
-			stat(stats_, UM_STAT_scrubbed_pages) += grant->dirty.nr_set;
-		}
+		syncFreeLinksLocked(g, b, grant->order, top);
+		syncWholeLocked(g, b);
+		stat(stats_, UM_STAT_scrubbed_pages) -= grant->dirty.nr_set;
+		stat(stats_, UM_STAT_allocs)--;
+		stat(stats_, UM_STAT_alloc_pages) -= n;
+		stats_.allocs_by_order[grant->order]--;
+		statsPagesReturned(stats_, n);
+		return -UM_EIO;
 	}
-	if (err)
-		return err;
 
 	um_event ev = event(UM_EV_ALLOC, grant->order, b->pfnAt(grant->off), n);
 
@@ -314,6 +311,7 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 	Grant grant;
 	bool found;
 
+	grant.flags = flags;
 	{
 		NodeLock g(*this);
 
@@ -330,7 +328,7 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 		if (err)
 			return err;
 	}
-	return finishGrant(&grant, flags, pfn);
+	return finishGrant(&grant, pfn);
 }
 
 void NodeCache::noteAllocFailure(unsigned order, int err)

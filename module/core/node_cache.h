@@ -71,9 +71,11 @@ private:
 
 /* A chunk taken for an allocation; its dirty pages still to be scrubbed. */
 struct Grant {
+	unsigned flags;		/* UM_ALLOC_*, set by the caller */
 	Block *block;
 	u32 off;
 	unsigned order;
+	bool scrub;		/* dirty pages to zero before handing out */
 	PageSet dirty;
 };
 
@@ -203,7 +205,7 @@ private:
 	void syncWholeLocked(const NodeLock &g, Block *b);
 	void linkBlockLocked(const NodeLock &g, Block *b);
 	void unlinkBlockLocked(const NodeLock &g, Block *b);
-	int finishGrant(Grant *grant, unsigned flags, um_pfn_t *pfn);
+	int finishGrant(Grant *grant, um_pfn_t *pfn);
 	int scrubPages(um_pfn_t first, const PageSet &set, unsigned flags);
 	void emit(const um_event &ev);
 	um_event event(um_event_type type, unsigned order, um_pfn_t pfn,
