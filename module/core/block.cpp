@@ -56,23 +56,6 @@ constexpr BlockLayouts buildLayouts()
 /* Constant-initialised: no constructor runs, it lives in .rodata. */
 constexpr BlockLayouts kLayouts = buildLayouts();
 
-/* End of the run of set bits that starts at @start (bits < @size). */
-size_t runEnd(const u64 *map, size_t size, size_t start)
-{
-	size_t w = start / kWordBits;
-	u64 word = ~map[w] & (~u64(0) << (start % kWordBits));
-
-	for (;;) {
-		if (word) {
-			size_t bit = w * kWordBits + __builtin_ctzll(word);
-			return bit < size ? bit : size;
-		}
-		if (++w >= wordsFor(size))
-			return size;
-		word = ~map[w];
-	}
-}
-
 } /* namespace */
 
 bool PageSet::nextRun(u32 *start, u32 *len) const
@@ -82,7 +65,7 @@ bool PageSet::nextRun(u32 *start, u32 *len) const
 	if (first >= nr_pages)
 		return false;
 	*start = u32(first);
-	*len = u32(runEnd(bits, nr_pages, first) - first);
+	*len = u32(findNextZeroBit(bits, nr_pages, first) - first);
 	return true;
 }
 
@@ -304,7 +287,7 @@ bool Block::findLeakedRun(u32 from, u32 *off, u32 *nr) const
 	if (first >= pages())
 		return false;
 	*off = u32(first);
-	*nr = u32(runEnd(map, pages(), first) - first);
+	*nr = u32(findNextZeroBit(map, pages(), first) - first);
 	return true;
 }
 

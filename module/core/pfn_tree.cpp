@@ -13,7 +13,7 @@ static int heightOf(const PfnTreeNode *node)
 
 static void updateHeight(PfnTreeNode *node)
 {
-	int l = heightOf(node->left), r = heightOf(node->right);
+	int l = heightOf(node->child[0]), r = heightOf(node->child[1]);
 
 	node->height = 1 + (l > r ? l : r);
 }
@@ -23,38 +23,24 @@ void PfnTree::replaceChild(PfnTreeNode *parent, PfnTreeNode *old_child,
 {
 	if (!parent)
 		root_ = new_child;
-	else if (parent->left == old_child)
-		parent->left = new_child;
 	else
-		parent->right = new_child;
+		parent->child[parent->child[1] == old_child] = new_child;
 }
 
-PfnTreeNode *PfnTree::rotateLeft(PfnTreeNode *x)
+/*
+ * Lift @x's child on side @up (0: left, 1: right) into @x's place; @x
+ * becomes its child on the other side. Return: the lifted node.
+ */
+PfnTreeNode *PfnTree::rotate(PfnTreeNode *x, int up)
 {
-	PfnTreeNode *y = x->right;
+	PfnTreeNode *y = x->child[up];
 
-	x->right = y->left;
-	if (y->left)
-		y->left->parent = x;
+	x->child[up] = y->child[!up];
+	if (y->child[!up])
+		y->child[!up]->parent = x;
 	y->parent = x->parent;
 	replaceChild(x->parent, x, y);
-	y->left = x;
-	x->parent = y;
-	updateHeight(x);
-	updateHeight(y);
-	return y;
-}
-
-PfnTreeNode *PfnTree::rotateRight(PfnTreeNode *x)
-{
-	PfnTreeNode *y = x->left;
-
-	x->left = y->right;
-	if (y->right)
-		y->right->parent = x;
-	y->parent = x->parent;
-	replaceChild(x->parent, x, y);
-	y->right = x;
+	y->child[!up] = x;
 	x->parent = y;
 	updateHeight(x);
 	updateHeight(y);
@@ -65,18 +51,17 @@ PfnTreeNode *PfnTree::rotateRight(PfnTreeNode *x)
 void PfnTree::rebalanceFrom(PfnTreeNode *node)
 {
 	while (node) {
-		int balance = heightOf(node->left) - heightOf(node->right);
+		int balance = heightOf(node->child[0]) -
+			      heightOf(node->child[1]);
 
-		if (balance > 1) {
-			if (heightOf(node->left->left) <
-			    heightOf(node->left->right))
-				rotateLeft(node->left);
-			node = rotateRight(node);
-		} else if (balance < -1) {
-			if (heightOf(node->right->right) <
-			    heightOf(node->right->left))
-				rotateRight(node->right);
-			node = rotateLeft(node);
+		if (balance > 1 || balance < -1) {
+			int heavy = balance < 0;
+			PfnTreeNode *c = node->child[heavy];
+
+			/* Inner grandchild taller: double rotation. */
+			if (heightOf(c->child[heavy]) < heightOf(c->child[!heavy]))
+				rotate(c, !heavy);
+			node = rotate(node, heavy);
 		} else {
 			updateHeight(node);
 		}
@@ -91,11 +76,10 @@ void PfnTree::insert(PfnTreeNode *node)
 
 	while (*link) {
 		parent = *link;
-		link = node->key < parent->key ? &parent->left : &parent->right;
+		link = &parent->child[node->key >= parent->key];
 	}
 	node->parent = parent;
-	node->left = nullptr;
-	node->right = nullptr;
+	node->child[0] = node->child[1] = nullptr;
 	node->height = 1;
 	*link = node;
 	rebalanceFrom(parent);
@@ -105,38 +89,38 @@ void PfnTree::erase(PfnTreeNode *node)
 {
 	PfnTreeNode *rebalance;
 
-	if (!node->left || !node->right) {
-		PfnTreeNode *child = node->left ? node->left : node->right;
+	if (!node->child[0] || !node->child[1]) {
+		PfnTreeNode *only = node->child[node->child[0] == nullptr];
 
-		if (child)
-			child->parent = node->parent;
-		replaceChild(node->parent, node, child);
+		if (only)
+			only->parent = node->parent;
+		replaceChild(node->parent, node, only);
 		rebalance = node->parent;
 	} else {
 		/* Put the in-order successor (no left child) in node's place. */
-		PfnTreeNode *succ = node->right;
+		PfnTreeNode *succ = node->child[1];
 
-		while (succ->left)
-			succ = succ->left;
+		while (succ->child[0])
+			succ = succ->child[0];
 		if (succ->parent != node) {
 			PfnTreeNode *succ_parent = succ->parent;
 
-			succ_parent->left = succ->right;
-			if (succ->right)
-				succ->right->parent = succ_parent;
-			succ->right = node->right;
-			node->right->parent = succ;
+			succ_parent->child[0] = succ->child[1];
+			if (succ->child[1])
+				succ->child[1]->parent = succ_parent;
+			succ->child[1] = node->child[1];
+			node->child[1]->parent = succ;
 			rebalance = succ_parent;
 		} else {
 			rebalance = succ;
 		}
-		succ->left = node->left;
-		node->left->parent = succ;
+		succ->child[0] = node->child[0];
+		node->child[0]->parent = succ;
 		succ->parent = node->parent;
 		replaceChild(node->parent, node, succ);
 		succ->height = node->height;
 	}
-	node->parent = node->left = node->right = nullptr;
+	node->parent = node->child[0] = node->child[1] = nullptr;
 	rebalanceFrom(rebalance);
 }
 
@@ -145,7 +129,7 @@ PfnTreeNode *PfnTree::find(um_pfn_t key) const
 	PfnTreeNode *cur = root_;
 
 	while (cur && cur->key != key)
-		cur = key < cur->key ? cur->left : cur->right;
+		cur = cur->child[key > cur->key];
 	return cur;
 }
 

@@ -33,8 +33,7 @@ namespace um {
 
 struct PfnTreeNode {
 	PfnTreeNode *parent;
-	PfnTreeNode *left;
-	PfnTreeNode *right;
+	PfnTreeNode *child[2];	/* [0] smaller keys, [1] larger */
 	um_pfn_t key;		/* PfnTree::key(first pfn, order) */
 	int height;		/* of the subtree rooted here; leaf = 1 */
 };
@@ -61,8 +60,7 @@ public:
 private:
 	void replaceChild(PfnTreeNode *parent, PfnTreeNode *old_child,
 			  PfnTreeNode *new_child);
-	PfnTreeNode *rotateLeft(PfnTreeNode *x);
-	PfnTreeNode *rotateRight(PfnTreeNode *x);
+	PfnTreeNode *rotate(PfnTreeNode *x, int up);
 	void rebalanceFrom(PfnTreeNode *node);
 
 	PfnTreeNode *root_;

@@ -65,6 +65,30 @@ constexpr u64 wordMask(size_t shift, size_t len)
 	return (len >= kWordBits ? ~u64(0) : ((u64(1) << len) - 1)) << shift;
 }
 
+/*
+ * First bit at or after @start that is set (or clear, @Clear), below @size;
+ * @size if there is none.
+ */
+template <bool Clear>
+inline size_t scanBits(const u64 *map, size_t size, size_t start)
+{
+	if (start >= size)
+		return size;
+	size_t w = start / kWordBits;
+	u64 word = (Clear ? ~map[w] : map[w]) & (~u64(0) << (start % kWordBits));
+
+	for (;;) {
+		if (word) {
+			size_t bit = w * kWordBits + __builtin_ctzll(word);
+
+			return bit < size ? bit : size;
+		}
+		if (++w >= wordsFor(size))
+			return size;
+		word = Clear ? ~map[w] : map[w];
+	}
+}
+
 /**
  * findNextBit() - first set bit at or after @start.
  * @map: the bitmap. @size: bits in it. @start: where to begin.
@@ -72,20 +96,13 @@ constexpr u64 wordMask(size_t shift, size_t len)
  */
 inline size_t findNextBit(const u64 *map, size_t size, size_t start)
 {
-	if (start >= size)
-		return size;
-	size_t w = start / kWordBits;
-	u64 word = map[w] & (~u64(0) << (start % kWordBits));
+	return scanBits<false>(map, size, start);
+}
 
-	for (;;) {
-		if (word) {
-			size_t bit = w * kWordBits + __builtin_ctzll(word);
-			return bit < size ? bit : size;
-		}
-		if (++w >= wordsFor(size))
-			return size;
-		word = map[w];
-	}
+/* findNextZeroBit() - as findNextBit(), for a clear bit. */
+inline size_t findNextZeroBit(const u64 *map, size_t size, size_t start)
+{
+	return scanBits<true>(map, size, start);
 }
 
 /* Set or clear @len bits from @start; runs never cross more than needed. */

@@ -64,32 +64,52 @@ bool parse(int argc, char **argv, Options *opt)
 	return true;
 }
 
-double mib(uint64_t pages)
-{
-	return double(pages) / 256.0;
-}
+/* One number per run, shown in the table (if @header) and the JSON. */
+struct Column {
+	const char *header;
+	const char *key;
+	int decimals;
+	double (*get)(const RunResult &r);
+};
+
+#define COLUMN(header, key, decimals, expr)				\
+	{ header, key, decimals,					\
+	  [](const RunResult &r) { return double(expr); } }
+
+const Column kColumns[] = {
+	COLUMN(nullptr, "allocations", 0, r.allocations),
+	COLUMN("pages", "pages", 0, r.pages_handed_out),
+	COLUMN("L2 split", "splits_l2", 0, r.splits_l2),
+	COLUMN("L3 split", "splits_l3", 0, r.splits_l3),
+	COLUMN("flushes", "flushes", 0, r.flushes),
+	COLUMN(nullptr, "split_flushes", 0, r.split_flushes),
+	COLUMN("dm calls", "dm_calls", 0, r.dm_calls),
+	COLUMN("refills", "refills", 0, r.refills),
+	COLUMN("releases", "releases", 0, r.releases),
+	COLUMN("flush/rf", "max_flushes_per_refill", 0, r.max_flushes_per_refill),
+	COLUMN("peak MiB", "peak_unmapped_mib", 1, r.peak_unmapped_pages / 256.0),
+	COLUMN(nullptr, "wall_ms", 1, r.wall_ms),
+	COLUMN(nullptr, "errors", 0, r.errors.size()),
+};
+
+#undef COLUMN
 
 void printTable(const std::vector<RunResult> &runs, uint64_t seed)
 {
 	std::printf("# seed %llu; memory 4 GiB: first 2 MiB 4K, rest of the "
 		    "first GiB 2M, then 1G pages\n", (unsigned long long)seed);
-	std::printf("%-12s %-8s %9s %9s %9s %8s %10s %8s %8s %8s %9s\n",
-		    "workload", "strategy", "pages", "L2 split", "L3 split",
-		    "flushes", "dm calls", "refills", "releases", "flush/rf",
-		    "peak MiB");
-	for (const RunResult &r : runs)
-		std::printf("%-12s %-8s %9llu %9llu %9llu %8llu %10llu %8llu "
-			    "%8llu %8llu %9.1f\n",
-			    r.workload.c_str(), r.strategy.c_str(),
-			    (unsigned long long)r.pages_handed_out,
-			    (unsigned long long)r.splits_l2,
-			    (unsigned long long)r.splits_l3,
-			    (unsigned long long)r.flushes,
-			    (unsigned long long)r.dm_calls,
-			    (unsigned long long)r.refills,
-			    (unsigned long long)r.releases,
-			    (unsigned long long)r.max_flushes_per_refill,
-			    mib(r.peak_unmapped_pages));
+	std::printf("%-12s %-8s", "workload", "strategy");
+	for (const Column &c : kColumns)
+		if (c.header)
+			std::printf(" %9s", c.header);
+	std::printf("\n");
+	for (const RunResult &r : runs) {
+		std::printf("%-12s %-8s", r.workload.c_str(), r.strategy.c_str());
+		for (const Column &c : kColumns)
+			if (c.header)
+				std::printf(" %9.*f", c.decimals, c.get(r));
+		std::printf("\n");
+	}
 	std::printf("# flushes: asked for by direct-map calls; each split also "
 		    "does one flush_tlb_all() inside CPA.\n"
 		    "# flush/rf: most flushes one refill needed. peak MiB: "
@@ -102,27 +122,11 @@ void printJson(const std::vector<RunResult> &runs, uint64_t seed)
 	for (size_t i = 0; i < runs.size(); i++) {
 		const RunResult &r = runs[i];
 
-		std::printf("%s\n  {\"workload\": \"%s\", \"strategy\": \"%s\", "
-			    "\"allocations\": %llu, \"pages\": %llu, "
-			    "\"splits_l2\": %llu, \"splits_l3\": %llu, "
-			    "\"flushes\": %llu, \"split_flushes\": %llu, "
-			    "\"dm_calls\": %llu, \"refills\": %llu, "
-			    "\"releases\": %llu, \"max_flushes_per_refill\": %llu, "
-			    "\"peak_unmapped_mib\": %.1f, \"wall_ms\": %.1f, "
-			    "\"errors\": %zu}",
-			    i ? "," : "", r.workload.c_str(), r.strategy.c_str(),
-			    (unsigned long long)r.allocations,
-			    (unsigned long long)r.pages_handed_out,
-			    (unsigned long long)r.splits_l2,
-			    (unsigned long long)r.splits_l3,
-			    (unsigned long long)r.flushes,
-			    (unsigned long long)r.split_flushes,
-			    (unsigned long long)r.dm_calls,
-			    (unsigned long long)r.refills,
-			    (unsigned long long)r.releases,
-			    (unsigned long long)r.max_flushes_per_refill,
-			    mib(r.peak_unmapped_pages), r.wall_ms,
-			    r.errors.size());
+		std::printf("%s\n  {\"workload\": \"%s\", \"strategy\": \"%s\"",
+			    i ? "," : "", r.workload.c_str(), r.strategy.c_str());
+		for (const Column &c : kColumns)
+			std::printf(", \"%s\": %.*f", c.key, c.decimals, c.get(r));
+		std::printf("}");
 	}
 	std::printf("\n]}\n");
 }

@@ -24,8 +24,8 @@ int checkSubtree(const PfnTreeNode *n, const PfnTreeNode *parent,
 	EXPECT_GE(n->key, lo);
 	EXPECT_LE(n->key, hi);
 	(*count)++;
-	int l = checkSubtree(n->left, n, lo, n->key ? n->key - 1 : 0, count);
-	int r = checkSubtree(n->right, n, n->key + 1, hi, count);
+	int l = checkSubtree(n->child[0], n, lo, n->key ? n->key - 1 : 0, count);
+	int r = checkSubtree(n->child[1], n, n->key + 1, hi, count);
 
 	EXPECT_LE(std::abs(l - r), 1);
 	EXPECT_EQ(n->height, 1 + std::max(l, r));
