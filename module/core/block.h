@@ -52,7 +52,7 @@ struct PageSet {
 	u32 nr_pages;	/* size of the chunk the bits describe */
 	u32 nr_set;
 
-	/*
+	/**
 	 * nextRun() - the next run of set bits at or after *@start.
 	 * Return: false when there is none; else *@start and *@len describe it.
 	 */
@@ -73,10 +73,10 @@ struct Block {
 	u32 pages_gone;			/* includes pages_leaked */
 	u32 pages_leaked;
 
-	/* Bytes of metadata (struct + bitmaps) for a block of @order. */
+	/** metaBytes() - metadata (struct + bitmaps) for a block of @order. */
 	static size_t metaBytes(unsigned order);
 
-	/*
+	/**
 	 * init() - a block whose pages are all free and clean (fresh from the
 	 * page allocator). Counts its one free chunk in @area_count.
 	 */
@@ -90,28 +90,28 @@ struct Block {
 	{
 		return pfn >= base && pfn - base < pages();
 	}
-	/* Does @pfn belong here now (not given back to the allocator)? */
+	/** holds() - does @pfn belong here now (not given back)? */
 	bool holds(um_pfn_t pfn) const
 	{
 		return contains(pfn) &&
 		       (!isGone(u32(pfn - base)) || isLeaked(u32(pfn - base)));
 	}
 
-	/*
+	/**
 	 * takeChunk() - hand out a chunk of @chunk_order, split from the first
 	 * free chunk of order @from (>= @chunk_order, nr_free[@from] != 0).
 	 * The split-off buddies become free chunks. Return: page offset.
 	 */
 	u32 takeChunk(unsigned from, unsigned chunk_order, u64 *area_count);
 
-	/*
+	/**
 	 * freeChunk() - take back a handed-out chunk (classify() said
 	 * Allocated): its pages become dirty and it coalesces with free
 	 * buddies. Return: the order of the resulting free chunk.
 	 */
 	unsigned freeChunk(u32 off, unsigned chunk_order, u64 *area_count);
 
-	/*
+	/**
 	 * ungrantChunk() - undo takeChunk() after a failed scrub: the chunk
 	 * becomes free again with the dirty pages in @dirty.
 	 * Return: the order of the resulting free chunk.
@@ -119,13 +119,13 @@ struct Block {
 	unsigned ungrantChunk(u32 off, unsigned chunk_order,
 			      const PageSet &dirty, u64 *area_count);
 
-	/*
+	/**
 	 * detachFree() - take the first free chunk of @chunk_order out of the
 	 * buddy for release: its pages become gone. Return: page offset.
 	 */
 	u32 detachFree(unsigned chunk_order, u64 *area_count);
 
-	/*
+	/**
 	 * reattach() - undo detachFree() (release failed before the direct
 	 * map was touched): the pages are free again, dirty as in @dirty.
 	 * Return: the order of the resulting free chunk.
@@ -133,21 +133,21 @@ struct Block {
 	unsigned reattach(u32 off, unsigned chunk_order, const PageSet &dirty,
 			  u64 *area_count);
 
-	/* First free chunk of @chunk_order, or pages() if none. */
+	/** findFree() - first free chunk of @chunk_order, or pages() if none. */
 	u32 findFree(unsigned chunk_order) const;
 
 	ChunkState classify(u32 off, unsigned chunk_order) const;
 
-	/* Dirty bits of [off, off + 2^chunk_order) into @out, then cleared. */
+	/** takeDirty() - dirty bits of a chunk into @out, cleared here. */
 	void takeDirty(u32 off, unsigned chunk_order, PageSet *out);
 
-	/* Gone pages that could not be mapped back, and retries of them. */
+	/** markLeaked() / clearLeaked() - gone pages that failed to map back. */
 	void markLeaked(u32 off, u32 nr);
 	void clearLeaked(u32 off, u32 nr);
-	/* First run of leaked pages at or after @from; false if none. */
+	/** findLeakedRun() - first leaked run at or after @from; false if none. */
 	bool findLeakedRun(u32 from, u32 *off, u32 *nr) const;
 
-	/* Inspection, for statistics and tests. */
+	/* Inspection, for statistics and tests: the state bits of one chunk/page. */
 	bool isFreeChunk(u32 off, unsigned k) const;
 	bool isUsedChunk(u32 off, unsigned k) const;
 	bool isDirty(u32 page) const;

@@ -19,7 +19,7 @@
 namespace um {
 namespace dm {
 
-/*
+/**
  * removePages() - take [pfn, pfn + nr) out of the direct map. On success
  * no CPU can translate the pages any more. On failure the pages are put
  * back (present) when possible; *@must_keep tells the caller that this
@@ -30,7 +30,7 @@ namespace dm {
 int removePages(um_platform *p, um_backend backend, um_pfn_t pfn, u64 nr,
 		um_dm_cost *cost, bool *must_keep);
 
-/*
+/**
  * restorePages() - map [pfn, pfn + nr) back (range: with the original
  * attributes, so whole large mappings come back bit for bit).
  * Return: 0, or the platform's error: then some pages may be unmapped.

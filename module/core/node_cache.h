@@ -109,69 +109,94 @@ struct ReleaseTicket {
 
 class NodeCache {
 public:
-	/** init() - set up an empty node cache. [sleeps] Return: 0 / -ENOMEM. */
+	/**
+	 * init() - set up an empty node cache. [sleeps]
+	 * @plat: the platform. @nid: this node. @cfg: validated knobs.
+	 * Return: 0 or -ENOMEM.
+	 */
 	int init(um_platform *plat, int nid, const um_config &cfg);
-	/*
-	 * fini() - forget every block left (drain first: what is still here
-	 * could not be mapped back or scrubbed and is kept out of the page
-	 * allocator forever), free locks. [sleeps]
+
+	/**
+	 * fini() - forget every block left and free the locks. [sleeps]
+	 * Drain first: what is still here could not be scrubbed or mapped
+	 * back, and is kept out of the page allocator for good.
 	 */
 	void fini();
 
 	int nid() const { return nid_; }
 
-	/*
+	/**
 	 * alloc() - one chunk of 2^@order pages, unmapped, zeroed unless
 	 * UM_ALLOC_NOZERO. [sleeps] unless UM_ALLOC_ATOMIC.
-	 * Return: 0; -EAGAIN (ATOMIC, nothing cached), -ENOMEM, -EIO.
+	 * @order: 0..kMaxOrder-1. @flags: UM_ALLOC_*. @pfn: first page.
 	 * Failures are counted by the caller (noteAllocFailure()), which may
 	 * still succeed on another node.
+	 * Return: 0; -EAGAIN (ATOMIC, nothing cached), -ENOMEM, -EIO.
 	 */
 	int alloc(unsigned order, unsigned flags, um_pfn_t *pfn);
+
+	/** noteAllocFailure() - count and report a failed um_cache_alloc(). [atomic] */
 	void noteAllocFailure(unsigned order, int err);
 
-	/*
+	/**
 	 * free() - give back a chunk this node handed out. [atomic]
-	 * Return: 0; -ENOENT if no block of this node contains @pfn (nothing
-	 * counted: another node may own it); -EALREADY/-EINVAL (counted as a
-	 * bad free, nothing else changes).
+	 * Return: 0; -ENOENT if no block of this node holds @pfn (nothing
+	 * counted: another node may own it); -EALREADY or -EINVAL (counted
+	 * as a bad free, nothing else changes).
 	 */
 	int free(um_pfn_t pfn, unsigned order);
+
+	/** noteBadFree() - count a free that no node accepted. [atomic] */
 	void noteBadFree();
 
-	/* Pages a shrinker may release now. [atomic] */
+	/** shrinkCount() - pages a shrinker may release now. [atomic] */
 	u64 shrinkCount();
-	/*
+
+	/**
 	 * release() - give free pages back following @goal: whole blocks
-	 * largest first, then (goal.partial) the largest free chunks.
-	 * @nowait: only try-lock the mutex (shrinker). [sleeps]
-	 * @cost: direct-map work added here. Return: pages released.
+	 * largest first, then (goal.partial) the largest free chunks. [sleeps]
+	 * @nowait: only try-lock the mutex (shrinker context).
+	 * @cost: direct-map work is added here.
+	 * Return: pages released.
 	 */
 	u64 release(const policy::ReleaseGoal &goal, bool nowait,
 		    um_dm_cost *cost);
-	/*
+
+	/**
 	 * shrink() - one shrink request on this node: release() with the
-	 * shrinker's goal, counted and reported as a UM_EV_SHRINK. [sleeps]
+	 * shrinker's goal, counted and reported as UM_EV_SHRINK. [sleeps]
+	 * Return: pages released.
 	 */
 	u64 shrink(u64 nr_pages, bool nowait);
-	/* Release every free page, then retry leaked ones. [sleeps] */
+
+	/** drain() - release every free page, then retry leaked ones. [sleeps] */
 	u64 drain();
-	/* Release down to max_free_pages; re-arms um_plat_request_trim(). [sleeps] */
+
+	/** trim() - release down to max_free_pages, re-arm the request. [sleeps] */
 	u64 trim();
-	/* Map back leaked pages and free them where that now works. [sleeps] */
+
+	/**
+	 * retryLeaked() - map leaked pages back and free them where that
+	 * works now. [sleeps] Return: pages freed.
+	 */
 	u64 retryLeaked();
-	/* Take blocks until prefill_pages are free. [sleeps] Return: 0 / -errno. */
+
+	/** prefill() - take blocks until prefill_pages are free. [sleeps] */
 	int prefill();
 
+	/** pagesInUse() - pages handed out now. [atomic] */
 	u64 pagesInUse();
+	/** setConfig() / getConfig() - this node's copy of the knobs. [atomic] */
 	void setConfig(const um_config &cfg);
 	void getConfig(um_config *cfg);
+	/** copyStats() - a consistent snapshot of the counters. [atomic] */
 	void copyStats(um_stats *out);
+	/** forEachBlock() - um_cache_for_each_block() for this node. [atomic] */
 	void forEachBlock(um_block_fn fn, void *arg);
 
 	/*
-	 * Test seam: visit every block with the spinlock held. @fn must not
-	 * call into the cache. Also exposes the free-area masks.
+	 * Test seam: visit every block with the spinlock held, with the mask
+	 * of free areas it is linked in. @fn must not call into the cache.
 	 */
 	template <typename Fn>
 	void visitBlocks(Fn fn)
@@ -181,9 +206,10 @@ public:
 		for (ListNode *n = blocks_.next; n != &blocks_; n = n->next)
 			fn(*blockOfLink(n), inFreeArea(*blockOfLink(n)));
 	}
+	/* Test seam: bit k set when free_area_[k] is not empty. */
 	u32 freeAreaMask(const NodeLock &) const { return free_mask_; }
 
-	/* Bit k set: the block is linked in free_area_[k]. */
+	/** inFreeArea() - bit k set: @b is linked in free_area_[k]. */
 	static u32 inFreeArea(const Block &b);
 
 private:

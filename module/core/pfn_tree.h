@@ -44,14 +44,14 @@ public:
 	bool empty() const { return root_ == nullptr; }
 	const PfnTreeNode *root() const { return root_; }
 
-	/* Link @node (key set by the caller, unique in the tree). O(log n). */
+	/** insert() - link @node (key set, unique in the tree). O(log n). */
 	void insert(PfnTreeNode *node);
-	/* Unlink @node, which must be in the tree. O(log n). */
+	/** erase() - unlink @node, which must be in the tree. O(log n). */
 	void erase(PfnTreeNode *node);
-	/* The node with exactly @key, or nullptr. O(log n). */
+	/** find() - the node with exactly @key, or nullptr. O(log n). */
 	PfnTreeNode *find(um_pfn_t key) const;
 
-	/* Unique per block: nested blocks differ in order or first pfn. */
+	/** key() - unique per block: nested blocks differ in order or first pfn. */
 	static constexpr um_pfn_t key(um_pfn_t first, unsigned order)
 	{
 		return first << 4 | order;

@@ -13,14 +13,14 @@
 namespace um {
 namespace policy {
 
-/*
+/**
  * refillOrder() - the order of the block to take for a request of @order:
  * a 2 MiB block (one direct-map change, no 2M split), or the request's own
  * order if larger. Lower orders are fallbacks (see nextFallbackOrder()).
  */
 unsigned refillOrder(unsigned order);
 
-/*
+/**
  * nextFallbackOrder() - after a refill at @tried failed, the next order to
  * try for a request of @order. Return: false when @tried was the last.
  */
@@ -33,32 +33,33 @@ struct ReleaseGoal {
 	bool partial;		/* may release chunks of partly used blocks */
 };
 
+/** shrinkGoal() - a shrinker pass: @nr_pages, keeping min_free_pages. */
 ReleaseGoal shrinkGoal(const um_config &cfg, u64 nr_pages);
-/* Down to max_free_pages (nothing to do when there is no cap). */
+/** trimGoal() - down to max_free_pages (nothing when there is no cap). */
 ReleaseGoal trimGoal(const um_config &cfg, u64 pages_free);
-/* Everything free, whatever the watermarks (unload, destroy). */
+/** drainGoal() - everything free, whatever the watermarks (unload). */
 ReleaseGoal drainGoal();
 
-/* Pages that may still be released without crossing @keep_free. */
+/** releaseAllowance() - pages releasable without crossing @keep_free. */
 u64 releaseAllowance(u64 pages_free, u64 keep_free);
 
-/*
+/**
  * pickReleaseOrder() - the largest order in @mask (bit k: something of
  * order k is available) that fits in @allowance pages.
  * Return: false if nothing fits.
  */
 bool pickReleaseOrder(u32 mask, u64 allowance, unsigned *order);
 
-/* um_cache_shrink_count() for one node. */
+/** shrinkCount() - um_cache_shrink_count() for one node. */
 u64 shrinkCount(const um_config &cfg, u64 pages_free, u64 pages_whole_free);
 
-/* Does this free count exceed the cap, so that a trim is due? */
+/** overCap() - do @pages_free exceed the cap, so that a trim is due? */
 bool overCap(const um_config &cfg, u64 pages_free);
 
-/* Free pages missing to reach the prefill target. */
+/** prefillDeficit() - free pages missing to reach the prefill target. */
 u64 prefillDeficit(const um_config &cfg, u64 pages_free);
 
-/* Return: 0 or -UM_EINVAL for a configuration the cache cannot honour. */
+/** validateConfig() - Return: 0, or -UM_EINVAL for knobs the cache cannot honour. */
 int validateConfig(const um_config &cfg);
 
 } /* namespace policy */

@@ -9,7 +9,7 @@
 
 namespace um {
 
-/*
+/**
  * prepareRefill() - everything that sleeps, with the node's mutex held and
  * no spinlock: allocate the block (2 MiB, or the request's order if larger,
  * then lower orders down to the request's), its metadata, and take it out
@@ -62,7 +62,7 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	return t->err;
 }
 
-/*
+/**
  * commitRefillLocked() - publish the prepared block and count the outcome.
  * A leaked block is published too (lookup tree and block list, no free
  * area), so frees of its pfns are recognised and drain retries it.
@@ -102,7 +102,7 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
 	linkBlockLocked(g, b);
 }
 
-/*
+/**
  * refillFor() - the slow path of alloc(): serialised by the node's mutex,
  * so of two threads finding the cache empty only the first refills; the
  * second finds the first one's leftovers. The new block is published and

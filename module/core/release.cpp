@@ -18,7 +18,7 @@ u64 NodeCache::shrinkCount()
 				   pages_whole_free_);
 }
 
-/*
+/**
  * pickReleaseLocked() - detach the next victim: the largest whole block
  * that fits the allowance (returned whole: the direct map is restored with
  * the large mapping intact), else, if @goal allows, the largest free chunk
@@ -53,7 +53,7 @@ bool NodeCache::pickReleaseLocked(const NodeLock &g,
 	return true;
 }
 
-/*
+/**
  * finishRelease() - scrub, map back and free one detached chunk, with the
  * mutex held (nobody else releases this node) and no spinlock. A scrub
  * failure puts the chunk back, still dirty and unmapped; a restore failure
@@ -146,6 +146,8 @@ u64 NodeCache::release(const policy::ReleaseGoal &goal, bool nowait,
 		ev.duration_ns = um_plat_now_ns(plat_) - t.start_ns;
 		emit(ev);
 		released += ev.pages;
+		/* Draining gigabytes must not hog the CPU. */
+		um_plat_cond_resched(plat_);
 	}
 	return released;
 }
@@ -268,6 +270,7 @@ u64 NodeCache::retryLeaked()
 		}
 		if (dead)
 			um_plat_meta_free(plat_, b);
+		um_plat_cond_resched(plat_);
 	}
 	return restored;
 }

@@ -24,17 +24,20 @@ inline u64 stat(const um_stats &s, um_stat_item item)
 	return s.v[item];
 }
 
-/* Page transitions: new free pages, free -> in use, in use -> free, free -> gone. */
+/**
+ * statsPagesAdded() and friends - page transitions: new free pages, free ->
+ * in use, in use -> free, free -> gone. Keep the gauges and peaks.
+ */
 void statsPagesAdded(um_stats &s, u64 nr);
 void statsPagesGranted(um_stats &s, u64 nr);
 void statsPagesReturned(um_stats &s, u64 nr);
 void statsPagesRemoved(um_stats &s, u64 nr);
 
-/* Direct-map work reported by the platform. */
+/** statsAddCost() / costAdd() - add direct-map work reported by the platform. */
 void statsAddCost(um_stats &s, const um_dm_cost &cost);
 void costAdd(um_dm_cost &into, const um_dm_cost &cost);
 
-/*
+/**
  * statsAccumulate() - add one node's counters to @sum (UM_NUMA_NO_NODE).
  * Peaks add up too: the sum of per-node peaks bounds the global peak.
  */

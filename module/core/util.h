@@ -10,7 +10,7 @@
 
 #include "types.h"
 
-/*
+/**
  * UM_BUG_ON() - report a broken core invariant through the platform. It
  * does not stop: the kernel WARNs, the simulator fails the test, and the
  * caller continues with a conservative choice (usually: keep the pages).
@@ -59,7 +59,7 @@ inline void clearBit(u64 *map, size_t n)
 	map[n / kWordBits] &= ~(u64(1) << (n % kWordBits));
 }
 
-/* Mask of @len bits starting at bit @shift of one word (len 1..64). */
+/** wordMask() - @len bits (1..64) from bit @shift of one word. */
 constexpr u64 wordMask(size_t shift, size_t len)
 {
 	return (len >= kWordBits ? ~u64(0) : ((u64(1) << len) - 1)) << shift;
@@ -99,13 +99,13 @@ inline size_t findNextBit(const u64 *map, size_t size, size_t start)
 	return scanBits<false>(map, size, start);
 }
 
-/* findNextZeroBit() - as findNextBit(), for a clear bit. */
+/** findNextZeroBit() - as findNextBit(), for a clear bit. */
 inline size_t findNextZeroBit(const u64 *map, size_t size, size_t start)
 {
 	return scanBits<true>(map, size, start);
 }
 
-/* Set or clear @len bits from @start; runs never cross more than needed. */
+/** assignBits() - set or clear @len bits from @start, a word at a time. */
 inline void assignBits(u64 *map, size_t start, size_t len, bool value)
 {
 	while (len) {
@@ -122,7 +122,7 @@ inline void assignBits(u64 *map, size_t start, size_t len, bool value)
 	}
 }
 
-/*
+/**
  * popcount64() - set bits in a word. Not __builtin_popcountll(): without
  * -mpopcnt gcc turns that into a call to libgcc's __popcountdi2, and the
  * kernel does not link libgcc.
@@ -151,7 +151,7 @@ inline size_t countBits(const u64 *map, size_t start, size_t len)
 	return count;
 }
 
-/* Index of the highest set bit of a non-zero mask. */
+/** highestBit() - index of the highest set bit of a non-zero mask. */
 inline unsigned highestBit(u32 mask)
 {
 	return 31 - __builtin_clz(mask);
@@ -210,7 +210,7 @@ inline void listDel(ListNode *node)
 	node->prev = nullptr;
 }
 
-/*
+/**
  * containerOf() - the object that embeds @node at byte offset @offset.
  * The core's linked types are standard-layout structs, so offsetof() is
  * well defined for them.

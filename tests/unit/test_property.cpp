@@ -164,6 +164,13 @@ protected:
 			for (um::u32 page = 0; page < b.pages(); page++)
 				ASSERT_EQ(cover[page], 1) << "page " << b.pfnAt(page);
 		});
+		{
+			um::NodeLock g(*node);
+			um::u32 mask = node->freeAreaMask(g);
+
+			for (unsigned k = 0; k < UM_MAX_ORDER; k++)
+				ASSERT_EQ(bool(mask & (1u << k)), nr_free[k] != 0);
+		}
 		um_stats s = stats();
 
 		ASSERT_EQ(used, held_);
