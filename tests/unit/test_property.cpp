@@ -28,6 +28,7 @@ struct Scenario {
 	const char *name;
 	um_backend backend;
 	bool partial_and_fallbacks;	/* shrink_partial, failing orders */
+	bool faults;			/* scrub and direct-map failures */
 };
 
 class PropertyTest : public CacheTest,
@@ -60,7 +61,8 @@ protected:
 
 		if (err) {
 			/* Only allowed reasons in this setup. */
-			ASSERT_TRUE(err == -UM_EAGAIN || err == -UM_ENOMEM)
+			ASSERT_TRUE(err == -UM_EAGAIN || err == -UM_ENOMEM ||
+				    (GetParam().faults && err == -UM_EIO))
 				<< err;
 			return;
 		}
@@ -120,12 +122,30 @@ protected:
 		}
 	}
 
+	/* Now and then make a scrub, a removal or a restore fail. */
+	void armRandomFault()
+	{
+		switch (rng_() % 300) {
+		case 0:
+			sim_->fail_scrub.failNth(1 + rng_() % 3);
+			break;
+		case 1:
+			sim_->fail_remove_range.failNth(1);
+			break;
+		case 2:
+			sim_->fail_restore_range.failNth(1);
+			break;
+		default:
+			break;
+		}
+	}
+
 	/* The invariants, from the blocks' bitmaps and the counters. */
 	void checkInvariants()
 	{
 		um::NodeCache *node = um::cacheNode(cache_, 0);
 		std::map<um_pfn_t, unsigned> used;
-		uint64_t free_pages = 0, blocks = 0;
+		uint64_t free_pages = 0, blocks = 0, leaked = 0;
 		uint64_t nr_free[UM_MAX_ORDER] = {};
 
 		node->visitBlocks([&](const um::Block &b, um::u32 linked) {
@@ -138,8 +158,14 @@ protected:
 			/* Chunk by chunk: each page covered exactly once. */
 			std::vector<uint8_t> cover(b.pages());
 
-			for (um::u32 page = 0; page < b.pages(); page++)
+			um::u32 block_leaked = 0;
+
+			for (um::u32 page = 0; page < b.pages(); page++) {
 				cover[page] = b.isGone(page);
+				block_leaked += b.isLeaked(page);
+			}
+			ASSERT_EQ(block_leaked, b.pages_leaked);
+			leaked += block_leaked;
 			for (unsigned k = 0; k <= b.order; k++) {
 				for (um::u32 head = 0; head < b.pages();
 				     head += 1u << k) {
@@ -183,9 +209,10 @@ protected:
 		ASSERT_GE(statOf(s, UM_STAT_peak_in_use), held_pages_);
 		for (unsigned k = 0; k < UM_MAX_ORDER; k++)
 			ASSERT_EQ(nr_free[k], s.nr_free[k]) << k;
+		/* Every page taken is free, handed out, or kept as leaked. */
 		ASSERT_EQ(statOf(s, UM_STAT_refill_pages) -
 				  statOf(s, UM_STAT_release_pages),
-			  free_pages + held_pages_);
+			  free_pages + held_pages_ + leaked);
 	}
 };
 
@@ -208,6 +235,8 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 		if (sc.partial_and_fallbacks)
 			sim_->fail_order_at_least = rng_() % 4 ? 64 :
 				unsigned(rng_() % 10);
+		if (sc.faults)
+			armRandomFault();
 		ASSERT_NO_FATAL_FAILURE(step()) << "step " << i << ", UM_SEED=" << seed;
 		ASSERT_NO_FATAL_FAILURE(checkInvariants())
 			<< "after step " << i << ", UM_SEED=" << seed;
@@ -215,6 +244,9 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 			<< sim_->errors().front() << " after step " << i;
 	}
 	sim_->fail_order_at_least = 64;
+	sim_->fail_scrub.reset();
+	sim_->fail_remove_range.reset();
+	sim_->fail_restore_range.reset();
 	while (!held_.empty())
 		ASSERT_NO_FATAL_FAILURE(stepFree());
 	um_cache_drain(cache_);
@@ -227,7 +259,8 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 	sim::DirectMapModel boot(sim::DmLayout{ sim_->config().mem_bytes >> 12,
 						sim_->config().small_bytes >> 12,
 						sim_->config().pmd_bytes >> 12 });
-	bool exact = sc.backend == UM_BACKEND_RANGE && !sc.partial_and_fallbacks;
+	bool exact = sc.backend == UM_BACKEND_RANGE &&
+		     !sc.partial_and_fallbacks && !sc.faults;
 
 	sim_->withDm([&](const sim::DirectMapModel &dm) {
 		for (uint64_t pfn = 0; pfn < dm.pages(); pfn++) {
@@ -243,9 +276,11 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 
 INSTANTIATE_TEST_SUITE_P(
 	Scenarios, PropertyTest,
-	::testing::Values(Scenario{ "range", UM_BACKEND_RANGE, false },
-			  Scenario{ "page", UM_BACKEND_PAGE, false },
+	::testing::Values(Scenario{ "range", UM_BACKEND_RANGE, false, false },
+			  Scenario{ "page", UM_BACKEND_PAGE, false, false },
 			  Scenario{ "range_partial_fallbacks", UM_BACKEND_RANGE,
+				    true, false },
+			  Scenario{ "range_faults", UM_BACKEND_RANGE, false,
 				    true }),
 	[](const ::testing::TestParamInfo<Scenario> &param_info) {
 		return std::string(param_info.param.name);
