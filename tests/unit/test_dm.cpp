@@ -31,6 +31,14 @@ protected:
 		return pfn;
 	}
 
+	void expectAllPresent(um_pfn_t pfn, u64 nr)
+	{
+		sim_.withDm([&](const sim::DirectMapModel &dm) {
+			for (u64 i = 0; i < nr; i++)
+				ASSERT_TRUE(dm.present(pfn + i)) << i;
+		});
+	}
+
 	void TearDown() override
 	{
 		for (const std::string &e : sim_.errors())
@@ -95,10 +103,7 @@ TEST_F(DmTest, FailedRangeRemovalIsRestored)
 	EXPECT_EQ(dm::removePages(sim_.plat(), UM_BACKEND_RANGE, pfn, 512,
 				  &cost_, &keep_), -UM_ENOMEM);
 	EXPECT_FALSE(keep_);
-	sim_.withDm([&](const sim::DirectMapModel &dm) {
-		for (u64 i = 0; i < 512; i++)
-			ASSERT_TRUE(dm.present(pfn + i));
-	});
+	expectAllPresent(pfn, 512);
 	um_plat_pages_free(sim_.plat(), pfn, 512);
 }
 
@@ -125,10 +130,7 @@ TEST_F(DmTest, FailedPageRemovalRestoresTheDoneOnes)
 				  &cost_, &keep_), -UM_ENOMEM);
 	EXPECT_FALSE(keep_);
 	EXPECT_EQ(cost_.flushes, 0u);
-	sim_.withDm([&](const sim::DirectMapModel &dm) {
-		for (u64 i = 0; i < 8; i++)
-			ASSERT_TRUE(dm.present(pfn + i));
-	});
+	expectAllPresent(pfn, 8);
 	um_plat_pages_free(sim_.plat(), pfn, 8);
 }
 

@@ -54,31 +54,30 @@ TEST_F(RefillTest, MetaAllocFailureGivesTheBlockBack)
 	mustFree(mustAlloc(0), 0);
 }
 
-TEST_F(RefillTest, RemovalFailureIsRestoredAndFreed)
+class RemovalFailureTest : public CacheTest,
+			   public ::testing::WithParamInterface<um_backend> {};
+
+TEST_P(RemovalFailureTest, BlockIsRestoredAndFreed)
 {
-	start();
-	sim_->fail_remove_range.failNth(1);
+	start(config(GetParam()));
+	if (GetParam() == UM_BACKEND_RANGE)
+		sim_->fail_remove_range.failNth(1);
+	else
+		sim_->fail_remove_page.failNth(100);	/* half way */
 	um_pfn_t pfn;
 
 	EXPECT_EQ(um_cache_alloc(cache_, 0, 0, 0, &pfn), -UM_ENOMEM);
 	um_stats s = stats();
 
 	EXPECT_EQ(statOf(s, UM_STAT_dm_failures), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_failures), 1u);
 	EXPECT_EQ(statOf(s, UM_STAT_leaked_pages), 0u);
 	EXPECT_EQ(statOf(s, UM_STAT_blocks_cached), 0u);
 	EXPECT_EQ(sim_->allocatedPages(), 0u);
 }
 
-TEST_F(RefillTest, PageBackendRemovalFailureIsRestored)
-{
-	start(config(UM_BACKEND_PAGE));
-	sim_->fail_remove_page.failNth(100);
-	um_pfn_t pfn;
-
-	EXPECT_EQ(um_cache_alloc(cache_, 0, 0, 0, &pfn), -UM_ENOMEM);
-	EXPECT_EQ(stat(UM_STAT_dm_failures), 1u);
-	EXPECT_EQ(sim_->allocatedPages(), 0u);
-}
+INSTANTIATE_TEST_SUITE_P(Backends, RemovalFailureTest,
+			 ::testing::Values(UM_BACKEND_RANGE, UM_BACKEND_PAGE));
 
 TEST_F(RefillTest, UnrestorableBlockIsKeptAndRetriedAtDrain)
 {
