@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 using namespace t;
@@ -116,22 +117,32 @@ TEST_F(RefillTest, UnrestorableBlockIsKeptAndRetriedAtDrain)
 TEST_F(RefillTest, RacingAllocatorsRefillOnce)
 {
 	start();
-	std::atomic<int> failures{ 0 };
-	um_pfn_t got[2];
-	std::thread threads[2];
+	um_pfn_t first = 0, second = 0;
+	int second_err = -1;
+	std::atomic<bool> raced{ false };
+	std::thread racer;
 
-	for (int i = 0; i < 2; i++)
-		threads[i] = std::thread([&, i] {
-			if (um_cache_alloc(cache_, 0, 0, 0, &got[i]))
-				failures++;
+	/*
+	 * While the first refill is inside the page allocator (node mutex
+	 * held), a second thread finds the cache empty too. It must wait
+	 * for the first refill and take from it, not refill again.
+	 */
+	sim_->on_reclaim = [&] {
+		if (raced.exchange(true))
+			return;
+		racer = std::thread([&] {
+			second_err = um_cache_alloc(cache_, 0, 0, 0, &second);
 		});
-	for (auto &th : threads)
-		th.join();
-	EXPECT_EQ(failures, 0);
-	EXPECT_NE(got[0], got[1]);
+		std::this_thread::sleep_for(std::chrono::milliseconds(50));
+	};
+	first = mustAlloc(0);
+	racer.join();
+	sim_->on_reclaim = nullptr;
+	EXPECT_EQ(second_err, 0);
+	EXPECT_NE(first, second);
 	EXPECT_EQ(stat(UM_STAT_refills), 1u);
-	mustFree(got[0], 0);
-	mustFree(got[1], 0);
+	mustFree(first, 0);
+	mustFree(second, 0);
 }
 
 TEST_F(RefillTest, ShrinkerFromReclaimNeverDeadlocks)
