@@ -390,6 +390,12 @@ int um_plat_nr_nodes(struct um_platform *p);
 int um_plat_node_has_memory(struct um_platform *p, int nid);
 /** um_plat_current_node() - node of the calling CPU. [atomic] */
 int um_plat_current_node(struct um_platform *p);
+/**
+ * um_plat_pfn_node() - node of the memory at @pfn (pfn_to_nid()), or a
+ * negative value if @pfn is not memory. Lets um_cache_free() go straight
+ * to the one node cache that can own a page. [atomic]
+ */
+int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn);
 
 um_u64 um_plat_now_ns(struct um_platform *p);		/* [atomic] */
 void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */

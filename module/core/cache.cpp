@@ -193,17 +193,25 @@ extern "C" int um_cache_alloc(struct um_cache *cache, int nid,
 extern "C" int um_cache_free(struct um_cache *cache, um_pfn_t pfn,
 			     unsigned int order)
 {
-	int err = -UM_ERANGE;
+	/*
+	 * Blocks come from their own node, so only that node's cache can own
+	 * the page: one lookup under one lock, whatever the number of nodes.
+	 */
+	int nid = um_plat_pfn_node(cache->plat, pfn);
+	int err;
 
-	if (order < um::kMaxOrder) {
-		/* -ENOENT from a node means "not mine": ask the next one. */
-		for (int nid = 0; nid < cache->nr_nodes; nid++) {
-			err = cache->nodes[nid]->free(pfn, order);
-			if (err != -UM_ENOENT)
-				return err;
-		}
+	if (order >= um::kMaxOrder) {
+		err = -UM_ERANGE;
+	} else if (!um::validNid(cache, nid)) {
+		err = -UM_ENOENT;
+	} else {
+		err = cache->nodes[nid]->free(pfn, order);
+		/* Done, or a bad free the node counted itself. */
+		if (err != -UM_ENOENT)
+			return err;
 	}
-	cache->nodes[um::homeNode(cache)]->noteBadFree();
+	cache->nodes[um::validNid(cache, nid) ? nid :
+		     um::homeNode(cache)]->noteBadFree();
 	return err;
 }
 

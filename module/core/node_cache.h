@@ -140,13 +140,13 @@ public:
 
 	/**
 	 * free() - give back a chunk this node handed out. [atomic]
-	 * Return: 0; -ENOENT if no block of this node holds @pfn (nothing
-	 * counted: another node may own it); -EALREADY or -EINVAL (counted
-	 * as a bad free, nothing else changes).
+	 * Return: 0; -ENOENT if no block of this node holds @pfn (not
+	 * counted here); -EALREADY or -EINVAL (counted as a bad free,
+	 * nothing else changes).
 	 */
 	int free(um_pfn_t pfn, unsigned order);
 
-	/** noteBadFree() - count a free that no node accepted. [atomic] */
+	/** noteBadFree() - count a free of a page no block holds. [atomic] */
 	void noteBadFree();
 
 	/** shrinkCount() - pages a shrinker may release now. [atomic] */

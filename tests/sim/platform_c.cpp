@@ -219,6 +219,11 @@ int um_plat_current_node(struct um_platform *p)
 	return S(p).currentNode();
 }
 
+int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn)
+{
+	return S(p).pfnNode(pfn);
+}
+
 um_u64 um_plat_now_ns(struct um_platform *)
 {
 	return um_u64(std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -203,6 +203,13 @@ int SimPlatform::currentNode() const
 	return tl_current_node >= 0 ? tl_current_node : 0;
 }
 
+int SimPlatform::pfnNode(um_pfn_t pfn)
+{
+	std::lock_guard<std::mutex> g(mutex_);
+
+	return allocator_.nodeOf(pfn);
+}
+
 bool SimPlatform::nodeHasMemory(int nid) const
 {
 	return nid >= 0 && nid < cfg_.nr_nodes && !memoryless(cfg_, nid);

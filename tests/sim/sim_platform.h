@@ -137,6 +137,7 @@ public:
 	int nrNodes() const { return cfg_.nr_nodes; }
 	bool nodeHasMemory(int nid) const;
 	int currentNode() const;
+	int pfnNode(um_pfn_t pfn);
 	void noteLockCreated(int delta) { live_locks_ += delta; }
 	void noteMutexCreated(int delta) { live_mutexes_ += delta; }
 	/* [sleeps] check: an error if this thread holds a core spinlock. */

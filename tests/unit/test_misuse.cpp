@@ -78,6 +78,9 @@ TEST_F(MisuseTest, FreeOfForeignPage)
 		       [&] { return freeCall(base_ + 512, 0); });
 	expectRejected(-UM_ENOENT, UM_STAT_bad_frees,
 		       [&] { return freeCall(5, 0); });
+	/* Not memory at all. */
+	expectRejected(-UM_ENOENT, UM_STAT_bad_frees,
+		       [&] { return freeCall(um_pfn_t(1) << 40, 0); });
 }
 
 TEST_F(MisuseTest, DoubleFree)

@@ -53,6 +53,9 @@ TEST(PageAllocator, NodesAndReserve)
 
 	EXPECT_EQ(a.freePages(0), 1024u);
 	EXPECT_EQ(a.freePages(1), 2048u);
+	EXPECT_EQ(a.nodeOf(0), 0);
+	EXPECT_EQ(a.nodeOf(2048), 1);
+	EXPECT_EQ(a.nodeOf(4096), -1);
 	ASSERT_TRUE(a.alloc(1, 0, &pfn));
 	EXPECT_EQ(a.nodeOf(pfn), 1);
 	EXPECT_FALSE(a.alloc(2, 0, &pfn));
@@ -271,6 +274,10 @@ TEST(SimPlatform, MemorylessNode)
 	EXPECT_TRUE(um_plat_node_has_memory(s.plat(), 0));
 	EXPECT_FALSE(um_plat_node_has_memory(s.plat(), 1));
 	EXPECT_EQ(um_plat_block_alloc(s.plat(), 1, 0, &pfn), -UM_ENOMEM);
+	/* All memory is node 0's. */
+	EXPECT_EQ(um_plat_pfn_node(s.plat(), 0), 0);
+	EXPECT_EQ(um_plat_pfn_node(s.plat(), (cfg.mem_bytes >> 12) - 1), 0);
+	EXPECT_LT(um_plat_pfn_node(s.plat(), cfg.mem_bytes >> 12), 0);
 	s.setCurrentNode(1);
 	EXPECT_EQ(um_plat_current_node(s.plat()), 1);
 	s.setCurrentNode(0);
