@@ -174,6 +174,28 @@ TEST_F(RefillTest, ShrinkerFromReclaimNeverDeadlocks)
 	mustFree(pfn, 10);
 }
 
+TEST_F(RefillTest, AtomicNeverWaitsForARefill)
+{
+	start();
+	int atomic_err = 1;
+
+	/*
+	 * An interrupt-context allocation arriving while this node refills
+	 * (its mutex held, in reclaim) must neither wait nor sleep: the
+	 * simulator aborts on a self-deadlock and flags [sleeps] calls.
+	 */
+	sim_->on_reclaim = [&] {
+		um_pfn_t pfn;
+
+		atomic_err = um_cache_alloc(cache_, 0, 0, UM_ALLOC_ATOMIC, &pfn);
+	};
+	um_pfn_t pfn = mustAlloc(0);
+
+	sim_->on_reclaim = nullptr;
+	EXPECT_EQ(atomic_err, -UM_EAGAIN);
+	mustFree(pfn, 0);
+}
+
 TEST_F(RefillTest, PrefillAtCreateAndOnDemand)
 {
 	um_config cfg = config();
