@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * cache.cpp - the extern "C" um_cache_* API over the node caches: argument
  * checks, node choice and fallback, sums over nodes.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cache.h - struct um_cache, the object behind the extern "C" API: the
  * node caches (one per node id) and what serialises configuration changes.

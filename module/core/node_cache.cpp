@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * node_cache.cpp - the fast paths: allocation from and freeing to the
  * buddy free areas of one node, plus set-up, configuration and reporting.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * pfn_tree.cpp - intrusive AVL tree with parent pointers, no recursion.
  */

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pfn_tree.h - pfn -> owning block lookup: an intrusive AVL tree keyed by
  * (first pfn, order) of each block.

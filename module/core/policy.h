@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * policy.h - the decisions that set how often the direct map is touched:
  * which order to refill at, what to release and when to stop. Pure

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * refill.cpp - taking blocks from the page allocator and removing them from
  * the direct map in one piece.

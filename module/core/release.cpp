@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * release.cpp - giving pages back to the page allocator: shrinker, trim,
  * drain. Order of every release: scrub while still unmapped, THEN map

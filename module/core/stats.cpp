@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * stats.cpp - counter transitions and the names from UM_STAT_ITEMS.
  */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * dm_model.h - a model of the x86-64 kernel direct map as 6.1's CPA
  * (arch/x86/mm/pat/set_memory.c) changes it.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * unmapped-sim - replay allocation workloads against three ways of handing
  * out pages removed from the direct map, over the simulated x86 direct map,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * page_allocator.h - a buddy page allocator over simulated physical memory,
  * one zone per node, orders 0..10 like 6.1's. Lowest address first, so

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * platform_c.cpp - the extern "C" um_plat_* functions for the simulator,
  * and its locks: std::mutex underneath, with a per-thread count of core

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * sim_platform.h - the um_plat_* side of boundary.h over simulated
  * hardware, strict enough to fail a test for every rule the kernel would

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * strategy.h - the ways unmapped-sim hands out unmapped pages:
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * workload.h - allocation workloads for unmapped-sim, generated from a
  * seed as a list of operations so every strategy replays the same one.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-only
 #
 # check-freestanding.sh - compile every module/core/*.cpp the way the
 # kernel module build does (freestanding, no library, kernel code model,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * harness.h - a cache over a fresh simulated platform for each test, and
  * the checks every test ends with: no platform rule broken, the cache

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_cache.cpp - the extern "C" API: nodes and fallback, configuration,
  * statistics sums, events, create/destroy.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_dm_model.cpp - the direct-map model behaves like 6.1's CPA.
  */

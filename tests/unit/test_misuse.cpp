@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_misuse.cpp - every wrong call gets its own error and changes
  * nothing but the counter that records it (bad_frees, alloc_failures).

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_node_cache.cpp - the fast paths of one node: buddy allocation from
  * cached blocks, coalescing frees, scrubbing on reuse.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_property.cpp - thousands of random alloc/free/shrink/trim steps
  * against a reference model, with every invariant checked after EVERY

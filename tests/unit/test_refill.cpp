@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_refill.cpp - taking blocks: order choice, fallbacks, failures,
  * serialisation, prefill.

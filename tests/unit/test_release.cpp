@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_release.cpp - giving pages back: whole blocks first and largest
  * first, watermarks, partial release, trim, scrub-then-map-then-free, and

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_stress.cpp - many threads allocating, freeing, shrinking, trimming
  * and reconfiguring one two-node cache at once. Built twice: plainly and
