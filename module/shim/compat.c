@@ -15,9 +15,11 @@
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/sched.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 
 #include "compat.h"
 
@@ -152,6 +154,17 @@ void um_compat_flush_one_kernel_local(unsigned long addr)
 }
 
 /* --- shrinker: embedded and registered by name before 6.7, allocated after --- */
+
+void um_compat_account_reclaimed(unsigned long pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	mm_account_reclaimed_pages(pages);
+#else
+	/* What fs/inode.c and xfs_buf do for pages their shrinkers free. */
+	if (current->reclaim_state)
+		current->reclaim_state->reclaimed_slab += pages;
+#endif
+}
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 struct um_compat_shrinker {

@@ -96,6 +96,15 @@ struct um_compat_shrinker *um_compat_shrinker_register(
 	unsigned long (*scan)(struct shrinker *, struct shrink_control *));
 
 /**
+ * um_compat_account_reclaimed() - credit @pages pages that a shrinker call
+ * gave straight back to the page allocator to the reclaim that called it.
+ * Reclaim counts only LRU and slab pages as progress on its own; without
+ * this, a direct reclaimer that emptied our cache would still see none and
+ * go on to the OOM killer.
+ */
+void um_compat_account_reclaimed(unsigned long pages);
+
+/**
  * um_compat_shrinker_unregister() - unregister and free; on return no count
  * or scan callback runs or will run.
  */
