@@ -130,6 +130,7 @@ void unmapped_pages_free(struct page *page, unsigned int order)
 	if (unlikely(!cache))
 		return;
 	if (!page) {
+		atomic64_inc(&um_platform.api_refused);
 		um_misuse(caller, "unmapped_pages_free(NULL, order %u)\n", order);
 		return;
 	}

@@ -25,7 +25,7 @@
  * @refused_free_pages: pages the core asked to free while they were still
  *	   absent from the direct map; kept out of the page allocator.
  * @api_refused: in-kernel API calls refused before reaching the core (GFP
- *	   flags this cache cannot honour).
+ *	   flags this cache cannot honour, freeing NULL).
  */
 struct um_platform {
 	struct um_cache *cache;
