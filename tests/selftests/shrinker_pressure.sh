@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# shrinker_pressure - under memory pressure the shrinker gives the free
+# cache back, so a process that needs the memory is not OOM-killed.
+#
+# With max_cached_mb=0 (no cap: only the shrinker limits the cache), fill
+# the cache with UM_TEST_MB (1024) MiB of free blocks, then write a file to
+# tmpfs that needs all free memory plus half the cache (tmpfs pages cannot
+# be reclaimed without swap, so only our shrinker can make room). The
+# writer must finish without an OOM kill, debugfs must show the cache
+# shrink, and no WARN/BUG may appear (the runner checks that).
+. "$(dirname "$0")/../ksft.sh"
+. "$(dirname "$0")/../unmapped.sh"
+
+mb=${UM_TEST_MB:-1024}
+hog=/tmp/hog
+
+ksft_plan 7
+cleanup() {
+	rm -f "$hog/fill"
+	umount "$hog" 2>/dev/null
+	ut_unload
+}
+trap cleanup EXIT
+um_load max_cached_mb=0 || ksft_exit_skip "cannot load unmapped.ko max_cached_mb=0"
+ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+
+ut_cmd alloc mb="$mb" lo=9 hi=9 || ksft_exit_skip "cannot allocate $mb MiB: $ut_out"
+ut_cmd free
+cached=$(um_stat pages_free)
+ksft_cmp "cache holds the freed $mb MiB" "$cached" -ge $((mb * 256))
+ksft_diag "before: $(grep '^Node' $UM_DEBUGFS/pagetypeinfo | head -n 1)"
+
+mkdir -p "$hog"
+mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_skip "cannot mount tmpfs"
+need=$(($(memfree_kb) / 1024 + mb / 2))
+shrunk0=$(um_stat shrink_pages)
+calls0=$(um_stat shrink_calls)
+mark="shrinker_pressure: hog $$"
+echo "$mark" > /dev/kmsg
+ksft_diag "writing $need MiB to tmpfs: all free memory plus $((mb / 2)) MiB of the cache"
+dd if=/dev/zero of="$hog/fill" bs=1M count="$need" 2> /tmp/hog.err
+rc=$?
+ksft_cmp "the writer finished" "$rc" -eq 0
+[ $rc -eq 0 ] || sed 's/^/# /' /tmp/hog.err
+oom=$(dmesg | sed -n "\|$mark|,\$p" | grep -ciE 'invoked oom-killer|Out of memory')
+ksft_cmp "no OOM kill" "$oom" -eq 0
+free_now=$(um_stat pages_free)
+ksft_cmp "the shrinker was called" "$(($(um_stat shrink_calls) - calls0))" -gt 0
+ksft_cmp "it released at least half the cache (pages)" "$(($(um_stat shrink_pages) - shrunk0))" -ge $((mb * 128))
+ksft_cmp "debugfs shows the cache shrink (free pages)" "$free_now" -lt "$cached"
+ksft_diag "after:  $(grep '^Node' $UM_DEBUGFS/pagetypeinfo | head -n 1)"
+ksft_diag "free cached pages: $cached before, $free_now after; leaked_pages $(um_stat leaked_pages)"
+rm -f "$hog/fill"
+ksft_cmp "nothing leaked" "$(um_stat leaked_pages)" -eq 0
+ksft_exit
