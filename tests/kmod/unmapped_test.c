@@ -41,7 +41,9 @@
  *     scrub_verify blocks=N
  *              fill N order-9 blocks with a pattern through a temporary
  *              vmap(), free them, allocate again and check every byte is
- *              zero. Keys: blocks dirty_bytes_seen nonzero_bytes.
+ *              zero. Keys: blocks dirty_bytes_seen reused_blocks (second
+ *              allocations that got a block dirtied by the first)
+ *              nonzero_bytes.
  *     scrub_bench rounds=N
  *              time alloc+free of a dirty order-9 block, zeroing and with
  *              __GFP_UNMAPPED_NOZERO, and clear_page() of 512 ordinary pages
@@ -465,8 +467,9 @@ static int ut_cmd_scrub_verify(unsigned long nr)
 {
 	const unsigned int order = 9;
 	const size_t len = PAGE_SIZE << order;
-	unsigned long i, dirty = 0, nonzero = 0;
+	unsigned long i, j, dirty = 0, nonzero = 0, reused = 0;
 	struct ut_block *b;
+	unsigned long *dirtied;
 	int err = 0;
 	void *a;
 
@@ -476,7 +479,10 @@ static int ut_cmd_scrub_verify(unsigned long nr)
 	if (err)
 		return err;
 	b = kcalloc(nr, sizeof(*b), GFP_KERNEL);
-	if (!b) {
+	dirtied = kcalloc(nr, sizeof(*dirtied), GFP_KERNEL);
+	if (!b || !dirtied) {
+		kfree(b);
+		kfree(dirtied);
 		err = -ENOMEM;
 		goto put;
 	}
@@ -495,6 +501,7 @@ static int ut_cmd_scrub_verify(unsigned long nr)
 		memset(a, UT_PATTERN, len);
 		dirty += len - ut_count_nonzero(a, len, UT_PATTERN);
 		ut_unalias(a);
+		dirtied[i] = page_to_pfn(b[i].page);
 	}
 	/* All back dirty, then the same amount out again. */
 	for (i = 0; i < nr; i++) {
@@ -515,14 +522,17 @@ static int ut_cmd_scrub_verify(unsigned long nr)
 		}
 		nonzero += ut_count_nonzero(a, len, 0);
 		ut_unalias(a);
+		for (j = 0; j < nr; j++)
+			reused += dirtied[j] == page_to_pfn(b[i].page);
 	}
 	for (i = 0; i < nr; i++)
 		if (b[i].page)
 			ut_api.free(b[i].page, order);
 	kfree(b);
+	kfree(dirtied);
 	if (!err)
-		ut_emit("blocks %lu\ndirty_bytes_seen %lu\nnonzero_bytes %lu\n",
-			nr, dirty, nonzero);
+		ut_emit("blocks %lu\ndirty_bytes_seen %lu\nreused_blocks %lu\nnonzero_bytes %lu\n",
+			nr, dirty, reused, nonzero);
 put:
 	ut_api_put_if_idle();
 	return err;
