@@ -38,6 +38,12 @@
  *                bad_gfp          alloc with __GFP_DMA32, with __GFP_COMP
  *                null             free(NULL)
  *              Key: returned_null (allocation cases: how many returned NULL).
+ *     atomic rounds=N
+ *              N times, under a spinlock with interrupts off: allocate with
+ *              GFP_ATOMIC (orders 0-3 in turn), check the block is absent
+ *              from the direct map, free it. Served from the cache only;
+ *              freed pages are dirty, so the next allocation scrubs them in
+ *              that context. Keys: ok failed present_pages.
  *     scrub_verify blocks=N
  *              fill N order-9 blocks with a pattern through a temporary
  *              vmap(), free them, allocate again and check every byte is
@@ -427,6 +433,43 @@ static int ut_cmd_misuse(const char *c)
 	return err;
 }
 
+/* --- atomic context ------------------------------------------------------- */
+
+static DEFINE_SPINLOCK(ut_atomic_lock);
+
+static int ut_cmd_atomic(unsigned long rounds)
+{
+	unsigned long r, ok = 0, failed = 0, present = 0, j;
+	unsigned long flags;
+	int err;
+
+	if (!rounds || rounds > 100000)
+		return -EINVAL;
+	err = ut_api_get();
+	if (err)
+		return err;
+	for (r = 0; r < rounds; r++) {
+		unsigned int order = r % 4, level;
+		struct page *page;
+
+		/* A sleep in here would be "BUG: scheduling while atomic". */
+		spin_lock_irqsave(&ut_atomic_lock, flags);
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_ATOMIC, order);
+		if (page) {
+			ok++;
+			for (j = 0; j < (1UL << order); j++)
+				present += ut_dm_present(page_to_pfn(page) + j, &level);
+			ut_api.free(page, order);
+		} else {
+			failed++;
+		}
+		spin_unlock_irqrestore(&ut_atomic_lock, flags);
+	}
+	ut_api_put_if_idle();
+	ut_emit("ok %lu\nfailed %lu\npresent_pages %lu\n", ok, failed, present);
+	return 0;
+}
+
 /* --- scrubbing ----------------------------------------------------------- */
 
 /* A private writable alias of one unmapped block; NULL on failure. */
@@ -773,6 +816,10 @@ static int ut_run(char *line)
 			return -EINVAL;
 		eq = strim(args + 5);
 		return ut_cmd_misuse(eq);
+	}
+	if (!strcmp(verb, "atomic")) {
+		err = UT_ARG("rounds", 16, &a);
+		return err ?: ut_cmd_atomic(a);
 	}
 	if (!strcmp(verb, "scrub_verify")) {
 		err = UT_ARG("blocks", 4, &a);
