@@ -506,77 +506,80 @@ static unsigned long ut_count_nonzero(const u8 *p, size_t len, u8 byte)
 	return n;
 }
 
+#define UT_SCRUB_ORDER	9
+
+/*
+ * One pass of scrub_verify: allocate @nr order-9 blocks into @b, count
+ * their non-zero bytes and, with @fill, write the pattern into them.
+ */
+static int ut_scrub_pass(struct ut_block *b, unsigned long nr, bool fill,
+			 unsigned long *nonzero, unsigned long *filled)
+{
+	const size_t len = PAGE_SIZE << UT_SCRUB_ORDER;
+	unsigned long i;
+	void *a;
+
+	for (i = 0; i < nr; i++) {
+		b[i].page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL,
+					      UT_SCRUB_ORDER);
+		if (!b[i].page)
+			return -ENOMEM;
+		b[i].order = UT_SCRUB_ORDER;
+		a = ut_alias(b[i].page, UT_SCRUB_ORDER);
+		if (!a)
+			return -ENOMEM;
+		*nonzero += ut_count_nonzero(a, len, 0);
+		if (fill) {
+			memset(a, UT_PATTERN, len);
+			*filled += len - ut_count_nonzero(a, len, UT_PATTERN);
+		}
+		ut_unalias(a);
+	}
+	return 0;
+}
+
+static void ut_free_each(const struct ut_block *b, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (b[i].page)
+			ut_api.free(b[i].page, b[i].order);
+}
+
 static int ut_cmd_scrub_verify(unsigned long nr)
 {
-	const unsigned int order = 9;
-	const size_t len = PAGE_SIZE << order;
 	unsigned long i, j, dirty = 0, nonzero = 0, reused = 0;
-	struct ut_block *b;
-	unsigned long *dirtied;
-	int err = 0;
-	void *a;
+	struct ut_block *first, *second;
+	int err;
 
 	if (!nr || nr > 64)
 		return -EINVAL;
 	err = ut_api_get();
 	if (err)
 		return err;
-	b = kcalloc(nr, sizeof(*b), GFP_KERNEL);
-	dirtied = kcalloc(nr, sizeof(*dirtied), GFP_KERNEL);
-	if (!b || !dirtied) {
-		kfree(b);
-		kfree(dirtied);
+	first = kcalloc(nr, sizeof(*first), GFP_KERNEL);
+	second = kcalloc(nr, sizeof(*second), GFP_KERNEL);
+	if (!first || !second) {
 		err = -ENOMEM;
-		goto put;
+		goto out;
 	}
-	for (i = 0; i < nr; i++) {
-		b[i].page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, order);
-		if (!b[i].page) {
-			err = -ENOMEM;
-			break;
-		}
-		a = ut_alias(b[i].page, order);
-		if (!a) {
-			err = -ENOMEM;
-			break;
-		}
-		nonzero += ut_count_nonzero(a, len, 0);	/* fresh: zeroed */
-		memset(a, UT_PATTERN, len);
-		dirty += len - ut_count_nonzero(a, len, UT_PATTERN);
-		ut_unalias(a);
-		dirtied[i] = page_to_pfn(b[i].page);
-	}
-	/* All back dirty, then the same amount out again. */
-	for (i = 0; i < nr; i++) {
-		if (b[i].page)
-			ut_api.free(b[i].page, order);
-		b[i].page = NULL;
-	}
-	for (i = 0; i < nr && !err; i++) {
-		b[i].page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, order);
-		if (!b[i].page) {
-			err = -ENOMEM;
-			break;
-		}
-		a = ut_alias(b[i].page, order);
-		if (!a) {
-			err = -ENOMEM;
-			break;
-		}
-		nonzero += ut_count_nonzero(a, len, 0);
-		ut_unalias(a);
-		for (j = 0; j < nr; j++)
-			reused += dirtied[j] == page_to_pfn(b[i].page);
-	}
+	/* Fresh blocks must be zero; fill them, give them all back dirty... */
+	err = ut_scrub_pass(first, nr, true, &nonzero, &dirty);
+	ut_free_each(first, nr);
+	/* ...and take the same amount again: it must read zero too. */
+	if (!err)
+		err = ut_scrub_pass(second, nr, false, &nonzero, &dirty);
+	ut_free_each(second, nr);
 	for (i = 0; i < nr; i++)
-		if (b[i].page)
-			ut_api.free(b[i].page, order);
-	kfree(b);
-	kfree(dirtied);
+		for (j = 0; j < nr; j++)
+			reused += second[i].page && second[i].page == first[j].page;
 	if (!err)
 		ut_emit("blocks %lu\ndirty_bytes_seen %lu\nreused_blocks %lu\nnonzero_bytes %lu\n",
 			nr, dirty, reused, nonzero);
-put:
+out:
+	kfree(first);
+	kfree(second);
 	ut_api_put_if_idle();
 	return err;
 }
