@@ -20,7 +20,7 @@
 mb=${UM_TEST_MB:-1024}
 hog=/tmp/hog
 
-ksft_plan 7
+ksft_plan 8
 hugepages=/proc/sys/vm/nr_hugepages
 cleanup() {
 	rm -f "$hog/fill"
@@ -34,10 +34,12 @@ ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
 
 t0=$(date +%s)
 ut_cmd alloc mb="$mb" lo=9 hi=9 || ksft_exit_skip "cannot allocate $mb MiB: $ut_out"
-ksft_diag "filling the cache took $(($(date +%s) - t0)) s"
+ksft_diag "filling the cache took $(($(date +%s) - t0)) s, $(ut_key call_ipis) call IPIs, direct-map splits: $(ut_key splits_l2) 2M->4K, $(ut_key splits_l3) 1G->2M"
+fill_l2=$(ut_key splits_l2)
 ut_cmd free
 cached=$(um_stat pages_free)
 ksft_cmp "cache holds the freed $mb MiB" "$cached" -ge $((mb * 256))
+ksft_cmp "no 2M mapping split to fill it" "$fill_l2" -eq 0
 ksft_diag "before: $(grep '^Node' $UM_DEBUGFS/pagetypeinfo | head -n 1)"
 
 mkdir -p "$hog"
