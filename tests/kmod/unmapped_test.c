@@ -33,6 +33,7 @@
  *                double           free the block "release" already freed
  *                wrong_order      free the held block with order - 1 and
  *                                 order + 1 (still held afterwards)
+ *                tail             free the held block's last page alone
  *                order_too_large  alloc and free with order MAX_ORDER
  *                bad_node         alloc on node nr_node_ids + 3 and on -5
  *                bad_gfp          alloc with __GFP_DMA32, with __GFP_COMP
@@ -397,6 +398,11 @@ static int ut_cmd_misuse(const char *c)
 		} else {
 			err = -ENOENT;
 		}
+	} else if (!strcmp(c, "tail")) {
+		if (ut_aside.page && ut_aside.order > 0)
+			ut_api.free(ut_aside.page + (1U << ut_aside.order) - 1, 0);
+		else
+			err = -ENOENT;
 	} else if (!strcmp(c, "order_too_large")) {
 		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, MAX_ORDER);
 		nulls += !page;

@@ -3,13 +3,14 @@
 #
 # kapi_misuse - every wrong use of the in-kernel API is refused, counted,
 # reported once in the kernel log naming the caller, and changes nothing
-# in the cache: foreign page, double free, wrong order, order too large,
-# bad node, GFP flags the cache cannot honour, freeing NULL. No WARN (the
+# in the cache: foreign page, double free, wrong order, a tail page of a
+# block, order too large, bad node, GFP flags the cache cannot honour,
+# freeing NULL. No WARN (the
 # runner fails the test on one).
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-ksft_plan 23
+ksft_plan 26
 trap ut_unload EXIT
 um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
 ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
@@ -62,6 +63,7 @@ misuse double "double free" bad_frees 1
 
 ut_cmd hold order=3
 misuse wrong_order "wrong order" bad_frees 2
+misuse tail "not a block of that order" bad_frees 1
 ut_cmd release
 
 ut_cmd hold order=0
