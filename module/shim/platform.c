@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bug.h>
+#include <linux/mm.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
@@ -73,6 +74,14 @@ int um_plat_node_has_memory(struct um_platform *p, int nid)
 int um_plat_current_node(struct um_platform *p)
 {
 	return numa_node_id();
+}
+
+int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn)
+{
+	/* pfn_to_nid() reads the struct page: only for pfns that have one. */
+	if (pfn != (unsigned long)pfn || !pfn_valid(pfn))
+		return UM_NUMA_NO_NODE;
+	return pfn_to_nid(pfn);
 }
 
 um_u64 um_plat_now_ns(struct um_platform *p)
