@@ -30,6 +30,8 @@
  *     misuse case=C
  *              one wrong call; C is
  *                foreign          free an ordinary alloc_page() page
+ *                bogus            free a page pointer of a pfn that has no
+ *                                 memory (never dereferenced)
  *                double           free the block "release" already freed
  *                wrong_order      free the held block with order - 1 and
  *                                 order + 1 (still held afterwards)
@@ -386,6 +388,9 @@ static int ut_cmd_misuse(const char *c)
 			ut_api.free(page, 0);
 			__free_page(page);
 		}
+	} else if (!strcmp(c, "bogus")) {
+		/* 2^40 pages = 4 PiB: no struct page behind this pointer. */
+		ut_api.free(pfn_to_page(1UL << 40), 0);
 	} else if (!strcmp(c, "double")) {
 		if (ut_released.page)
 			ut_api.free(ut_released.page, ut_released.order);

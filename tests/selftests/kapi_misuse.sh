@@ -3,14 +3,14 @@
 #
 # kapi_misuse - every wrong use of the in-kernel API is refused, counted,
 # reported once in the kernel log naming the caller, and changes nothing
-# in the cache: foreign page, double free, wrong order, a tail page of a
-# block, order too large, bad node, GFP flags the cache cannot honour,
-# freeing NULL. No WARN (the
-# runner fails the test on one).
+# in the cache: foreign page, a pointer to no memory at all, double free,
+# wrong order, a tail page of a block, order too large, bad node, GFP
+# flags the cache cannot honour, freeing NULL. No WARN (the runner fails
+# the test on one).
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-ksft_plan 26
+ksft_plan 29
 trap ut_unload EXIT
 um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
 ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
@@ -57,6 +57,7 @@ misuse() {
 }
 
 misuse foreign "was not allocated here" bad_frees 1
+misuse bogus "pfn 0x10000000000, order 0\): page was not allocated here" bad_frees 1
 
 ut_cmd hold order=0 && ut_cmd release
 misuse double "double free" bad_frees 1
