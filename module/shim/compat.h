@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * compat.h - every difference between kernel versions, in one place.
+ *
+ * The rest of the shim calls only what is declared here for anything that
+ * moved between releases: kernel functions that are not exported to modules
+ * (resolved once at load, see um_compat_resolve()), the meaning of
+ * MAX_ORDER and the shrinker API. The module is built and tested on
+ * Debian 12's 6.1; the branches for later kernels follow their upstream
+ * API changes and are compiled only there.
+ */
+#ifndef UNMAPPED_SHIM_COMPAT_H
+#define UNMAPPED_SHIM_COMPAT_H
+
+#include <linux/atomic.h>
+#include <linux/mm_types.h>
+#include <linux/mmzone.h>
+#include <linux/shrinker.h>
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "unmapped needs Linux 6.1 or later"
+#endif
+
+/*
+ * Number of block orders the page allocator serves. 6.1: MAX_ORDER is that
+ * number (orders 0 .. MAX_ORDER - 1); 6.4 made MAX_ORDER the largest order
+ * itself; 6.8 renamed it MAX_PAGE_ORDER and added NR_PAGE_ORDERS.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define UM_NR_PAGE_ORDERS	NR_PAGE_ORDERS
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define UM_NR_PAGE_ORDERS	(MAX_ORDER + 1)
+#else
+#define UM_NR_PAGE_ORDERS	MAX_ORDER
+#endif
+
+/**
+ * um_compat_resolve() - find the unexported kernel functions the shim needs.
+ *
+ * Once, at module load, before any other um_compat_* call. Fails with a
+ * message naming the first symbol that is missing or does not resolve to
+ * the start of a function of that name.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int um_compat_resolve(void);
+
+/* --- direct map (all [sleeps]; they may split and allocate page tables) --- */
+
+/**
+ * um_compat_dm_remove_range() - clear _PAGE_PRESENT on @nr pages of the
+ * direct map from @addr in one change_page_attr pass, which flushes the TLBs
+ * of every CPU itself. Large mappings wholly inside the range stay large.
+ * Return: 0 or -errno from the kernel.
+ */
+int um_compat_dm_remove_range(unsigned long addr, int nr);
+
+/**
+ * um_compat_dm_restore_range() - make @nr pages from @addr present again
+ * with the kernel's default direct-map bits (present, writable and, where
+ * the kernel uses it, global), in one pass that keeps large mappings large.
+ * Return: 0 or -errno from the kernel.
+ */
+int um_compat_dm_restore_range(unsigned long addr, int nr);
+
+/**
+ * um_compat_dm_set_page() - one page invalid (@present false) or back to
+ * its default (@present true) in the direct map, without flushing any TLB.
+ * Splits a large mapping around the page.
+ * Return: 0 or -errno from the kernel.
+ */
+int um_compat_dm_set_page(struct page *page, bool present);
+
+/** um_compat_flush_kernel_range() - flush kernel TLB entries of [start, end) on every CPU. */
+void um_compat_flush_kernel_range(unsigned long start, unsigned long end);
+
+/**
+ * um_compat_flush_one_kernel_local() - drop the translation of one kernel
+ * address from THIS CPU's TLB only (every address space of it). [atomic]
+ */
+void um_compat_flush_one_kernel_local(unsigned long addr);
+
+/* --- shrinker ------------------------------------------------------------ */
+
+struct um_compat_shrinker;
+
+/**
+ * um_compat_shrinker_register() - register a NUMA-aware shrinker named @name
+ * with the default seek cost.
+ * Return: the shrinker or an ERR_PTR().
+ */
+struct um_compat_shrinker *um_compat_shrinker_register(
+	const char *name,
+	unsigned long (*count)(struct shrinker *, struct shrink_control *),
+	unsigned long (*scan)(struct shrinker *, struct shrink_control *));
+
+/**
+ * um_compat_account_reclaimed() - credit @pages pages that a shrinker call
+ * gave straight back to the page allocator to the reclaim that called it.
+ * Reclaim counts only LRU and slab pages as progress on its own; without
+ * this, a direct reclaimer that emptied our cache would still see none and
+ * go on to the OOM killer.
+ */
+void um_compat_account_reclaimed(unsigned long pages);
+
+/**
+ * um_compat_shrinker_unregister() - unregister and free; on return no count
+ * or scan callback runs or will run.
+ */
+void um_compat_shrinker_unregister(struct um_compat_shrinker *s);
+
+#endif /* UNMAPPED_SHIM_COMPAT_H */

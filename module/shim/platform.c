@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * platform.c - the platform object and the small um_plat_* services: NUMA
+ * nodes, time, deferred trimming, core bug reports.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <linux/topology.h>
+
+#include "shim.h"
+
+struct um_platform um_platform;
+
+static void um_trim_work(struct work_struct *work)
+{
+	struct um_platform *p = container_of(work, struct um_platform,
+					     trim_work);
+
+	um_cache_trim(p->cache);
+}
+
+/** um_platform_init() - ready @p for um_cache_create(). */
+void um_platform_init(struct um_platform *p)
+{
+	INIT_WORK(&p->trim_work, um_trim_work);
+	spin_lock_init(&p->trim_lock);
+	p->trim_enabled = false;
+	atomic64_set(&p->refused_free_pages, 0);
+	atomic64_set(&p->api_refused, 0);
+}
+
+/**
+ * um_platform_trim_enable() - allow or stop deferred trims. [sleeps]
+ * Enabled once p->cache is set; disabling waits for a queued or running
+ * trim, so afterwards none touches the cache.
+ */
+void um_platform_trim_enable(struct um_platform *p, bool enable)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->trim_lock, flags);
+	p->trim_enabled = enable;
+	spin_unlock_irqrestore(&p->trim_lock, flags);
+	if (!enable)
+		cancel_work_sync(&p->trim_work);
+}
+
+void um_plat_request_trim(struct um_platform *p)
+{
+	unsigned long flags;
+
+	/* Called from um_cache_free(), which may run in any context. */
+	spin_lock_irqsave(&p->trim_lock, flags);
+	if (p->trim_enabled)
+		schedule_work(&p->trim_work);
+	spin_unlock_irqrestore(&p->trim_lock, flags);
+}
+
+int um_plat_nr_nodes(struct um_platform *p)
+{
+	return nr_node_ids;
+}
+
+int um_plat_node_has_memory(struct um_platform *p, int nid)
+{
+	return nid >= 0 && nid < nr_node_ids && node_state(nid, N_MEMORY);
+}
+
+int um_plat_current_node(struct um_platform *p)
+{
+	return numa_node_id();
+}
+
+int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn)
+{
+	/* pfn_to_nid() reads the struct page: only for pfns that have one. */
+	if (pfn != (unsigned long)pfn || !pfn_valid(pfn))
+		return UM_NUMA_NO_NODE;
+	return pfn_to_nid(pfn);
+}
+
+um_u64 um_plat_now_ns(struct um_platform *p)
+{
+	/* Any context, NMI included; monotonic. */
+	return ktime_get_mono_fast_ns();
+}
+
+void um_plat_cond_resched(struct um_platform *p)
+{
+	cond_resched();
+}
+
+void um_plat_bug(struct um_platform *p, const char *what, const char *file,
+		 int line)
+{
+	WARN_ONCE(1, KBUILD_MODNAME ": core invariant broken: %s (%s:%d)\n",
+		  what, file, line);
+}

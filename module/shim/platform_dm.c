@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * platform_dm.c - um_plat_dm_*: taking pages out of the kernel direct map
+ * and putting them back, and counting what that cost.
+ *
+ * Two backends (enum um_backend):
+ *   range: one change_page_attr pass per block. A block that covers whole
+ *	    aligned 2M mappings leaves and returns without splitting them:
+ *	    set_memory_np() only clears _PAGE_PRESENT in the 2M entry, and
+ *	    the restore sets present, RW and global again, which is the
+ *	    entry the kernel built at boot, bit for bit. CPA flushes the TLBs
+ *	    of all CPUs itself (one flush_tlb_all() above 33 pages).
+ *   page:  set_direct_map_{invalid,default}_noflush() per page, as
+ *	    memfd_secret does. The first page of a 2M mapping splits it into
+ *	    4K pages for good; the caller flushes once per batch.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/vmstat.h>
+
+#include "compat.h"
+#include "shim.h"
+
+/*
+ * The kernel counts direct-map splits in two global vm events. Reading them
+ * around our own call attributes to us any split another CPU did in the
+ * same window (a module setting memory read-only, a BPF program loading):
+ * the counts are an upper bound, exact when nothing else changes the
+ * direct map meanwhile, as in the tests. Summed over possible CPUs without
+ * cpus_read_lock(), unlike all_vm_events(): a dead CPU's events are folded
+ * into a live CPU's, which the sum then sees once or, during the fold, not
+ * at all; a one-off miscount is not worth a sleeping lock on every call.
+ */
+static void um_read_splits(u64 *l2, u64 *l3)
+{
+	int cpu;
+
+	*l2 = 0;
+	*l3 = 0;
+	for_each_possible_cpu(cpu) {
+		struct vm_event_state *ev = &per_cpu(vm_event_states, cpu);
+
+		*l2 += READ_ONCE(ev->event[DIRECT_MAP_LEVEL2_SPLIT]);
+		*l3 += READ_ONCE(ev->event[DIRECT_MAP_LEVEL3_SPLIT]);
+	}
+}
+
+static void um_add_splits(struct um_dm_cost *cost, u64 l2, u64 l3)
+{
+	u64 l2_now, l3_now;
+
+	um_read_splits(&l2_now, &l3_now);
+	cost->splits_l2 += l2_now - l2;
+	cost->splits_l3 += l3_now - l3;
+}
+
+/* Only RAM the page allocator owns, and only ranges CPA takes in one call. */
+static bool um_pfn_range_ok(um_pfn_t pfn, um_u64 nr)
+{
+	return nr && nr <= INT_MAX && pfn + nr > pfn && pfn_valid(pfn) &&
+	       pfn_valid(pfn + nr - 1);
+}
+
+int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			 int present, struct um_dm_cost *cost)
+{
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
+	u64 l2, l3;
+	int err;
+
+	might_sleep();
+	if (!um_pfn_range_ok(pfn, nr))
+		return -EIO;
+	um_read_splits(&l2, &l3);
+	if (present)
+		err = um_compat_dm_restore_range(addr, nr);
+	else
+		err = um_compat_dm_remove_range(addr, nr);
+	cost->calls++;
+	/* CPA flushes every CPU itself (and on failure flushes everything). */
+	cost->flushes++;
+	um_add_splits(cost, l2, l3);
+	if (err)
+		pr_err_ratelimited("%s pfn %#llx+%llu in the direct map failed: %d\n",
+				   present ? "restoring" : "removing", pfn, nr,
+				   err);
+	return err ? -EIO : 0;
+}
+
+int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
+			struct um_dm_cost *cost)
+{
+	u64 l2, l3;
+	int err;
+
+	might_sleep();
+	if (!um_pfn_range_ok(pfn, 1))
+		return -EIO;
+	um_read_splits(&l2, &l3);
+	err = um_compat_dm_set_page(pfn_to_page(pfn), present);
+	cost->calls++;
+	um_add_splits(cost, l2, l3);
+	if (err) {
+		pr_err_ratelimited("%s pfn %#llx in the direct map failed: %d\n",
+				   present ? "restoring" : "removing", pfn, err);
+		/* A failed split allocation is the only way this fails. */
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+		       struct um_dm_cost *cost)
+{
+	unsigned long start = (unsigned long)pfn_to_kaddr(pfn);
+
+	might_sleep();
+	um_compat_flush_kernel_range(start, start + (nr << PAGE_SHIFT));
+	cost->flushes++;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * shim.h - what the files of the kernel shim share: the one platform object
+ * the core is created with, and each facility's init/exit pair, called in
+ * order by main.c.
+ */
+#ifndef UNMAPPED_SHIM_H
+#define UNMAPPED_SHIM_H
+
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "boundary.h"
+
+/*
+ * struct um_platform - the kernel platform of the core (opaque to it).
+ * @cache: the cache, set once created and cleared before it is destroyed.
+ *	   Readers outside main.c only run while it is set: the API and the
+ *	   shrinker are registered after it and unregistered before.
+ * @trim_work: runs um_cache_trim() for um_plat_request_trim().
+ * @trim_lock: makes "check @trim_enabled, queue @trim_work" atomic against
+ *	   disabling it at unload.
+ * @trim_enabled: @trim_work may be queued.
+ * @refused_free_pages: pages the core asked to free while they were still
+ *	   absent from the direct map; kept out of the page allocator.
+ * @api_refused: in-kernel API calls refused before reaching the core (GFP
+ *	   flags this cache cannot honour, freeing NULL).
+ */
+struct um_platform {
+	struct um_cache *cache;
+	struct work_struct trim_work;
+	spinlock_t trim_lock;
+	bool trim_enabled;
+	atomic64_t refused_free_pages;
+	atomic64_t api_refused;
+};
+
+extern struct um_platform um_platform;
+
+/* platform.c: trim work, nodes, time, bug reports */
+void um_platform_init(struct um_platform *p);
+void um_platform_trim_enable(struct um_platform *p, bool enable);
+
+/* platform_scrub.c: per-CPU temporary mapping slots */
+int um_scrub_init(void);
+void um_scrub_exit(void);
+
+/* events.c: where core events go (tracepoints, ...) */
+void um_trace_event(const struct um_event *ev);
+
+/* params.c: module parameters */
+void um_params_config(struct um_config *cfg);
+void um_params_attach(struct um_cache *cache);
+void um_params_detach(void);
+const char *um_backend_name(enum um_backend backend);
+
+/* debugfs.c */
+void um_debugfs_init(struct um_cache *cache);
+void um_debugfs_exit(void);
+
+/* shrinker.c */
+int um_shrinker_init(void);
+void um_shrinker_exit(void);
+
+#endif /* UNMAPPED_SHIM_H */

@@ -1,0 +1,997 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * unmapped_test.c - test-only module: drives unmapped.ko's in-kernel API
+ * from inside the test VM and reports what the kernel sees.
+ *
+ * It finds the API with symbol_get() rather than linking against it, so it
+ * loads without unmapped.ko and outlives it: a test loads this module
+ * first, snapshots the direct map, loads and unloads unmapped.ko, and then
+ * checks that the direct map came back. Userspace tests use pfn_state the
+ * same way, with or without unmapped.ko.
+ *
+ * Interface: /sys/kernel/debug/unmapped_test/
+ *
+ *   cmd        write one command line; read back the result of the last one
+ *              as "key value" lines ("error N" when it failed: N is -errno).
+ *     alloc mb=N [lo=L] [hi=H] [node=N]
+ *              allocate blocks of order L, L+1, ..., H, L, ... (default 0-9)
+ *              until N MiB are held; check every page with lookup_address()
+ *              (must be absent). Keys: blocks pages failed ns call_ipis
+ *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
+ *              dm_pages_1g. The blocks stay held until "free".
+ *     free     give every held block back. Keys: blocks pages ns call_ipis
+ *              splits_l2 splits_l3.
+ *     counters call_ipis splits_l2 splits_l3 now (for deltas around
+ *              anything userspace does, e.g. drop_caches).
+ *     hold order=N
+ *              allocate one block and keep it aside (pfn order); "release"
+ *              frees it. Used to stage misuse cases.
+ *     release  free the held-aside block properly.
+ *     misuse case=C
+ *              one wrong call; C is
+ *                foreign          free an ordinary alloc_page() page
+ *                bogus            free a page pointer of a pfn that has no
+ *                                 memory (never dereferenced)
+ *                double           free the block "release" already freed
+ *                wrong_order      free the held block with order - 1 and
+ *                                 order + 1 (still held afterwards)
+ *                tail             free the held block's last page alone
+ *                order_too_large  alloc and free with order MAX_ORDER
+ *                bad_node         alloc on node nr_node_ids + 3 and on -5
+ *                bad_gfp          alloc with __GFP_DMA32, with __GFP_COMP
+ *                null             free(NULL)
+ *              Key: returned_null (allocation cases: how many returned NULL).
+ *     atomic rounds=N
+ *              N times, under a spinlock with interrupts off: allocate with
+ *              GFP_ATOMIC (orders 0-3 in turn), check the block is absent
+ *              from the direct map, free it. Served from the cache only;
+ *              freed pages are dirty, so the next allocation scrubs them in
+ *              that context. Keys: ok failed present_pages.
+ *     scrub_verify blocks=N
+ *              fill N order-9 blocks with a pattern through a temporary
+ *              vmap(), free them, allocate again and check every byte is
+ *              zero. Keys: blocks dirty_bytes_seen reused_blocks (second
+ *              allocations that got a block dirtied by the first)
+ *              nonzero_bytes.
+ *     scrub_bench rounds=N
+ *              time alloc+free of a dirty order-9 block, zeroing and with
+ *              __GFP_UNMAPPED_NOZERO, and clear_page() of 512 ordinary pages
+ *              through the direct map (best of N). Keys:
+ *              zero_cycle_ns nozero_cycle_ns scrub_ns_per_page
+ *              direct_clear_ns_per_page scrub_vs_direct_pct.
+ *     dm_snapshot
+ *              record the direct-map entry (size, flags) of every 2M region
+ *              of RAM mapped with 2M or 1G entries (regions already split
+ *              to 4K at boot are skipped). Keys: regions regions_4k_skipped.
+ *     dm_compare
+ *              compare with the snapshot. Keys: regions same level3_split
+ *              level2_split not_present flags_changed touched touched_ok
+ *              untouched_changed (touched: regions that held a block from
+ *              "alloc"; ok means present, 2M or larger, flags as in the
+ *              snapshot; untouched_changed: other regions split, not
+ *              present or with other flags), plus "diff ..." lines for the
+ *              first differences.
+ *
+ *   pfn_state  write "PFN COUNT" (decimal or 0x hex, COUNT <= 1048576), then
+ *              read one line per pfn: "PFN present 0|1 level 4K|2M|1G|none",
+ *              or "PFN invalid" for a pfn without a struct page.
+ *
+ * Nothing here ever writes an allocated page through the direct map; the
+ * pattern of scrub_verify goes through a private vmap() alias that is torn
+ * down (vm_unmap_aliases()) before the pages are freed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/unmapped.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+#include <asm/hardirq.h>
+
+#define UT_RESULT_SIZE	4096
+#define UT_MAX_PFNS	(1UL << 20)
+#define UT_REGION_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+#define UT_PATTERN	0x5a
+
+struct ut_block {
+	struct page *page;
+	unsigned int order;
+};
+
+/* Direct-map state of one 2M region at dm_snapshot. */
+struct ut_region {
+	unsigned long pfn;
+	u8 level;		/* PG_LEVEL_*; PG_LEVEL_NONE: no entry */
+	bool touched;		/* held a block from "alloc" since */
+	pteval_t flags;
+};
+
+static DEFINE_MUTEX(ut_lock);		/* one command at a time */
+static struct dentry *ut_dir;
+static char ut_result[UT_RESULT_SIZE];
+static size_t ut_result_len;
+
+/* The API, from symbol_get() while anything of it is held. */
+static struct {
+	typeof(&unmapped_pages_alloc_node) alloc_node;
+	typeof(&unmapped_pages_free) free;
+} ut_api;
+
+static struct ut_block *ut_blocks;	/* held by "alloc" */
+static unsigned long ut_nr_blocks;
+static struct ut_block ut_aside;	/* held by "hold" */
+static struct ut_block ut_released;	/* freed by "release" */
+
+static struct ut_region *ut_regions;
+static unsigned long ut_nr_regions;
+
+static unsigned long ut_pfn_start, ut_pfn_count;	/* pfn_state query */
+
+static void ut_emit(const char *fmt, ...) __printf(1, 2);
+static void ut_emit(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ut_result_len += vscnprintf(ut_result + ut_result_len,
+				    sizeof(ut_result) - ut_result_len, fmt, ap);
+	va_end(ap);
+}
+
+/* --- the API, taken and dropped with unmapped.ko ------------------------ */
+
+static int ut_api_get(void)
+{
+	if (ut_api.alloc_node)
+		return 0;
+	ut_api.alloc_node = symbol_get(unmapped_pages_alloc_node);
+	ut_api.free = symbol_get(unmapped_pages_free);
+	if (ut_api.alloc_node && ut_api.free)
+		return 0;
+	if (ut_api.alloc_node)
+		symbol_put(unmapped_pages_alloc_node);
+	if (ut_api.free)
+		symbol_put(unmapped_pages_free);
+	ut_api.alloc_node = NULL;
+	ut_api.free = NULL;
+	return -ENOENT;		/* unmapped.ko is not loaded */
+}
+
+/* Let unmapped.ko go once nothing of it is held here. */
+static void ut_api_put_if_idle(void)
+{
+	if (!ut_api.alloc_node || ut_nr_blocks || ut_aside.page)
+		return;
+	symbol_put(unmapped_pages_alloc_node);
+	symbol_put(unmapped_pages_free);
+	ut_api.alloc_node = NULL;
+	ut_api.free = NULL;
+}
+
+/* --- measurement --------------------------------------------------------- */
+
+struct ut_counters {
+	u64 call_ipis;
+	u64 splits_l2;
+	u64 splits_l3;
+	u64 ns;
+};
+
+static void ut_read_counters(struct ut_counters *c)
+{
+	int cpu;
+
+	memset(c, 0, sizeof(*c));
+	/* Received call-function IPIs: exact, unlike /proc/interrupts' CAL. */
+	for_each_possible_cpu(cpu) {
+		c->call_ipis += per_cpu(irq_stat, cpu).irq_call_count;
+		c->splits_l2 += per_cpu(vm_event_states, cpu).event[DIRECT_MAP_LEVEL2_SPLIT];
+		c->splits_l3 += per_cpu(vm_event_states, cpu).event[DIRECT_MAP_LEVEL3_SPLIT];
+	}
+	c->ns = ktime_get_ns();
+}
+
+static void ut_emit_delta(const struct ut_counters *before)
+{
+	struct ut_counters now;
+
+	ut_read_counters(&now);
+	ut_emit("ns %llu\ncall_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\n",
+		now.ns - before->ns, now.call_ipis - before->call_ipis,
+		now.splits_l2 - before->splits_l2,
+		now.splits_l3 - before->splits_l3);
+}
+
+/* Direct-map entry of @pfn: level, and flags if there is an entry. */
+static pte_t *ut_dm_entry(unsigned long pfn, unsigned int *level)
+{
+	*level = PG_LEVEL_NONE;
+	if (!pfn_valid(pfn))
+		return NULL;
+	return lookup_address((unsigned long)pfn_to_kaddr(pfn), level);
+}
+
+static bool ut_dm_present(unsigned long pfn, unsigned int *level)
+{
+	pte_t *pte = ut_dm_entry(pfn, level);
+
+	return pte && (pte_flags(*pte) & _PAGE_PRESENT);
+}
+
+static const char *ut_level_name(unsigned int level)
+{
+	switch (level) {
+	case PG_LEVEL_4K:
+		return "4K";
+	case PG_LEVEL_2M:
+		return "2M";
+	case PG_LEVEL_1G:
+		return "1G";
+	default:
+		return "none";
+	}
+}
+
+/* --- alloc / free -------------------------------------------------------- */
+
+static void ut_mark_touched(unsigned long pfn, unsigned int order)
+{
+	unsigned long lo = 0, hi = ut_nr_regions;
+
+	/* ut_regions is sorted by pfn. */
+	while (lo < hi) {
+		unsigned long mid = (lo + hi) / 2;
+
+		if (ut_regions[mid].pfn + UT_REGION_PAGES <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ut_nr_regions && ut_regions[lo].pfn < pfn + (1UL << order); lo++)
+		ut_regions[lo].touched = true;
+}
+
+static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
+			int nid)
+{
+	unsigned long want = mb << (20 - PAGE_SHIFT), have = 0, max_blocks;
+	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {};
+	struct ut_counters before;
+	unsigned int order = lo;
+	unsigned long i, j;
+	int err;
+
+	if (ut_nr_blocks || !mb || lo > hi || hi >= MAX_ORDER)
+		return -EINVAL;
+	err = ut_api_get();
+	if (err)
+		return err;
+	max_blocks = want >> lo;
+	ut_blocks = kvcalloc(max_blocks, sizeof(*ut_blocks), GFP_KERNEL);
+	if (!ut_blocks) {
+		ut_api_put_if_idle();
+		return -ENOMEM;
+	}
+	ut_read_counters(&before);
+	while (have < want && ut_nr_blocks < max_blocks) {
+		struct page *page = ut_api.alloc_node(nid, GFP_KERNEL, order);
+
+		if (!page) {
+			failed++;
+			break;
+		}
+		ut_blocks[ut_nr_blocks].page = page;
+		ut_blocks[ut_nr_blocks++].order = order;
+		have += 1UL << order;
+		order = order == hi ? lo : order + 1;
+		cond_resched();
+	}
+	ut_emit("blocks %lu\npages %lu\nfailed %lu\n", ut_nr_blocks, have, failed);
+	ut_emit_delta(&before);
+
+	/* Every page of every block must be absent from the direct map. */
+	for (i = 0; i < ut_nr_blocks; i++) {
+		unsigned long pfn = page_to_pfn(ut_blocks[i].page);
+
+		for (j = 0; j < (1UL << ut_blocks[i].order); j++) {
+			unsigned int level;
+
+			if (ut_dm_present(pfn + j, &level))
+				present++;
+			dm[level]++;
+		}
+		if (ut_regions)
+			ut_mark_touched(pfn, ut_blocks[i].order);
+		cond_resched();
+	}
+	ut_emit("present_pages %lu\ndm_pages_4k %lu\ndm_pages_2m %lu\ndm_pages_1g %lu\n",
+		present, dm[PG_LEVEL_4K], dm[PG_LEVEL_2M], dm[PG_LEVEL_1G]);
+	return 0;
+}
+
+static int ut_cmd_free(void)
+{
+	struct ut_counters before;
+	unsigned long pages = 0, n = ut_nr_blocks;
+
+	ut_read_counters(&before);
+	while (ut_nr_blocks) {
+		struct ut_block *b = &ut_blocks[--ut_nr_blocks];
+
+		ut_api.free(b->page, b->order);
+		pages += 1UL << b->order;
+		cond_resched();
+	}
+	ut_emit("blocks %lu\npages %lu\n", n, pages);
+	ut_emit_delta(&before);
+	kvfree(ut_blocks);
+	ut_blocks = NULL;
+	ut_api_put_if_idle();
+	return 0;
+}
+
+/* --- staged misuse ------------------------------------------------------- */
+
+static int ut_cmd_hold(unsigned int order)
+{
+	int err;
+
+	if (ut_aside.page)
+		return -EBUSY;
+	err = ut_api_get();
+	if (err)
+		return err;
+	ut_aside.page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, order);
+	if (!ut_aside.page) {
+		ut_api_put_if_idle();
+		return -ENOMEM;
+	}
+	ut_aside.order = order;
+	ut_emit("pfn %#lx\norder %u\n", page_to_pfn(ut_aside.page), order);
+	return 0;
+}
+
+static int ut_cmd_release(void)
+{
+	if (!ut_aside.page)
+		return -ENOENT;
+	ut_api.free(ut_aside.page, ut_aside.order);
+	ut_released = ut_aside;
+	ut_aside.page = NULL;
+	ut_api_put_if_idle();
+	return 0;
+}
+
+static int ut_cmd_misuse(const char *c)
+{
+	unsigned int nulls = 0;
+	struct page *page;
+	int err;
+
+	err = ut_api_get();
+	if (err)
+		return err;
+	if (!strcmp(c, "foreign")) {
+		page = alloc_page(GFP_KERNEL);
+		if (!page) {
+			err = -ENOMEM;
+		} else {
+			ut_api.free(page, 0);
+			__free_page(page);
+		}
+	} else if (!strcmp(c, "bogus")) {
+		/* 2^40 pages = 4 PiB: no struct page behind this pointer. */
+		ut_api.free(pfn_to_page(1UL << 40), 0);
+	} else if (!strcmp(c, "double")) {
+		if (ut_released.page)
+			ut_api.free(ut_released.page, ut_released.order);
+		else
+			err = -ENOENT;
+	} else if (!strcmp(c, "wrong_order")) {
+		if (ut_aside.page && ut_aside.order > 0) {
+			ut_api.free(ut_aside.page, ut_aside.order - 1);
+			ut_api.free(ut_aside.page, ut_aside.order + 1);
+		} else {
+			err = -ENOENT;
+		}
+	} else if (!strcmp(c, "tail")) {
+		if (ut_aside.page && ut_aside.order > 0)
+			ut_api.free(ut_aside.page + (1U << ut_aside.order) - 1, 0);
+		else
+			err = -ENOENT;
+	} else if (!strcmp(c, "order_too_large")) {
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, MAX_ORDER);
+		nulls += !page;
+		if (page)	/* would be a bug; give it back as it came */
+			ut_api.free(page, MAX_ORDER);
+		if (ut_aside.page)
+			ut_api.free(ut_aside.page, MAX_ORDER);
+	} else if (!strcmp(c, "bad_node")) {
+		page = ut_api.alloc_node(nr_node_ids + 3, GFP_KERNEL, 0);
+		nulls += !page;
+		if (page)
+			ut_api.free(page, 0);
+		page = ut_api.alloc_node(-5, GFP_KERNEL, 0);
+		nulls += !page;
+		if (page)
+			ut_api.free(page, 0);
+	} else if (!strcmp(c, "bad_gfp")) {
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL | __GFP_DMA32, 0);
+		nulls += !page;
+		if (page)
+			ut_api.free(page, 0);
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL | __GFP_COMP, 1);
+		nulls += !page;
+		if (page)
+			ut_api.free(page, 1);
+	} else if (!strcmp(c, "null")) {
+		ut_api.free(NULL, 0);
+	} else {
+		err = -EINVAL;
+	}
+	ut_api_put_if_idle();
+	if (!err)
+		ut_emit("returned_null %u\n", nulls);
+	return err;
+}
+
+/* --- atomic context ------------------------------------------------------- */
+
+static DEFINE_SPINLOCK(ut_atomic_lock);
+
+static int ut_cmd_atomic(unsigned long rounds)
+{
+	unsigned long r, ok = 0, failed = 0, present = 0, j;
+	unsigned long flags;
+	int err;
+
+	if (!rounds || rounds > 100000)
+		return -EINVAL;
+	err = ut_api_get();
+	if (err)
+		return err;
+	for (r = 0; r < rounds; r++) {
+		unsigned int order = r % 4, level;
+		struct page *page;
+
+		/* A sleep in here would be "BUG: scheduling while atomic". */
+		spin_lock_irqsave(&ut_atomic_lock, flags);
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_ATOMIC, order);
+		if (page) {
+			ok++;
+			for (j = 0; j < (1UL << order); j++)
+				present += ut_dm_present(page_to_pfn(page) + j, &level);
+			ut_api.free(page, order);
+		} else {
+			failed++;
+		}
+		spin_unlock_irqrestore(&ut_atomic_lock, flags);
+	}
+	ut_api_put_if_idle();
+	ut_emit("ok %lu\nfailed %lu\npresent_pages %lu\n", ok, failed, present);
+	return 0;
+}
+
+/* --- scrubbing ----------------------------------------------------------- */
+
+/* A private writable alias of one unmapped block; NULL on failure. */
+static void *ut_alias(struct page *page, unsigned int order)
+{
+	unsigned int i, n = 1U << order;
+	struct page **pages;
+	void *addr;
+
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < n; i++)
+		pages[i] = page + i;
+	addr = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	kvfree(pages);
+	return addr;
+}
+
+/* Tear the alias down and flush it from every TLB before the pages go back. */
+static void ut_unalias(void *addr)
+{
+	vunmap(addr);
+	vm_unmap_aliases();
+}
+
+static unsigned long ut_count_nonzero(const u8 *p, size_t len, u8 byte)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		n += p[i] != byte;
+	return n;
+}
+
+#define UT_SCRUB_ORDER	9
+
+/*
+ * One pass of scrub_verify: allocate @nr order-9 blocks into @b, count
+ * their non-zero bytes and, with @fill, write the pattern into them.
+ */
+static int ut_scrub_pass(struct ut_block *b, unsigned long nr, bool fill,
+			 unsigned long *nonzero, unsigned long *filled)
+{
+	const size_t len = PAGE_SIZE << UT_SCRUB_ORDER;
+	unsigned long i;
+	void *a;
+
+	for (i = 0; i < nr; i++) {
+		b[i].page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL,
+					      UT_SCRUB_ORDER);
+		if (!b[i].page)
+			return -ENOMEM;
+		b[i].order = UT_SCRUB_ORDER;
+		a = ut_alias(b[i].page, UT_SCRUB_ORDER);
+		if (!a)
+			return -ENOMEM;
+		*nonzero += ut_count_nonzero(a, len, 0);
+		if (fill) {
+			memset(a, UT_PATTERN, len);
+			*filled += len - ut_count_nonzero(a, len, UT_PATTERN);
+		}
+		ut_unalias(a);
+	}
+	return 0;
+}
+
+static void ut_free_each(const struct ut_block *b, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (b[i].page)
+			ut_api.free(b[i].page, b[i].order);
+}
+
+static int ut_cmd_scrub_verify(unsigned long nr)
+{
+	unsigned long i, j, dirty = 0, nonzero = 0, reused = 0;
+	struct ut_block *first, *second;
+	int err;
+
+	if (!nr || nr > 64)
+		return -EINVAL;
+	err = ut_api_get();
+	if (err)
+		return err;
+	first = kcalloc(nr, sizeof(*first), GFP_KERNEL);
+	second = kcalloc(nr, sizeof(*second), GFP_KERNEL);
+	if (!first || !second) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* Fresh blocks must be zero; fill them, give them all back dirty... */
+	err = ut_scrub_pass(first, nr, true, &nonzero, &dirty);
+	ut_free_each(first, nr);
+	/* ...and take the same amount again: it must read zero too. */
+	if (!err)
+		err = ut_scrub_pass(second, nr, false, &nonzero, &dirty);
+	ut_free_each(second, nr);
+	for (i = 0; i < nr; i++)
+		for (j = 0; j < nr; j++)
+			reused += second[i].page && second[i].page == first[j].page;
+	if (!err)
+		ut_emit("blocks %lu\ndirty_bytes_seen %lu\nreused_blocks %lu\nnonzero_bytes %lu\n",
+			nr, dirty, reused, nonzero);
+out:
+	kfree(first);
+	kfree(second);
+	ut_api_put_if_idle();
+	return err;
+}
+
+/* Best-of-@rounds time of one alloc+free cycle of a dirty order-9 block. */
+static int ut_cycle_ns(gfp_t gfp, unsigned int rounds, u64 *best)
+{
+	unsigned int r;
+
+	*best = U64_MAX;
+	for (r = 0; r < rounds; r++) {
+		u64 t0 = ktime_get_ns();
+		struct page *page = ut_api.alloc_node(NUMA_NO_NODE, gfp, 9);
+
+		if (!page)
+			return -ENOMEM;
+		ut_api.free(page, 9);
+		*best = min(*best, ktime_get_ns() - t0);
+		cond_resched();
+	}
+	return 0;
+}
+
+static int ut_cmd_scrub_bench(unsigned int rounds)
+{
+	u64 zero, nozero, direct = U64_MAX, scrub;
+	struct page *page;
+	unsigned int r, i;
+	int err;
+
+	if (!rounds || rounds > 1000)
+		return -EINVAL;
+	err = ut_api_get();
+	if (err)
+		return err;
+	/* Leave one dirty block in the cache: every later cycle reuses it. */
+	err = ut_cycle_ns(GFP_KERNEL | __GFP_UNMAPPED_NOZERO, 1, &nozero);
+	if (!err)
+		err = ut_cycle_ns(GFP_KERNEL | __GFP_UNMAPPED_NOZERO, rounds, &nozero);
+	if (!err)
+		err = ut_cycle_ns(GFP_KERNEL, rounds, &zero);
+	ut_api_put_if_idle();
+	if (err)
+		return err;
+
+	page = alloc_pages(GFP_KERNEL, 9);
+	if (!page)
+		return -ENOMEM;
+	for (r = 0; r < rounds; r++) {
+		u64 t0 = ktime_get_ns();
+
+		for (i = 0; i < 512; i++)
+			clear_page(page_address(page + i));
+		direct = min(direct, ktime_get_ns() - t0);
+		cond_resched();
+	}
+	__free_pages(page, 9);
+
+	scrub = zero > nozero ? zero - nozero : 0;
+	ut_emit("rounds %u\nzero_cycle_ns %llu\nnozero_cycle_ns %llu\n", rounds,
+		zero, nozero);
+	ut_emit("scrub_ns_per_page %llu\ndirect_clear_ns_per_page %llu\n",
+		div_u64(scrub, 512), div_u64(direct, 512));
+	ut_emit("scrub_vs_direct_pct %llu\n",
+		direct ? div64_u64(scrub * 100, direct) : 0);
+	return 0;
+}
+
+/* --- direct-map snapshot ------------------------------------------------- */
+
+/* Flags of an entry as comparable across levels (bit 7 is PSE or 4K PAT). */
+static pteval_t ut_entry_flags(pte_t *pte)
+{
+	return pte_flags(*pte) & ~(pteval_t)_PAGE_PSE;
+}
+
+static int ut_cmd_dm_snapshot(void)
+{
+	unsigned long n = 0, skipped = 0, pfn;
+	int nid;
+
+	kvfree(ut_regions);
+	ut_regions = NULL;
+	ut_nr_regions = 0;
+	for_each_online_node(nid)
+		n += DIV_ROUND_UP(node_spanned_pages(nid), UT_REGION_PAGES) + 1;
+	ut_regions = kvcalloc(n, sizeof(*ut_regions), GFP_KERNEL);
+	if (!ut_regions)
+		return -ENOMEM;
+	for_each_online_node(nid) {
+		unsigned long end = node_end_pfn(nid);
+
+		for (pfn = ALIGN_DOWN(node_start_pfn(nid), UT_REGION_PAGES);
+		     pfn < end && ut_nr_regions < n; pfn += UT_REGION_PAGES) {
+			struct ut_region *r = &ut_regions[ut_nr_regions];
+			unsigned int level;
+			pte_t *pte = ut_dm_entry(pfn, &level);
+
+			if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT))
+				continue;
+			/* Split since boot, mixed attributes (kernel image, low memory). */
+			if (level == PG_LEVEL_4K) {
+				skipped++;
+				continue;
+			}
+			r->pfn = pfn;
+			r->level = level;
+			r->flags = ut_entry_flags(pte);
+			ut_nr_regions++;
+		}
+		cond_resched();
+	}
+	ut_emit("regions %lu\nregions_4k_skipped %lu\n", ut_nr_regions, skipped);
+	return 0;
+}
+
+static int ut_cmd_dm_compare(void)
+{
+	unsigned long same = 0, l3 = 0, l2 = 0, np = 0, changed = 0;
+	unsigned long touched = 0, touched_ok = 0, untouched_bad = 0;
+	unsigned long diffs = 0, i, j;
+
+	if (!ut_regions)
+		return -ENOENT;
+	for (i = 0; i < ut_nr_regions; i++) {
+		struct ut_region *r = &ut_regions[i];
+		bool present = true, flags_same = true, split4k = false;
+		unsigned int level, lv;
+		pte_t *pte = ut_dm_entry(r->pfn, &level);
+
+		if (!pte) {
+			present = false;
+		} else if (level == PG_LEVEL_4K) {
+			split4k = true;
+			for (j = 0; j < UT_REGION_PAGES; j++) {
+				pte = ut_dm_entry(r->pfn + j, &lv);
+				if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT))
+					present = false;
+				else if (ut_entry_flags(pte) != r->flags)
+					flags_same = false;
+			}
+		} else {
+			present = pte_flags(*pte) & _PAGE_PRESENT;
+			flags_same = ut_entry_flags(pte) == r->flags;
+		}
+		if (!present)
+			np++;
+		else if (!flags_same)
+			changed++;
+		if (split4k)
+			l2++;
+		else if (r->level == PG_LEVEL_1G && level == PG_LEVEL_2M)
+			l3++;
+		else if (present && flags_same && level == r->level)
+			same++;
+		if (r->touched) {
+			touched++;
+			if (present && flags_same && !split4k)
+				touched_ok++;
+		} else if (!present || !flags_same || split4k) {
+			untouched_bad++;
+		}
+		if ((!present || !flags_same || split4k) && diffs < 3) {
+			diffs++;
+			ut_emit("diff pfn %#lx was %s/%#llx now %s/%#llx present %d\n",
+				r->pfn, ut_level_name(r->level),
+				(u64)r->flags, ut_level_name(level),
+				pte ? (u64)ut_entry_flags(pte) : 0ULL, present);
+		}
+		if (!(i % 512))
+			cond_resched();
+	}
+	ut_emit("regions %lu\nsame %lu\nlevel3_split %lu\nlevel2_split %lu\n",
+		ut_nr_regions, same, l3, l2);
+	ut_emit("not_present %lu\nflags_changed %lu\ntouched %lu\ntouched_ok %lu\n",
+		np, changed, touched, touched_ok);
+	ut_emit("untouched_changed %lu\n", untouched_bad);
+	return 0;
+}
+
+/* --- command parsing ------------------------------------------------------- */
+
+/* Value of "key=" in the words of @args, or @def. */
+static int ut_arg(char *args, const char *key, unsigned long def,
+		  unsigned long *val)
+{
+	size_t klen = strlen(key);
+	char *p = args;
+
+	*val = def;
+	while (p && *p) {
+		char *w = strsep(&p, " \t");
+
+		if (!strncmp(w, key, klen) && w[klen] == '=')
+			return kstrtoul(w + klen + 1, 0, val);
+	}
+	return 0;
+}
+
+static int ut_run(char *line)
+{
+	char *args = strim(line), *verb = strsep(&args, " \t");
+	char copy[128];
+	unsigned long a, b, c, d;
+	int err;
+
+	/* ut_arg() consumes the words: each look-up works on a fresh copy. */
+#define UT_ARG(key, def, out) ({					\
+		strscpy(copy, args ? args : "", sizeof(copy));		\
+		ut_arg(copy, key, def, out); })
+
+	if (!strcmp(verb, "alloc")) {
+		err = UT_ARG("mb", 0, &a) ?: UT_ARG("lo", 0, &b) ?:
+		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d);
+		return err ?: ut_cmd_alloc(a, b, c, (int)d);
+	}
+	if (!strcmp(verb, "free"))
+		return ut_cmd_free();
+	if (!strcmp(verb, "counters")) {
+		struct ut_counters now;
+
+		ut_read_counters(&now);
+		ut_emit("call_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\nnow %llu\n",
+			now.call_ipis, now.splits_l2, now.splits_l3, now.ns);
+		return 0;
+	}
+	if (!strcmp(verb, "hold")) {
+		err = UT_ARG("order", 0, &a);
+		return err ?: a >= MAX_ORDER ? -EINVAL : ut_cmd_hold(a);
+	}
+	if (!strcmp(verb, "release"))
+		return ut_cmd_release();
+	if (!strcmp(verb, "misuse")) {
+		char *eq;
+
+		if (!args || strncmp(args, "case=", 5))
+			return -EINVAL;
+		eq = strim(args + 5);
+		return ut_cmd_misuse(eq);
+	}
+	if (!strcmp(verb, "atomic")) {
+		err = UT_ARG("rounds", 16, &a);
+		return err ?: ut_cmd_atomic(a);
+	}
+	if (!strcmp(verb, "scrub_verify")) {
+		err = UT_ARG("blocks", 4, &a);
+		return err ?: ut_cmd_scrub_verify(a);
+	}
+	if (!strcmp(verb, "scrub_bench")) {
+		err = UT_ARG("rounds", 20, &a);
+		return err ?: ut_cmd_scrub_bench(min(a, 100000UL));
+	}
+	if (!strcmp(verb, "dm_snapshot"))
+		return ut_cmd_dm_snapshot();
+	if (!strcmp(verb, "dm_compare"))
+		return ut_cmd_dm_compare();
+#undef UT_ARG
+	return -EINVAL;
+}
+
+static ssize_t ut_cmd_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	char *line;
+	int err;
+
+	if (len > 127)
+		return -EINVAL;
+	line = memdup_user_nul(ubuf, len);
+	if (IS_ERR(line))
+		return PTR_ERR(line);
+	mutex_lock(&ut_lock);
+	ut_result_len = 0;
+	err = ut_run(line);
+	if (err) {
+		ut_result_len = 0;
+		ut_emit("error %d\n", err);
+	}
+	mutex_unlock(&ut_lock);
+	kfree(line);
+	return err ?: len;
+}
+
+static ssize_t ut_cmd_read(struct file *file, char __user *ubuf, size_t len,
+			   loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&ut_lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, ut_result, ut_result_len);
+	mutex_unlock(&ut_lock);
+	return ret;
+}
+
+static const struct file_operations ut_cmd_fops = {
+	.owner = THIS_MODULE,
+	.write = ut_cmd_write,
+	.read = ut_cmd_read,
+	.llseek = default_llseek,
+};
+
+/* --- pfn_state ------------------------------------------------------------- */
+
+static void *ut_pfn_start_fn(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&ut_lock);
+	return *pos < ut_pfn_count ? (void *)(uintptr_t)(*pos + 1) : NULL;
+}
+
+static void *ut_pfn_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return *pos < ut_pfn_count ? (void *)(uintptr_t)(*pos + 1) : NULL;
+}
+
+static void ut_pfn_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&ut_lock);
+}
+
+static int ut_pfn_show(struct seq_file *m, void *v)
+{
+	unsigned long pfn = ut_pfn_start + (uintptr_t)v - 1;
+	unsigned int level;
+	bool present;
+
+	if (!pfn_valid(pfn)) {
+		seq_printf(m, "%#lx invalid\n", pfn);
+		return 0;
+	}
+	present = ut_dm_present(pfn, &level);
+	seq_printf(m, "%#lx present %d level %s\n", pfn, present,
+		   ut_level_name(level));
+	return 0;
+}
+
+static const struct seq_operations ut_pfn_seq_ops = {
+	.start = ut_pfn_start_fn,
+	.next = ut_pfn_next,
+	.stop = ut_pfn_stop,
+	.show = ut_pfn_show,
+};
+
+static int ut_pfn_open(struct inode *inode, struct file *file)
+{
+	return seq_open(file, &ut_pfn_seq_ops);
+}
+
+static ssize_t ut_pfn_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	unsigned long long start, count;
+	char buf[64];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%lli %lli", &start, &count) != 2 || !count ||
+	    count > UT_MAX_PFNS || start + count < start)
+		return -EINVAL;
+	mutex_lock(&ut_lock);
+	ut_pfn_start = start;
+	ut_pfn_count = count;
+	mutex_unlock(&ut_lock);
+	return len;
+}
+
+static const struct file_operations ut_pfn_fops = {
+	.owner = THIS_MODULE,
+	.open = ut_pfn_open,
+	.read = seq_read,
+	.write = ut_pfn_write,
+	.llseek = seq_lseek,
+	.release = seq_release,
+};
+
+/* --- module ----------------------------------------------------------------- */
+
+static int __init ut_init(void)
+{
+	ut_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("cmd", 0600, ut_dir, NULL, &ut_cmd_fops);
+	debugfs_create_file("pfn_state", 0600, ut_dir, NULL, &ut_pfn_fops);
+	return 0;
+}
+
+static void __exit ut_exit(void)
+{
+	debugfs_remove_recursive(ut_dir);
+	/* Blocks still held go back before unmapped.ko may leave. */
+	if (ut_nr_blocks)
+		ut_cmd_free();
+	if (ut_aside.page)
+		ut_cmd_release();
+	kvfree(ut_regions);
+}
+
+module_init(ut_init);
+module_exit(ut_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("unmapped test: drives the in-kernel API, reports the direct map");

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# unmapped.sh - helpers for selftests that drive unmapped.ko through the
+# test module unmapped_test.ko (tests/kmod/unmapped_test.c documents its
+# commands). Sourced after ksft.sh.
+UM_DEBUGFS=/sys/kernel/debug/unmapped
+UT_DEBUGFS=/sys/kernel/debug/unmapped_test
+UM_MODDIR=${UM_MODDIR:-/opt/unmapped/modules}
+UM_MODULE=${UM_MODULE:-$UM_MODDIR/unmapped.ko}
+UM_PARAMS=/sys/module/unmapped/parameters
+
+# um_loaded / ut_loaded - is unmapped.ko / unmapped_test.ko loaded?
+um_loaded() { grep -q '^unmapped ' /proc/modules; }
+ut_loaded() { grep -q '^unmapped_test ' /proc/modules; }
+
+# um_load [PARAM=VALUE...] - (re)load unmapped.ko with these parameters.
+um_load() {
+	! um_loaded || rmmod unmapped || return 1
+	insmod "$UM_MODULE" "$@"
+}
+um_unload() { ! um_loaded || rmmod unmapped; }
+
+ut_load() { ut_loaded || insmod "$UM_MODDIR/unmapped_test.ko"; }
+ut_unload() { ! ut_loaded || rmmod unmapped_test; }
+
+# um_stat NAME - one value of debugfs stats.
+um_stat() { awk -v k="$1" '$1 == k { print $2 }' "$UM_DEBUGFS/stats"; }
+
+# ut_cmd WORDS... - run one test-module command; the result lines are in
+# $ut_out. Fails when the command did.
+ut_cmd() {
+	echo "$*" > "$UT_DEBUGFS/cmd" 2>/dev/null
+	ut_rc=$?
+	ut_out=$(cat "$UT_DEBUGFS/cmd")
+	return $ut_rc
+}
+
+# ut_key KEY - a value from the last ut_cmd result.
+ut_key() { echo "$ut_out" | awk -v k="$1" '$1 == k { print $2; exit }'; }
+
+# memfree_kb - MemFree plus the pages parked on per-CPU free lists, which
+# MemFree leaves out and which swing by megabytes between two reads.
+memfree_kb() {
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp * 4 }' /proc/meminfo
+}
+
+# vmstat NAME - one /proc/vmstat counter.
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
+# um_wait_free_below PAGES [SECONDS] - wait for deferred trims to bring the
+# free cache down to PAGES.
+um_wait_free_below() {
+	t=${2:-60}
+	while [ "$(um_stat pages_free)" -gt "$1" ] && [ $t -gt 0 ]; do
+		sleep 1
+		t=$((t - 1))
+	done
+	[ "$(um_stat pages_free)" -le "$1" ]
+}
+
+# drop_caches - run the shrinkers (ours included) until they give up.
+drop_caches() { echo 2 > /proc/sys/vm/drop_caches; }
+
+# ksft_cmp DESC A OP B - one result from a numeric comparison, showing both.
+ksft_cmp() {
+	if [ -n "$2" ] && [ -n "$4" ] && [ "$2" "$3" "$4" ]; then
+		ksft_ok "$1 ($2 $3 $4)"
+	else
+		ksft_fail "$1 (got '$2', want $3 '$4')"
+	fi
+}

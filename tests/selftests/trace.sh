@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# trace - the unmapped:* tracepoints fire with their figures: alloc, free,
+# alloc_fail, refill, release, shrink.
+. "$(dirname "$0")/../ksft.sh"
+. "$(dirname "$0")/../unmapped.sh"
+
+tr=/sys/kernel/tracing
+ksft_plan 7
+cleanup() {
+	echo 0 > $tr/events/unmapped/enable 2> /dev/null
+	ut_unload
+}
+trap cleanup EXIT
+um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
+[ -d $tr/events/unmapped ] || ksft_exit_skip "no tracefs events/unmapped"
+ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+
+echo > $tr/trace
+echo 1 > $tr/events/unmapped/enable
+ut_cmd hold order=2
+pfn=$(ut_key pfn)
+ut_cmd release
+ut_cmd misuse case=bad_node
+drop_caches
+echo 0 > $tr/events/unmapped/enable
+t=$(cat $tr/trace)
+
+has() { echo "$t" | grep -qE "$1"; }
+ksft_check "unmapped:refill with its direct-map cost" has "refill: nid=0 order=9 pfn=0x[0-9a-f]+ pages=512 backend=range dm_calls=1 flushes=1 splits_l2=0 splits_l3=[0-9]+ duration_ns=[0-9]+"
+ksft_check "unmapped:alloc of the held block" has "alloc: nid=0 order=2 pfn=$pfn"
+ksft_check "unmapped:free of it" has "free: nid=0 order=2 pfn=$pfn"
+ksft_check "unmapped:alloc_fail with the error" has "alloc_fail: nid=0 order=0 err=-19"
+ksft_check "unmapped:release back to the page allocator" has "release: nid=0 order=9 .* backend=range dm_calls=1"
+ksft_check "unmapped:shrink with requested and released pages" has "shrink: nid=0 requested=[0-9]+ released=512"
+ksft_check "events in tracefs format" test -r $tr/events/unmapped/refill/format
+echo "$t" | grep -E "unmapped|refill|release|shrink|alloc|free" | grep -v '^#' | head -n 8 | sed 's/^ */# /'
+ksft_exit
