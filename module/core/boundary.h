@@ -112,6 +112,8 @@ int um_cache_create(struct um_platform *plat, const struct um_config *cfg,
 
 /**
  * um_cache_destroy() - drain every node and free all metadata. [sleeps]
+ * Pages that still cannot be mapped back (or scrubbed) are never given to
+ * the page allocator: they stay out of it for good (leaked_pages).
  * Return: 0, or -EBUSY (nothing changed) while any page is handed out.
  */
 int um_cache_destroy(struct um_cache *cache);
@@ -146,7 +148,9 @@ int um_cache_free(struct um_cache *cache, um_pfn_t pfn, unsigned int order);
 /**
  * um_cache_shrink_count() - free pages the shrinker may release now. [atomic]
  * @nid: node, or UM_NUMA_NO_NODE for all nodes. Excludes min_free_pages and,
- * unless shrink_partial, free pages inside partly used 2M blocks.
+ * unless shrink_partial, free pages inside partly used 2M blocks. An upper
+ * bound: release works in whole blocks/chunks, none of which may cross the
+ * watermark.
  */
 um_u64 um_cache_shrink_count(struct um_cache *cache, int nid);
 
@@ -257,7 +261,13 @@ void um_cache_for_each_block(struct um_cache *cache, int nid, um_block_fn fn,
  * Part 2: what the platform provides
  * ====================================================================== */
 
-/* Cost of direct-map work; platform functions ADD to it. */
+/*
+ * Cost of direct-map work; platform functions ADD to it. @flushes counts
+ * the flushes the calls do or are asked for (cpa_flush(),
+ * um_plat_tlb_flush()); the flush_tlb_all() that CPA does inside every
+ * split is not in it: each split counted in @splits_l2/@splits_l3 implies
+ * one more.
+ */
 struct um_dm_cost {
 	um_u64 calls;		/* direct-map change calls made */
 	um_u64 flushes;		/* TLB flushes done (all-CPU) */
@@ -380,6 +390,12 @@ int um_plat_nr_nodes(struct um_platform *p);
 int um_plat_node_has_memory(struct um_platform *p, int nid);
 /** um_plat_current_node() - node of the calling CPU. [atomic] */
 int um_plat_current_node(struct um_platform *p);
+/**
+ * um_plat_pfn_node() - node of the memory at @pfn (pfn_to_nid()), or a
+ * negative value if @pfn is not memory. Lets um_cache_free() go straight
+ * to the one node cache that can own a page. [atomic]
+ */
+int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn);
 
 um_u64 um_plat_now_ns(struct um_platform *p);		/* [atomic] */
 void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */
@@ -392,7 +408,10 @@ void um_plat_request_trim(struct um_platform *p);
 
 /**
  * um_plat_event() - something happened (tracepoints, netlink). Called with
- * no core lock held. [atomic]: the platform must not sleep here.
+ * no core lock held by the code that emits it. [atomic]: the platform must
+ * not sleep here. Note that a shrinker run from direct reclaim inside a
+ * refill's um_plat_block_alloc() emits UM_EV_SHRINK while that refill, an
+ * outer frame of the same thread, holds the node's mutex.
  */
 void um_plat_event(struct um_platform *p, const struct um_event *ev);
 

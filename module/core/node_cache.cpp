@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * node_cache.cpp - the fast paths: allocation from and freeing to the
+ * buddy free areas of one node, plus set-up, configuration and reporting.
+ */
+#include "node_cache.h"
+#include "stats.h"
+
+#include <stddef.h>
+
+namespace um {
+
+NodeLock::NodeLock(NodeCache &node) : node_(node)
+{
+	flags_ = um_plat_lock(node_.lock_);
+}
+
+NodeLock::~NodeLock()
+{
+	um_plat_unlock(node_.lock_, flags_);
+}
+
+NodeSerial::NodeSerial(NodeCache &node, Mode mode) : node_(node)
+{
+	if (mode == Mode::Wait) {
+		um_plat_mutex_lock(node_.mutex_);
+		held_ = true;
+	} else {
+		held_ = um_plat_mutex_trylock(node_.mutex_) != 0;
+	}
+}
+
+NodeSerial::~NodeSerial()
+{
+	if (held_)
+		um_plat_mutex_unlock(node_.mutex_);
+}
+
+Block *NodeCache::blockOfLink(ListNode *n)
+{
+	return containerOf<Block>(n, offsetof(Block, link));
+}
+
+Block *NodeCache::blockOfFreeLink(ListNode *n, unsigned k)
+{
+	return containerOf<Block>(n, offsetof(Block, free_link) +
+				     k * sizeof(ListNode));
+}
+
+Block *NodeCache::blockOfWholeLink(ListNode *n)
+{
+	return containerOf<Block>(n, offsetof(Block, whole_link));
+}
+
+Block *NodeCache::blockOfTree(PfnTreeNode *n)
+{
+	return reinterpret_cast<Block *>(reinterpret_cast<char *>(n) -
+					 offsetof(Block, tree));
+}
+
+u32 NodeCache::inFreeArea(const Block &b)
+{
+	u32 mask = 0;
+
+	for (unsigned k = 0; k < kMaxOrder; k++)
+		if (listLinked(&b.free_link[k]))
+			mask |= u32(1) << k;
+	return mask;
+}
+
+int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
+{
+	plat_ = plat;
+	nid_ = nid;
+	cfg_ = cfg;
+	listInitHead(&blocks_);
+	for (unsigned k = 0; k < kMaxOrder; k++) {
+		listInitHead(&free_area_[k]);
+		listInitHead(&whole_[k]);
+	}
+	free_mask_ = whole_mask_ = 0;
+	pages_whole_free_ = 0;
+	trim_requested_ = false;
+	lookup_.init();
+	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
+	block_order_mask_ = 0;
+	__builtin_memset(&stats_, 0, sizeof(stats_));
+
+	lock_ = um_plat_lock_create(plat, nid);
+	if (!lock_)
+		return -UM_ENOMEM;
+	mutex_ = um_plat_mutex_create(plat, nid);
+	if (!mutex_) {
+		um_plat_lock_destroy(plat, lock_);
+		return -UM_ENOMEM;
+	}
+	return 0;
+}
+
+void NodeCache::fini()
+{
+	while (!listEmpty(&blocks_)) {
+		Block *b = blockOfLink(blocks_.next);
+
+		{
+			NodeLock g(*this);
+
+			/*
+			 * Free pages left after a drain failed to scrub or
+			 * map back: they may hold secrets or be unmapped, so
+			 * they never reach the page allocator.
+			 */
+			stat(stats_, UM_STAT_leaked_pages) += b->pages_free;
+			UM_BUG_ON(plat_, b->pages_used != 0);
+			unlinkBlockLocked(g, b);
+		}
+		um_plat_meta_free(plat_, b);
+	}
+	um_plat_mutex_destroy(plat_, mutex_);
+	um_plat_lock_destroy(plat_, lock_);
+}
+
+/* --- free areas ------------------------------------------------------- */
+
+/*
+ * Keep list membership in step with the block's free chunk counts for
+ * orders lo..hi. Partly used blocks go to the head, whole blocks to the
+ * tail, so allocations carve up blocks that are already broken before
+ * touching whole ones, which stay releasable in one piece.
+ */
+void NodeCache::syncFreeLinksLocked(const NodeLock &, Block *b, unsigned lo,
+				    unsigned hi)
+{
+	for (unsigned k = lo; k <= hi; k++) {
+		bool want = b->nr_free[k] != 0;
+		bool linked = listLinked(&b->free_link[k]);
+
+		if (want && !linked) {
+			if (b->whole())
+				listAddTail(&free_area_[k], &b->free_link[k]);
+			else
+				listAddHead(&free_area_[k], &b->free_link[k]);
+			free_mask_ |= u32(1) << k;
+		} else if (!want && linked) {
+			listDel(&b->free_link[k]);
+			if (listEmpty(&free_area_[k]))
+				free_mask_ &= ~(u32(1) << k);
+		}
+	}
+}
+
+void NodeCache::syncWholeLocked(const NodeLock &, Block *b)
+{
+	bool want = b->whole();
+	bool linked = listLinked(&b->whole_link);
+
+	if (want == linked)
+		return;
+	if (want) {
+		listAddTail(&whole_[b->order], &b->whole_link);
+		whole_mask_ |= u32(1) << b->order;
+		pages_whole_free_ += b->pages();
+	} else {
+		listDel(&b->whole_link);
+		if (listEmpty(&whole_[b->order]))
+			whole_mask_ &= ~(u32(1) << b->order);
+		pages_whole_free_ -= b->pages();
+	}
+}
+
+void NodeCache::linkBlockLocked(const NodeLock &g, Block *b)
+{
+	listAddTail(&blocks_, &b->link);
+	lookup_.insert(&b->tree);
+	block_orders_[b->order]++;
+	block_order_mask_ |= u32(1) << b->order;
+	syncFreeLinksLocked(g, b, 0, b->order);
+	syncWholeLocked(g, b);
+	stat(stats_, UM_STAT_blocks_cached)++;
+}
+
+void NodeCache::unlinkBlockLocked(const NodeLock &g, Block *b)
+{
+	/* Drop every free chunk from the tally (fini of a kept block). */
+	for (unsigned k = 0; k <= b->order; k++) {
+		stats_.nr_free[k] -= b->nr_free[k];
+		b->nr_free[k] = 0;
+	}
+	statsPagesRemoved(stats_, b->pages_free);
+	b->pages_free = 0;
+	syncFreeLinksLocked(g, b, 0, b->order);
+	syncWholeLocked(g, b);
+	listDel(&b->link);
+	lookup_.erase(&b->tree);
+	if (!--block_orders_[b->order])
+		block_order_mask_ &= ~(u32(1) << b->order);
+	stat(stats_, UM_STAT_blocks_cached)--;
+}
+
+/*
+ * The block that holds @pfn: the one of order o would start at pfn rounded
+ * down to 2^o. Smallest order first, because a block nested in another's
+ * released pages (see pfn_tree.h) is the current owner. Usually a single
+ * O(log n) search: all blocks are 2 MiB unless refill fell back.
+ */
+Block *NodeCache::lookupLocked(const NodeLock &, um_pfn_t pfn)
+{
+	for (u32 orders = block_order_mask_; orders; orders &= orders - 1) {
+		unsigned o = __builtin_ctz(orders);
+		PfnTreeNode *n = lookup_.find(
+			PfnTree::key(pfn & ~(pagesOf(o) - 1), o));
+
+		if (n && blockOfTree(n)->holds(pfn))
+			return blockOfTree(n);
+	}
+	return nullptr;
+}
+
+/* --- allocation -------------------------------------------------------- */
+
+void NodeCache::takeFromLocked(const NodeLock &g, Block *b, unsigned from,
+			       unsigned order, Grant *grant)
+{
+	u64 n = pagesOf(order);
+
+	grant->block = b;
+	grant->order = order;
+	grant->off = b->takeChunk(from, order, stats_.nr_free);
+	syncFreeLinksLocked(g, b, order, from);
+	syncWholeLocked(g, b);
+	b->takeDirty(grant->off, order, &grant->dirty);
+	grant->scrub = !(grant->flags & UM_ALLOC_NOZERO) && grant->dirty.nr_set;
+
+	/* Counted now so that success needs no second lock round trip. */
+	if (grant->scrub)
+		stat(stats_, UM_STAT_scrubbed_pages) += grant->dirty.nr_set;
+	stat(stats_, UM_STAT_allocs)++;
+	stat(stats_, UM_STAT_alloc_pages) += n;
+	stats_.allocs_by_order[order]++;
+	statsPagesGranted(stats_, n);
+}
+
+/* Smallest free chunk of at least @order, from the first block listed. */
+bool NodeCache::takeLocked(const NodeLock &g, unsigned order, Grant *grant)
+{
+	u32 candidates = free_mask_ >> order;
+
+	if (!candidates)
+		return false;
+	unsigned from = order + __builtin_ctz(candidates);
+
+	takeFromLocked(g, blockOfFreeLink(free_area_[from].next, from), from,
+		       order, grant);
+	return true;
+}
+
+/* Zero the runs of dirty pages; the chunk is the caller's, no lock held. */
+int NodeCache::scrubPages(um_pfn_t first, const PageSet &set, unsigned flags)
+{
+	u32 start = 0, len;
+
+	while (set.nextRun(&start, &len)) {
+		int err = um_plat_scrub(plat_, first + start, len, flags);
+
+		if (err)
+			return err;
+		start += len;
+	}
+	return 0;
+}
+
+/*
+ * Scrub what the grant's previous owners left, outside the lock: the chunk
+ * is exclusively ours. If the platform fails, the allocation is undone as
+ * if it never happened (counters included) and the pages go back still
+ * dirty.
+ */
+int NodeCache::finishGrant(Grant *grant, um_pfn_t *pfn)
+{
+	Block *b = grant->block;
+	u64 n = pagesOf(grant->order);
+	unsigned scrub_flags = grant->flags & UM_ALLOC_ATOMIC ?
+		0 : UM_SCRUB_MAY_SLEEP;
+
+	if (grant->scrub && scrubPages(b->pfnAt(grant->off), grant->dirty,
+				       scrub_flags)) {
+		NodeLock g(*this);
+		unsigned top = b->ungrantChunk(grant->off, grant->order,
+					       grant->dirty, stats_.nr_free);
+
+		syncFreeLinksLocked(g, b, grant->order, top);
+		syncWholeLocked(g, b);
+		stat(stats_, UM_STAT_scrubbed_pages) -= grant->dirty.nr_set;
+		stat(stats_, UM_STAT_allocs)--;
+		stat(stats_, UM_STAT_alloc_pages) -= n;
+		stats_.allocs_by_order[grant->order]--;
+		statsPagesReturned(stats_, n);
+		return -UM_EIO;
+	}
+
+	um_event ev = event(UM_EV_ALLOC, grant->order, b->pfnAt(grant->off), n);
+
+	ev.backend = um_backend(b->backend);
+	*pfn = ev.pfn;
+	emit(ev);
+	return 0;
+}
+
+int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
+{
+	Grant grant;
+	bool found;
+
+	grant.flags = flags;
+	{
+		NodeLock g(*this);
+
+		found = takeLocked(g, order, &grant);
+	}
+	if (!found) {
+		RefillTicket t;
+
+		if (flags & UM_ALLOC_ATOMIC)
+			return -UM_EAGAIN;
+		int err = refillFor(order, &grant, &t);
+
+		emitRefill(t);
+		if (err)
+			return err;
+	}
+	return finishGrant(&grant, pfn);
+}
+
+void NodeCache::noteAllocFailure(unsigned order, int err)
+{
+	{
+		NodeLock g(*this);
+
+		stat(stats_, UM_STAT_alloc_failures)++;
+	}
+	um_event ev = event(UM_EV_ALLOC_FAIL, order, 0, 0);
+
+	ev.err = err;
+	emit(ev);
+}
+
+/* --- free -------------------------------------------------------------- */
+
+static int freeError(ChunkState state)
+{
+	switch (state) {
+	case ChunkState::Allocated:
+		return 0;
+	case ChunkState::Free:
+	case ChunkState::Leaked:
+		return -UM_EALREADY;
+	case ChunkState::Released:
+		return -UM_ENOENT;
+	case ChunkState::WrongOrder:
+	case ChunkState::Inconsistent:
+		break;
+	}
+	return -UM_EINVAL;
+}
+
+int NodeCache::free(um_pfn_t pfn, unsigned order)
+{
+	bool want_trim = false;
+	um_event ev = event(UM_EV_FREE, order, pfn, pagesOf(order));
+
+	{
+		NodeLock g(*this);
+		Block *b = lookupLocked(g, pfn);
+
+		if (!b)
+			return -UM_ENOENT;
+
+		u32 off = u32(pfn - b->base);
+		ChunkState state = b->classify(off, order);
+
+		UM_BUG_ON(plat_, state == ChunkState::Inconsistent);
+		if (int err = freeError(state)) {
+			stat(stats_, UM_STAT_bad_frees)++;
+			return err;
+		}
+		unsigned top = b->freeChunk(off, order, stats_.nr_free);
+
+		syncFreeLinksLocked(g, b, order, top);
+		syncWholeLocked(g, b);
+		stat(stats_, UM_STAT_frees)++;
+		stat(stats_, UM_STAT_free_pages) += ev.pages;
+		stats_.frees_by_order[order]++;
+		statsPagesReturned(stats_, ev.pages);
+		if (policy::overCap(cfg_, stat(stats_, UM_STAT_pages_free)) &&
+		    !trim_requested_)
+			want_trim = trim_requested_ = true;
+		ev.backend = um_backend(b->backend);
+	}
+	if (want_trim)
+		um_plat_request_trim(plat_);
+	emit(ev);
+	return 0;
+}
+
+void NodeCache::noteBadFree()
+{
+	NodeLock g(*this);
+
+	stat(stats_, UM_STAT_bad_frees)++;
+}
+
+/* --- events, configuration, reporting ---------------------------------- */
+
+um_event NodeCache::event(um_event_type type, unsigned order, um_pfn_t pfn,
+			  u64 pages) const
+{
+	um_event ev;
+
+	__builtin_memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.nid = nid_;
+	ev.order = order;
+	ev.pfn = pfn;
+	ev.pages = pages;
+	return ev;
+}
+
+void NodeCache::emit(const um_event &ev)
+{
+	um_plat_event(plat_, &ev);
+}
+
+u64 NodeCache::pagesInUse()
+{
+	NodeLock g(*this);
+
+	return stat(stats_, UM_STAT_pages_in_use);
+}
+
+void NodeCache::setConfig(const um_config &cfg)
+{
+	NodeLock g(*this);
+
+	cfg_ = cfg;
+}
+
+void NodeCache::getConfig(um_config *cfg)
+{
+	NodeLock g(*this);
+
+	*cfg = cfg_;
+}
+
+void NodeCache::copyStats(um_stats *out)
+{
+	NodeLock g(*this);
+
+	*out = stats_;
+}
+
+void NodeCache::forEachBlock(um_block_fn fn, void *arg)
+{
+	NodeLock g(*this);
+
+	for (ListNode *n = blocks_.next; n != &blocks_; n = n->next) {
+		const Block *b = blockOfLink(n);
+		um_block_info info;
+
+		__builtin_memset(&info, 0, sizeof(info));
+		info.pfn = b->base;
+		info.order = b->order;
+		info.nid = nid_;
+		info.backend = um_backend(b->backend);
+		info.free_pages = b->pages_free;
+		info.used_pages = b->pages_used;
+		info.released_pages = b->pages_gone - b->pages_leaked;
+		fn(arg, &info);
+	}
+}
+
+} /* namespace um */

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * node_cache.h - one NUMA node's cache of unmapped blocks.
+ *
+ * State: the blocks held from the page allocator (blocks_), the buddy free
+ * areas (free_area_[k]: blocks with a free chunk of order k), the whole
+ * free blocks (whole_[k]: blocks of order k with every page free, the first
+ * to be released), the pfn lookup tree and the counters.
+ *
+ * Locking rules
+ *   lock_ (NodeLock, IRQ-safe spinlock) guards every field below that is
+ *     not marked otherwise, and every Block reachable from them. Held only
+ *     for bitmap and list work: O(1) or O(log n), never across a platform
+ *     call tagged [sleeps], never across um_plat_event(). Methods that need
+ *     it take a `const NodeLock &` and end in ...Locked.
+ *   mutex_ (NodeSerial, sleeping) serialises refill, release and the leaked
+ *     retry on this node, so two threads racing on an empty cache do not
+ *     both refill, and a block being released cannot be released twice.
+ *     Adding or removing a block to/from blocks_ and lookup_ needs both
+ *     locks; walking blocks_ needs either. Methods that sleep take a
+ *     `const NodeSerial &` and are called without the spinlock.
+ *   Order: mutex_ before lock_. The shrinker path (UM_SHRINK_NOWAIT) only
+ *     try-locks mutex_: a refill whose page allocation enters reclaim and
+ *     calls the shrinker must never wait on itself. UM_ALLOC_ATOMIC never
+ *     touches mutex_.
+ *   Events are emitted with no lock held.
+ *
+ * The shape of every slow operation is prepare (under lock_: pick and
+ * detach), work (no lock_: page allocation, direct map, scrub, meta alloc),
+ * commit (under lock_: publish and count). The tickets below carry the
+ * state between the steps.
+ */
+#ifndef UNMAPPED_CORE_NODE_CACHE_H
+#define UNMAPPED_CORE_NODE_CACHE_H
+
+#include "block.h"
+#include "policy.h"
+
+namespace um {
+
+class NodeCache;
+
+/* Holds the node's spinlock while it lives. */
+class NodeLock {
+public:
+	explicit NodeLock(NodeCache &node);
+	~NodeLock();
+	NodeLock(const NodeLock &) = delete;
+	NodeLock &operator=(const NodeLock &) = delete;
+
+private:
+	NodeCache &node_;
+	unsigned long flags_;
+};
+
+/* Holds the node's mutex while it lives (if held()). */
+class NodeSerial {
+public:
+	enum class Mode { Wait, TryOnly };
+
+	NodeSerial(NodeCache &node, Mode mode);
+	~NodeSerial();
+	NodeSerial(const NodeSerial &) = delete;
+	NodeSerial &operator=(const NodeSerial &) = delete;
+	bool held() const { return held_; }
+
+private:
+	NodeCache &node_;
+	bool held_;
+};
+
+/* A chunk taken for an allocation; its dirty pages still to be scrubbed. */
+struct Grant {
+	unsigned flags;		/* UM_ALLOC_*, set by the caller */
+	Block *block;
+	u32 off;
+	unsigned order;
+	bool scrub;		/* dirty pages to zero before handing out */
+	PageSet dirty;
+};
+
+/* A block being taken from the page allocator. */
+struct RefillTicket {
+	enum class Outcome { NotNeeded, NoMemory, DmFailed, Leaked, Ready };
+
+	Outcome outcome;	/* NotNeeded: a racing refill served us */
+	int err;
+	Block *block;		/* metadata, initialised at commit */
+	um_pfn_t pfn;
+	unsigned order;
+	unsigned wanted_order;
+	um_backend backend;
+	um_dm_cost cost;
+	u64 start_ns;
+};
+
+/* A chunk (maybe a whole block) detached from the buddy for release. */
+struct ReleaseTicket {
+	Block *block;		/* may be freed once done: use pfn after */
+	um_pfn_t pfn;
+	u32 off;
+	unsigned order;
+	um_backend backend;
+	PageSet dirty;
+	um_dm_cost cost;
+	u64 start_ns;
+	bool done;		/* pages reached the page allocator */
+};
+
+class NodeCache {
+public:
+	/**
+	 * init() - set up an empty node cache. [sleeps]
+	 * @plat: the platform. @nid: this node. @cfg: validated knobs.
+	 * Return: 0 or -ENOMEM.
+	 */
+	int init(um_platform *plat, int nid, const um_config &cfg);
+
+	/**
+	 * fini() - forget every block left and free the locks. [sleeps]
+	 * Drain first: what is still here could not be scrubbed or mapped
+	 * back, and is kept out of the page allocator for good.
+	 */
+	void fini();
+
+	int nid() const { return nid_; }
+
+	/**
+	 * alloc() - one chunk of 2^@order pages, unmapped, zeroed unless
+	 * UM_ALLOC_NOZERO. [sleeps] unless UM_ALLOC_ATOMIC.
+	 * @order: 0..kMaxOrder-1. @flags: UM_ALLOC_*. @pfn: first page.
+	 * Failures are counted by the caller (noteAllocFailure()), which may
+	 * still succeed on another node.
+	 * Return: 0; -EAGAIN (ATOMIC, nothing cached), -ENOMEM, -EIO.
+	 */
+	int alloc(unsigned order, unsigned flags, um_pfn_t *pfn);
+
+	/** noteAllocFailure() - count and report a failed um_cache_alloc(). [atomic] */
+	void noteAllocFailure(unsigned order, int err);
+
+	/**
+	 * free() - give back a chunk this node handed out. [atomic]
+	 * Return: 0; -ENOENT if no block of this node holds @pfn (not
+	 * counted here); -EALREADY or -EINVAL (counted as a bad free,
+	 * nothing else changes).
+	 */
+	int free(um_pfn_t pfn, unsigned order);
+
+	/** noteBadFree() - count a free of a page no block holds. [atomic] */
+	void noteBadFree();
+
+	/** shrinkCount() - pages a shrinker may release now. [atomic] */
+	u64 shrinkCount();
+
+	/**
+	 * release() - give free pages back following @goal: whole blocks
+	 * largest first, then (goal.partial) the largest free chunks. [sleeps]
+	 * @nowait: only try-lock the mutex (shrinker context).
+	 * @cost: direct-map work is added here.
+	 * Return: pages released.
+	 */
+	u64 release(const policy::ReleaseGoal &goal, bool nowait,
+		    um_dm_cost *cost);
+
+	/**
+	 * shrink() - one shrink request on this node: release() with the
+	 * shrinker's goal, counted and reported as UM_EV_SHRINK. [sleeps]
+	 * Return: pages released.
+	 */
+	u64 shrink(u64 nr_pages, bool nowait);
+
+	/** drain() - release every free page, then retry leaked ones. [sleeps] */
+	u64 drain();
+
+	/** trim() - release down to max_free_pages, re-arm the request. [sleeps] */
+	u64 trim();
+
+	/**
+	 * retryLeaked() - map leaked pages back and free them where that
+	 * works now. [sleeps] Return: pages freed.
+	 */
+	u64 retryLeaked();
+
+	/** prefill() - take blocks until prefill_pages are free. [sleeps] */
+	int prefill();
+
+	/** pagesInUse() - pages handed out now. [atomic] */
+	u64 pagesInUse();
+	/** setConfig() / getConfig() - this node's copy of the knobs. [atomic] */
+	void setConfig(const um_config &cfg);
+	void getConfig(um_config *cfg);
+	/** copyStats() - a consistent snapshot of the counters. [atomic] */
+	void copyStats(um_stats *out);
+	/** forEachBlock() - um_cache_for_each_block() for this node. [atomic] */
+	void forEachBlock(um_block_fn fn, void *arg);
+
+	/*
+	 * Test seam: visit every block with the spinlock held, with the mask
+	 * of free areas it is linked in. @fn must not call into the cache.
+	 */
+	template <typename Fn>
+	void visitBlocks(Fn fn)
+	{
+		NodeLock g(*this);
+
+		for (ListNode *n = blocks_.next; n != &blocks_; n = n->next)
+			fn(*blockOfLink(n), inFreeArea(*blockOfLink(n)));
+	}
+	/* Test seam: bit k set when free_area_[k] is not empty. */
+	u32 freeAreaMask(const NodeLock &) const { return free_mask_; }
+
+	/** inFreeArea() - bit k set: @b is linked in free_area_[k]. */
+	static u32 inFreeArea(const Block &b);
+
+private:
+	friend class NodeLock;
+	friend class NodeSerial;
+
+	static Block *blockOfLink(ListNode *n);
+	static Block *blockOfFreeLink(ListNode *n, unsigned k);
+	static Block *blockOfWholeLink(ListNode *n);
+	static Block *blockOfTree(PfnTreeNode *n);
+
+	/* --- buddy and lists (node_cache.cpp) --- */
+	Block *lookupLocked(const NodeLock &g, um_pfn_t pfn);
+	bool takeLocked(const NodeLock &g, unsigned order, Grant *grant);
+	void takeFromLocked(const NodeLock &g, Block *b, unsigned from,
+			    unsigned order, Grant *grant);
+	void syncFreeLinksLocked(const NodeLock &g, Block *b, unsigned lo,
+				 unsigned hi);
+	void syncWholeLocked(const NodeLock &g, Block *b);
+	void linkBlockLocked(const NodeLock &g, Block *b);
+	void unlinkBlockLocked(const NodeLock &g, Block *b);
+	int finishGrant(Grant *grant, um_pfn_t *pfn);
+	int scrubPages(um_pfn_t first, const PageSet &set, unsigned flags);
+	void emit(const um_event &ev);
+	um_event event(um_event_type type, unsigned order, um_pfn_t pfn,
+		       u64 pages) const;
+
+	/* --- refill (refill.cpp) --- */
+	int refillFor(unsigned order, Grant *grant, RefillTicket *t);
+	int prepareRefill(const NodeSerial &s, unsigned order,
+			  RefillTicket *t);
+	void commitRefillLocked(const NodeLock &g, RefillTicket *t);
+	void emitRefill(const RefillTicket &t);
+
+	/* --- release (release.cpp) --- */
+	bool pickReleaseLocked(const NodeLock &g,
+			       const policy::ReleaseGoal &goal,
+			       ReleaseTicket *t);
+	void finishRelease(const NodeSerial &s, ReleaseTicket *t);
+	u64 restoreLeakedRuns(const NodeSerial &s, Block *b,
+			      um_dm_cost *cost);
+
+	um_platform *plat_;		/* immutable after init */
+	int nid_;			/* immutable after init */
+	um_lock *lock_;
+	um_mutex *mutex_;
+
+	um_config cfg_;
+	ListNode blocks_;
+	ListNode free_area_[kMaxOrder];
+	ListNode whole_[kMaxOrder];
+	u32 free_mask_;			/* bit k: free_area_[k] not empty */
+	u32 whole_mask_;		/* bit k: whole_[k] not empty */
+	u64 pages_whole_free_;		/* pages of the blocks in whole_ */
+	bool trim_requested_;		/* um_plat_request_trim() pending */
+	PfnTree lookup_;
+	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */
+	u32 block_order_mask_;		/* bit k: block_orders_[k] != 0 */
+	um_stats stats_;		/* nr_free[] is the free chunk tally */
+};
+
+} /* namespace um */
+
+#endif /* UNMAPPED_CORE_NODE_CACHE_H */

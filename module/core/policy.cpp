@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * policy.cpp - refill order, release selection, watermarks.
+ */
+#include "policy.h"
+#include "util.h"
+
+namespace um {
+namespace policy {
+
+unsigned refillOrder(unsigned order)
+{
+	return maxOf(order, kPmdOrder);
+}
+
+bool nextFallbackOrder(unsigned tried, unsigned order, unsigned *next)
+{
+	if (tried <= order)
+		return false;
+	*next = tried - 1;
+	return true;
+}
+
+ReleaseGoal shrinkGoal(const um_config &cfg, u64 nr_pages)
+{
+	return ReleaseGoal{ nr_pages, cfg.min_free_pages,
+			    cfg.shrink_partial != 0 };
+}
+
+ReleaseGoal trimGoal(const um_config &cfg, u64 pages_free)
+{
+	u64 excess = overCap(cfg, pages_free) ?
+		pages_free - cfg.max_free_pages : 0;
+
+	return ReleaseGoal{ excess, cfg.min_free_pages,
+			    cfg.shrink_partial != 0 };
+}
+
+ReleaseGoal drainGoal()
+{
+	return ReleaseGoal{ ~u64(0), 0, true };
+}
+
+u64 releaseAllowance(u64 pages_free, u64 keep_free)
+{
+	return pages_free > keep_free ? pages_free - keep_free : 0;
+}
+
+bool pickReleaseOrder(u32 mask, u64 allowance, unsigned *order)
+{
+	if (!allowance)
+		return false;
+	/* Orders whose 2^k pages fit: k <= floor(log2(allowance)). */
+	unsigned fits = allowance >= pagesOf(kMaxOrder) ? kMaxOrder - 1 :
+		63 - __builtin_clzll(allowance);
+	u32 candidates = mask & u32(pagesOf(fits + 1) - 1);
+
+	if (!candidates)
+		return false;
+	*order = highestBit(candidates);
+	return true;
+}
+
+u64 shrinkCount(const um_config &cfg, u64 pages_free, u64 pages_whole_free)
+{
+	u64 releasable = cfg.shrink_partial ? pages_free : pages_whole_free;
+
+	return minOf(releasable,
+		     releaseAllowance(pages_free, cfg.min_free_pages));
+}
+
+bool overCap(const um_config &cfg, u64 pages_free)
+{
+	return cfg.max_free_pages && pages_free > cfg.max_free_pages;
+}
+
+u64 prefillDeficit(const um_config &cfg, u64 pages_free)
+{
+	return cfg.prefill_pages > pages_free ?
+		cfg.prefill_pages - pages_free : 0;
+}
+
+int validateConfig(const um_config &cfg)
+{
+	if (unsigned(cfg.backend) >= UM_BACKEND_NR || cfg.shrink_partial > 1 ||
+	    cfg.pad)
+		return -UM_EINVAL;
+	/* A cap below the watermarks would make trim and prefill fight. */
+	if (cfg.max_free_pages && (cfg.min_free_pages > cfg.max_free_pages ||
+				   cfg.prefill_pages > cfg.max_free_pages))
+		return -UM_EINVAL;
+	return 0;
+}
+
+} /* namespace policy */
+} /* namespace um */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * policy.h - the decisions that set how often the direct map is touched:
+ * which order to refill at, what to release and when to stop. Pure
+ * functions of counters and the configuration, so tests can pin them down
+ * without a platform.
+ */
+#ifndef UNMAPPED_CORE_POLICY_H
+#define UNMAPPED_CORE_POLICY_H
+
+#include "types.h"
+
+namespace um {
+namespace policy {
+
+/**
+ * refillOrder() - the order of the block to take for a request of @order:
+ * a 2 MiB block (one direct-map change, no 2M split), or the request's own
+ * order if larger. Lower orders are fallbacks (see nextFallbackOrder()).
+ */
+unsigned refillOrder(unsigned order);
+
+/**
+ * nextFallbackOrder() - after a refill at @tried failed, the next order to
+ * try for a request of @order. Return: false when @tried was the last.
+ */
+bool nextFallbackOrder(unsigned tried, unsigned order, unsigned *next);
+
+/* What a release pass may do. */
+struct ReleaseGoal {
+	u64 nr_pages;		/* stop once this many pages are released */
+	u64 keep_free;		/* never let free pages drop below this */
+	bool partial;		/* may release chunks of partly used blocks */
+};
+
+/** shrinkGoal() - a shrinker pass: @nr_pages, keeping min_free_pages. */
+ReleaseGoal shrinkGoal(const um_config &cfg, u64 nr_pages);
+/** trimGoal() - down to max_free_pages (nothing when there is no cap). */
+ReleaseGoal trimGoal(const um_config &cfg, u64 pages_free);
+/** drainGoal() - everything free, whatever the watermarks (unload). */
+ReleaseGoal drainGoal();
+
+/** releaseAllowance() - pages releasable without crossing @keep_free. */
+u64 releaseAllowance(u64 pages_free, u64 keep_free);
+
+/**
+ * pickReleaseOrder() - the largest order in @mask (bit k: something of
+ * order k is available) that fits in @allowance pages.
+ * Return: false if nothing fits.
+ */
+bool pickReleaseOrder(u32 mask, u64 allowance, unsigned *order);
+
+/** shrinkCount() - um_cache_shrink_count() for one node. */
+u64 shrinkCount(const um_config &cfg, u64 pages_free, u64 pages_whole_free);
+
+/** overCap() - do @pages_free exceed the cap, so that a trim is due? */
+bool overCap(const um_config &cfg, u64 pages_free);
+
+/** prefillDeficit() - free pages missing to reach the prefill target. */
+u64 prefillDeficit(const um_config &cfg, u64 pages_free);
+
+/** validateConfig() - Return: 0, or -UM_EINVAL for knobs the cache cannot honour. */
+int validateConfig(const um_config &cfg);
+
+} /* namespace policy */
+} /* namespace um */
+
+#endif /* UNMAPPED_CORE_POLICY_H */

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_misuse.cpp - every wrong call gets its own error and changes
+ * nothing but the counter that records it (bad_frees, alloc_failures).
+ */
+#include "harness.h"
+
+#include <cstring>
+#include <functional>
+
+using namespace t;
+
+namespace {
+
+class MisuseTest : public CacheTest {
+protected:
+	void SetUp() override
+	{
+		start();
+		used_ = mustAlloc(3);		/* pages used_..used_+7 */
+		base_ = used_ & ~um_pfn_t(511);
+		freed_ = mustAlloc(0);
+		mustFree(freed_, 0);
+	}
+
+	void TearDown() override
+	{
+		mustFree(used_, 3);
+		CacheTest::TearDown();
+	}
+
+	/* Run @call; expect @err and exactly one more @counted. */
+	void expectRejected(int err, um_stat_item counted,
+			    const std::function<int()> &call)
+	{
+		um_stats before = stats();
+		SimTotals sim_before = sim_->totals();
+		int got = call();
+		um_stats after = stats();
+		SimTotals sim_after = sim_->totals();
+
+		EXPECT_EQ(got, err);
+		for (unsigned i = 0; i < UM_STAT_NR; i++)
+			EXPECT_EQ(after.v[i], before.v[i] + (i == counted))
+				<< um_stat_name(i);
+		EXPECT_EQ(std::memcmp(after.nr_free, before.nr_free,
+				      sizeof(after.nr_free)), 0);
+		EXPECT_EQ(std::memcmp(after.allocs_by_order,
+				      before.allocs_by_order,
+				      sizeof(after.allocs_by_order)), 0);
+		EXPECT_EQ(std::memcmp(after.frees_by_order,
+				      before.frees_by_order,
+				      sizeof(after.frees_by_order)), 0);
+		EXPECT_EQ(sim_after.dm_calls, sim_before.dm_calls);
+		EXPECT_EQ(sim_after.block_allocs, sim_before.block_allocs);
+		EXPECT_EQ(sim_after.pages_scrubbed, sim_before.pages_scrubbed);
+	}
+
+	int freeCall(um_pfn_t pfn, unsigned order)
+	{
+		return um_cache_free(cache_, pfn, order);
+	}
+
+	int allocCall(int nid, unsigned order, unsigned flags)
+	{
+		um_pfn_t pfn;
+
+		return um_cache_alloc(cache_, nid, order, flags, &pfn);
+	}
+
+	using SimTotals = sim::SimTotals;
+	um_pfn_t used_ = 0, base_ = 0, freed_ = 0;
+};
+
+TEST_F(MisuseTest, FreeOfForeignPage)
+{
+	expectRejected(-UM_ENOENT, UM_STAT_bad_frees,
+		       [&] { return freeCall(base_ + 512, 0); });
+	expectRejected(-UM_ENOENT, UM_STAT_bad_frees,
+		       [&] { return freeCall(5, 0); });
+	/* Not memory at all. */
+	expectRejected(-UM_ENOENT, UM_STAT_bad_frees,
+		       [&] { return freeCall(um_pfn_t(1) << 40, 0); });
+}
+
+TEST_F(MisuseTest, DoubleFree)
+{
+	expectRejected(-UM_EALREADY, UM_STAT_bad_frees,
+		       [&] { return freeCall(freed_, 0); });
+	/* A page inside a larger free chunk is already free too. */
+	expectRejected(-UM_EALREADY, UM_STAT_bad_frees,
+		       [&] { return freeCall(base_ + 300, 2); });
+}
+
+TEST_F(MisuseTest, WrongOrderOrNotTheHead)
+{
+	expectRejected(-UM_EINVAL, UM_STAT_bad_frees,
+		       [&] { return freeCall(used_, 2); });
+	expectRejected(-UM_EINVAL, UM_STAT_bad_frees,
+		       [&] { return freeCall(used_, 4); });
+	expectRejected(-UM_EINVAL, UM_STAT_bad_frees,
+		       [&] { return freeCall(used_ + 1, 3); });
+	expectRejected(-UM_EINVAL, UM_STAT_bad_frees,
+		       [&] { return freeCall(used_ + 4, 0); });
+}
+
+TEST_F(MisuseTest, OrderAboveMaximum)
+{
+	expectRejected(-UM_ERANGE, UM_STAT_bad_frees,
+		       [&] { return freeCall(used_, UM_MAX_ORDER); });
+	expectRejected(-UM_ERANGE, UM_STAT_alloc_failures,
+		       [&] { return allocCall(0, UM_MAX_ORDER, 0); });
+	expectRejected(-UM_ERANGE, UM_STAT_alloc_failures,
+		       [&] { return allocCall(0, ~0u, 0); });
+}
+
+TEST_F(MisuseTest, NoSuchNode)
+{
+	expectRejected(-UM_ENODEV, UM_STAT_alloc_failures,
+		       [&] { return allocCall(1, 0, 0); });
+	expectRejected(-UM_ENODEV, UM_STAT_alloc_failures,
+		       [&] { return allocCall(-2, 0, 0); });
+	um_stats s;
+
+	EXPECT_EQ(um_cache_stats(cache_, 3, &s), -UM_ENODEV);
+}
+
+TEST_F(MisuseTest, UnknownFlag)
+{
+	expectRejected(-UM_EINVAL, UM_STAT_alloc_failures,
+		       [&] { return allocCall(0, 0, 1u << 7); });
+	expectRejected(-UM_EINVAL, UM_STAT_alloc_failures, [&] {
+		return um_cache_alloc(cache_, 0, 0, 0, nullptr);
+	});
+}
+
+TEST_F(MisuseTest, ErrorsAreDistinct)
+{
+	int errs[] = { -UM_ENOENT, -UM_EALREADY, -UM_EINVAL, -UM_ERANGE,
+		       -UM_ENODEV };
+
+	for (size_t i = 0; i < 5; i++)
+		for (size_t j = i + 1; j < 5; j++)
+			EXPECT_NE(errs[i], errs[j]);
+	/* The pages are untouched by all of the above. */
+	EXPECT_EQ(um_cache_free(cache_, used_, 3), 0);
+	used_ = mustAlloc(3);
+}
+
+} /* namespace */

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_release.cpp - giving pages back: whole blocks first and largest
+ * first, watermarks, partial release, trim, scrub-then-map-then-free, and
+ * what happens when the platform fails half way.
+ */
+#include "harness.h"
+
+#include <vector>
+
+using namespace t;
+
+namespace {
+
+class ReleaseTest : public CacheTest {
+protected:
+	/* @n whole free blocks of @order in the cache. */
+	void cacheWholeBlocks(unsigned order, int n)
+	{
+		std::vector<um_pfn_t> held;
+
+		for (int i = 0; i < n; i++)
+			held.push_back(mustAlloc(order));
+		for (um_pfn_t pfn : held) {
+			sim_->writeSecret(pfn, um_pfn_t(1) << order);
+			mustFree(pfn, order);
+		}
+	}
+
+	std::vector<um_event> releases_;
+	void recordReleases()
+	{
+		sim_->on_event = [this](const um_event &ev) {
+			if (ev.type == UM_EV_RELEASE)
+				releases_.push_back(ev);
+		};
+	}
+};
+
+TEST_F(ReleaseTest, WholeBlocksLargestFirstNoSplit)
+{
+	start();
+	sim_->fail_order_at_least = 7;
+	cacheWholeBlocks(6, 1);			/* a fallback block */
+	sim_->fail_order_at_least = 64;
+	cacheWholeBlocks(9, 2);
+	cacheWholeBlocks(10, 1);
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 2048u + 64u);
+	recordReleases();
+
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 1, 0), 1024u);
+	ASSERT_EQ(releases_.size(), 1u);
+	EXPECT_EQ(releases_[0].order, 10u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 600, 0), 1024u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 600, 0), 64u);
+	ASSERT_EQ(releases_.size(), 4u);
+	EXPECT_EQ(releases_[1].order, 9u);
+	EXPECT_EQ(releases_[3].order, 6u);
+	sim_->on_event = nullptr;
+
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_releases), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_release_pages), 2112u);
+	EXPECT_EQ(statOf(s, UM_STAT_shrink_calls), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_shrink_pages), 2112u);
+	EXPECT_EQ(statOf(s, UM_STAT_scrubbed_pages), 2112u);
+	EXPECT_EQ(statOf(s, UM_STAT_blocks_cached), 0u);
+	EXPECT_EQ(sim_->totals().pages_scrubbed_mapped, 0u);
+	/* 2M-aligned blocks came back as the 2M entries they were. */
+	EXPECT_EQ(statOf(s, UM_STAT_splits_l2), 1u);	/* the order-6 one */
+	sim_->withDm([&](const sim::DirectMapModel &dm) {
+		EXPECT_EQ(dm.levelOf(releases_[1].pfn), sim::Level::Pmd2M);
+		EXPECT_EQ(dm.attrOf(releases_[1].pfn), sim::kAttrBoot);
+	});
+	EXPECT_EQ(sim_->allocatedPages(), 0u);
+}
+
+TEST_F(ReleaseTest, KeepsTheLowWatermark)
+{
+	um_config cfg = config();
+
+	cfg.min_free_pages = 512;
+	start(cfg);
+	cacheWholeBlocks(9, 3);
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 1024u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 10000, 0), 1024u);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 512u);
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 0u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 10000, 0), 0u);
+	/* Drain ignores the watermark. */
+	EXPECT_EQ(um_cache_drain(cache_), 512u);
+}
+
+TEST_F(ReleaseTest, PartlyUsedBlocksStayWithoutShrinkPartial)
+{
+	start();
+	um_pfn_t pfn = mustAlloc(0);
+
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 0u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 0u);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 511u);
+	mustFree(pfn, 0);
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 512u);
+}
+
+TEST_F(ReleaseTest, ShrinkPartialReleasesLargestFreeChunks)
+{
+	um_config cfg = config();
+
+	cfg.shrink_partial = 1;
+	start(cfg);
+	um_pfn_t used = mustAlloc(0);
+	um_pfn_t base = used & ~um_pfn_t(511);
+
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 511u);
+	recordReleases();
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 300, 0), 384u);
+	sim_->on_event = nullptr;
+	ASSERT_EQ(releases_.size(), 2u);
+	EXPECT_EQ(releases_[0].order, 8u);
+	EXPECT_EQ(releases_[1].order, 7u);
+	/* Restoring part of a 2M block splits it: the price of partial. */
+	EXPECT_EQ(stat(UM_STAT_splits_l2), 1u);
+	um_block_info info = {};
+
+	um_cache_for_each_block(cache_, 0,
+		[](void *arg, const um_block_info *i) {
+			*static_cast<um_block_info *>(arg) = *i;
+		}, &info);
+	EXPECT_EQ(info.pfn, base);
+	EXPECT_EQ(info.released_pages, 384u);
+	EXPECT_EQ(info.used_pages, 1u);
+	EXPECT_EQ(info.free_pages, 127u);
+	/* Released pages are not ours any more. */
+	EXPECT_EQ(um_cache_free(cache_, releases_[0].pfn, 0), -UM_ENOENT);
+	EXPECT_EQ(um_cache_free(cache_, releases_[1].pfn, 7), -UM_ENOENT);
+	mustFree(used, 0);
+	EXPECT_EQ(um_cache_drain(cache_), 128u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+}
+
+TEST_F(ReleaseTest, NestedBlockAfterPartialReleaseOwnsItsPages)
+{
+	um_config cfg = config();
+
+	cfg.shrink_partial = 1;
+	start(cfg);
+	um_pfn_t low = mustAlloc(8);
+	um_pfn_t high = mustAlloc(8);
+
+	ASSERT_EQ(high, low + 256);
+	mustFree(low, 8);
+	/* The first half of the block goes back to the page allocator... */
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 256, 0), 256u);
+	/* ...which hands it to the next refill: same first pfn. */
+	sim_->fail_order_at_least = 9;
+	um_pfn_t nested = mustAlloc(7);
+
+	EXPECT_EQ(nested, low);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 2u);
+	um_pfn_t nested2 = mustAlloc(7);
+
+	EXPECT_EQ(nested2, low + 128);
+	/* Each free finds its own block. */
+	mustFree(high, 8);
+	mustFree(nested, 7);
+	EXPECT_EQ(um_cache_free(cache_, nested, 7), -UM_EALREADY);
+	mustFree(nested2, 7);
+	EXPECT_EQ(stat(UM_STAT_pages_in_use), 0u);
+	EXPECT_EQ(um_cache_drain(cache_), 512u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+}
+
+TEST_F(ReleaseTest, TrimEnforcesTheCap)
+{
+	um_config cfg = config();
+
+	cfg.max_free_pages = 600;
+	start(cfg);
+	std::vector<um_pfn_t> held;
+
+	for (int i = 0; i < 3; i++)
+		held.push_back(mustAlloc(9));
+	EXPECT_FALSE(sim_->takeTrimRequest());
+	mustFree(held[0], 9);
+	EXPECT_FALSE(sim_->takeTrimRequest());
+	mustFree(held[1], 9);
+	mustFree(held[2], 9);
+	/* One request while one is pending. */
+	EXPECT_TRUE(sim_->takeTrimRequest());
+	EXPECT_EQ(sim_->totals().trim_requests, 1u);
+	um_cache_trim(cache_);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 512u);
+	/* Lowering the cap trims at once. */
+	cfg.max_free_pages = 100;
+	ASSERT_EQ(um_cache_set_config(cache_, &cfg), 0);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 0u);
+}
+
+TEST_F(ReleaseTest, ScrubFailureKeepsThePages)
+{
+	start();
+	cacheWholeBlocks(9, 1);
+	sim_->fail_scrub.failNth(1);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 0u);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_pages_free), 512u);
+	EXPECT_EQ(statOf(s, UM_STAT_releases), 0u);
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 512u);
+	EXPECT_EQ(sim_->allocatedPages(), 512u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 512u);
+}
+
+TEST_F(ReleaseTest, RestoreFailureLeaksUntilDrainRetries)
+{
+	start();
+	cacheWholeBlocks(9, 1);
+	sim_->fail_restore_range.failNth(1);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 0u);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_dm_failures), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_leaked_pages), 512u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_free), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_blocks_cached), 1u);
+	EXPECT_EQ(um_cache_shrink_count(cache_, 0), 0u);
+	/* Scrubbed before the failed restore: nothing secret is kept. */
+	EXPECT_EQ(sim_->allocatedPages(), 512u);
+	EXPECT_EQ(um_cache_drain(cache_), 512u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+}
+
+TEST_F(ReleaseTest, UnrestorableAtDestroyIsNeverFreed)
+{
+	start();
+	cacheWholeBlocks(9, 1);
+	sim_->fail_restore_range.failAlways();
+	EXPECT_EQ(um_cache_drain(cache_), 0u);
+	EXPECT_EQ(stat(UM_STAT_leaked_pages), 512u);
+	EXPECT_EQ(um_cache_destroy(cache_), 0);
+	cache_ = nullptr;
+	/* Still unmapped: kept out of the page allocator for good. */
+	expect_kept_pages_ = 512;
+}
+
+TEST_F(ReleaseTest, PageBackendRestoresPerPageWithoutFlush)
+{
+	start(config(UM_BACKEND_PAGE));
+	cacheWholeBlocks(9, 1);
+	um_stats before = stats();
+
+	EXPECT_EQ(statOf(before, UM_STAT_splits_l2), 1u);
+	EXPECT_EQ(statOf(before, UM_STAT_tlb_flushes), 1u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 512u);
+	um_stats after = stats();
+
+	EXPECT_EQ(statOf(after, UM_STAT_dm_calls) - statOf(before, UM_STAT_dm_calls),
+		  512u);
+	EXPECT_EQ(statOf(after, UM_STAT_tlb_flushes), 1u);
+	EXPECT_EQ(statOf(after, UM_STAT_dm_pages_restored), 512u);
+}
+
+TEST_F(ReleaseTest, BackendIsRememberedPerBlock)
+{
+	start();
+	um_pfn_t range_pfn = mustAlloc(9);
+	um_config cfg = config(UM_BACKEND_PAGE);
+
+	ASSERT_EQ(um_cache_set_config(cache_, &cfg), 0);
+	um_pfn_t page_pfn = mustAlloc(9);
+
+	mustFree(range_pfn, 9);
+	mustFree(page_pfn, 9);
+	recordReleases();
+	EXPECT_EQ(um_cache_drain(cache_), 1024u);
+	sim_->on_event = nullptr;
+	ASSERT_EQ(releases_.size(), 2u);
+	for (const um_event &ev : releases_)
+		EXPECT_EQ(ev.backend, ev.pfn == range_pfn ? UM_BACKEND_RANGE
+							  : UM_BACKEND_PAGE);
+	sim_->withDm([&](const sim::DirectMapModel &dm) {
+		EXPECT_EQ(dm.levelOf(range_pfn), sim::Level::Pmd2M);
+		EXPECT_EQ(dm.levelOf(page_pfn), sim::Level::Pte4K);
+	});
+}
+
+TEST_F(ReleaseTest, ShrinkEventReportsRequestAndResult)
+{
+	start();
+	cacheWholeBlocks(9, 1);
+	um_event seen = {};
+
+	sim_->on_event = [&](const um_event &ev) {
+		if (ev.type == UM_EV_SHRINK)
+			seen = ev;
+	};
+	EXPECT_EQ(um_cache_shrink(cache_, UM_NUMA_NO_NODE, 100, 0), 512u);
+	sim_->on_event = nullptr;
+	EXPECT_EQ(seen.type, UM_EV_SHRINK);
+	EXPECT_EQ(seen.requested, 100u);
+	EXPECT_EQ(seen.pages, 512u);
+	EXPECT_EQ(seen.cost.calls, 1u);
+	EXPECT_EQ(seen.cost.flushes, 1u);
+}
+
+} /* namespace */
