@@ -4,8 +4,9 @@
  *
  * Load: resolve the kernel functions we need, set up the platform (scrub
  * windows), create the core with the module parameters, then open the
- * ways in: debugfs, the shrinker. Each step is undone by the label named
- * after it, in reverse; unload runs the same undo steps in the same order.
+ * ways in: debugfs, the shrinker, /dev/unmapped. Each step is undone by
+ * the label named after it, in reverse; unload runs the same undo steps in
+ * the same order.
  *
  * Unload is refused while any block is handed out (every block holds a
  * module reference, see api.c), so exit finds every page back in the cache,
@@ -16,6 +17,7 @@
 #include <linux/errno.h>
 #include <linux/module.h>
 
+#include "chardev.h"
 #include "compat.h"
 #include "shim.h"
 
@@ -104,10 +106,15 @@ static int __init unmapped_init(void)
 	err = um_shrinker_init();
 	if (err)
 		goto undo_debugfs;
+	err = um_chardev_init(um_platform.cache);
+	if (err)
+		goto undo_shrinker;
 
 	pr_info("loaded, core built with %s\n", um_core_build);
 	return 0;
 
+undo_shrinker:
+	um_shrinker_exit();
 undo_debugfs:
 	um_debugfs_exit();
 	um_core_exit();
@@ -118,6 +125,7 @@ undo_scrub:
 
 static void __exit unmapped_exit(void)
 {
+	um_chardev_exit();
 	um_shrinker_exit();
 	um_debugfs_exit();
 	um_core_exit();

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * region.c - regions of /dev/unmapped: building them from cache blocks,
+ * charging them, mapping them into their owner only, and giving them back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
+#include <linux/slab.h>
+#include <linux/unmapped.h>
+
+#include "region.h"
+
+/* A block is stored as pfn << UM_BLOCK_ORDER_BITS | order. */
+#define UM_BLOCK_ORDER_BITS	4
+static_assert(MAX_ORDER <= (1 << UM_BLOCK_ORDER_BITS));
+
+static inline unsigned long um_block_pack(unsigned long pfn, unsigned int order)
+{
+	return pfn << UM_BLOCK_ORDER_BITS | order;
+}
+
+static inline unsigned long um_block_pfn(unsigned long block)
+{
+	return block >> UM_BLOCK_ORDER_BITS;
+}
+
+static inline unsigned int um_block_order(unsigned long block)
+{
+	return block & ((1UL << UM_BLOCK_ORDER_BITS) - 1);
+}
+
+/**
+ * um_file_init() - set up the region table of a newly opened file.
+ * @f: zeroed file state.
+ */
+void um_file_init(struct um_file *f)
+{
+	mutex_init(&f->owners_lock);
+	INIT_LIST_HEAD(&f->owners);
+	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1);
+}
+
+/* Reserve @nr pages of the file's cap before allocating them. */
+static int um_file_reserve(struct um_file *f, unsigned long nr,
+			   unsigned long cap)
+{
+	int err = 0;
+
+	xa_lock(&f->regions);
+	if (cap && (nr > cap || f->held_pages > cap - nr))
+		err = -ENOSPC;
+	else
+		f->held_pages += nr;
+	xa_unlock(&f->regions);
+	return err;
+}
+
+static void um_file_unreserve(struct um_file *f, unsigned long nr)
+{
+	xa_lock(&f->regions);
+	f->held_pages -= nr;
+	xa_unlock(&f->regions);
+}
+
+/**
+ * um_file_usage() - what the file holds now.
+ * @f: the file.
+ * @regions: out: regions with a live id.
+ * @pages: out: their pages.
+ * @pending_pages: out: pages of freed regions that are still mapped.
+ */
+void um_file_usage(struct um_file *f, u64 *regions, u64 *pages,
+		   u64 *pending_pages)
+{
+	xa_lock(&f->regions);
+	*regions = f->live_regions;
+	*pages = f->live_pages;
+	*pending_pages = f->pending_pages;
+	xa_unlock(&f->regions);
+}
+
+/*
+ * Charge like io_uring's registered buffers: the user's locked_vm against
+ * RLIMIT_MEMLOCK, plus the owner's pinned_vm (VmPin). account_locked_vm()
+ * cannot be used: it takes the owner's mmap_lock, and the charge is
+ * returned from VMA close, which runs under that lock.
+ */
+static int um_charge(struct um_region *r)
+{
+	struct user_struct *user = current_user();
+	unsigned long limit, cur, new;
+
+	if (capable(CAP_IPC_LOCK))
+		return 0;
+
+	limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	cur = atomic_long_read(&user->locked_vm);
+	do {
+		new = cur + r->nr_pages;
+		if (new > limit || new < cur)
+			return -EDQUOT;
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, new));
+
+	r->user = get_uid(user);
+	atomic64_add(r->nr_pages, &r->mm->pinned_vm);
+	return 0;
+}
+
+static void um_uncharge(struct um_region *r)
+{
+	if (!r->user)
+		return;
+	atomic64_sub(r->nr_pages, &r->mm->pinned_vm);
+	atomic_long_sub(r->nr_pages, &r->user->locked_vm);
+	free_uid(r->user);
+	r->user = NULL;
+}
+
+/* Make room for at least one more block (room only grows on fallback). */
+static int um_region_grow(struct um_region *r, unsigned long *room)
+{
+	unsigned long new_room = min(*room * 2, r->nr_pages);
+	unsigned long *blocks;
+
+	blocks = kvrealloc(r->blocks, *room * sizeof(*blocks),
+			   new_room * sizeof(*blocks), GFP_KERNEL);
+	if (!blocks)
+		return -ENOMEM;
+	r->blocks = blocks;
+	*room = new_room;
+	return 0;
+}
+
+static void um_region_add(struct um_region *r, struct page *page,
+			  unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (!r->nr_blocks) {
+		r->nid = page_to_nid(page);
+		r->min_pfn = pfn;
+		r->end_pfn = pfn + (1UL << order);
+	} else {
+		r->min_pfn = min(r->min_pfn, pfn);
+		r->end_pfn = max(r->end_pfn, pfn + (1UL << order));
+	}
+	r->max_order = max(r->max_order, order);
+	r->blocks[r->nr_blocks++] = um_block_pack(pfn, order);
+}
+
+/*
+ * Largest blocks first: each step takes the biggest power of two that fits
+ * what is left, up to @req->max_order; when the cache cannot serve an order
+ * it is not asked for that order again during this fill.
+ */
+static int um_region_fill(struct um_region *r, const struct um_region_req *req)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	unsigned int cap = req->max_order;
+	unsigned long left = r->nr_pages;
+	unsigned long room;
+	int err;
+
+	if (req->thisnode)
+		gfp |= __GFP_THISNODE;
+
+	room = (left >> cap) + hweight_long(left & ((1UL << cap) - 1));
+	r->blocks = kvmalloc_array(room, sizeof(*r->blocks), GFP_KERNEL);
+	if (!r->blocks)
+		return -ENOMEM;
+
+	while (left) {
+		unsigned int order = min_t(unsigned int, ilog2(left), cap);
+		struct page *page;
+
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (r->nr_blocks == room) {
+			err = um_region_grow(r, &room);
+			if (err)
+				return err;
+		}
+		page = unmapped_pages_alloc_node(req->nid, gfp, order);
+		if (!page) {
+			if (req->exact || !order)
+				return -ENOMEM;
+			cap = order - 1;
+			continue;
+		}
+		um_region_add(r, page, order);
+		left -= 1UL << order;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void um_region_free_blocks(struct um_region *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_blocks; i++) {
+		unsigned long b = r->blocks[i];
+
+		unmapped_pages_free(pfn_to_page(um_block_pfn(b)),
+				    um_block_order(b));
+		cond_resched();
+	}
+	r->nr_blocks = 0;
+	kvfree(r->blocks);
+	r->blocks = NULL;
+}
+
+/**
+ * um_region_alloc() - build a region for the calling process.
+ * @f: the file that will own it.
+ * @req: validated request.
+ *
+ * Reserves the pages against the file's cap, charges the caller's locked
+ * memory, takes the blocks. The region is not yet visible: publish it with
+ * um_region_publish() or drop it with um_region_put().
+ *
+ * Context: process context, may sleep; a fatal signal aborts it.
+ * Return: the region with one reference, or ERR_PTR(-ENOSPC) (file cap),
+ * ERR_PTR(-EDQUOT) (RLIMIT_MEMLOCK), ERR_PTR(-ENOMEM), ERR_PTR(-EINTR).
+ */
+struct um_region *um_region_alloc(struct um_file *f,
+				  const struct um_region_req *req)
+{
+	struct um_region *r;
+	int err;
+
+	err = um_file_reserve(f, req->nr_pages, req->cap_pages);
+	if (err)
+		return ERR_PTR(err);
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		err = -ENOMEM;
+		goto err_unreserve;
+	}
+	kref_init(&r->ref);
+	atomic_set(&r->mapped, 0);
+	r->file = f;
+	r->nr_pages = req->nr_pages;
+	r->nid = NUMA_NO_NODE;
+	r->mm = current->mm;
+	mmgrab(r->mm);
+
+	err = um_charge(r);
+	if (err)
+		goto err_drop_mm;
+
+	err = um_region_fill(r, req);
+	if (err)
+		goto err_free_blocks;
+	return r;
+
+err_free_blocks:
+	um_region_free_blocks(r);
+	um_uncharge(r);
+err_drop_mm:
+	mmdrop(r->mm);
+	kfree(r);
+err_unreserve:
+	um_file_unreserve(f, req->nr_pages);
+	return ERR_PTR(err);
+}
+
+static void um_region_release(struct kref *ref)
+{
+	struct um_region *r = container_of(ref, struct um_region, ref);
+	struct um_file *f = r->file;
+
+	um_region_free_blocks(r);
+	xa_lock(&f->regions);
+	if (r->id)
+		f->pending_pages -= r->nr_pages;
+	f->held_pages -= r->nr_pages;
+	xa_unlock(&f->regions);
+	um_uncharge(r);
+	mmdrop(r->mm);
+	kfree(r);
+}
+
+/**
+ * um_region_put() - drop a reference; the last one gives the pages back.
+ * @r: the region.
+ *
+ * Context: process context, may sleep; never takes an mmap_lock.
+ */
+void um_region_put(struct um_region *r)
+{
+	might_sleep();
+	kref_put(&r->ref, um_region_release);
+}
+
+/**
+ * um_region_publish() - give a new region an id in its file.
+ * @f: the file that owns it.
+ * @r: from um_region_alloc(); its reference becomes the id's.
+ *
+ * Return: 0 (r->id set), -ENOSPC (no free id) or -ENOMEM; on error the
+ * caller still owns its reference.
+ */
+int um_region_publish(struct um_file *f, struct um_region *r)
+{
+	int err;
+
+	xa_lock(&f->regions);
+	err = __xa_alloc_cyclic(&f->regions, &r->id, r,
+				XA_LIMIT(1, UM_ID_MAX), &f->next_id,
+				GFP_KERNEL);
+	if (err >= 0) {
+		f->live_regions++;
+		f->live_pages += r->nr_pages;
+		err = 0;
+	} else {
+		r->id = 0;
+	}
+	xa_unlock(&f->regions);
+	return err == -EBUSY ? -ENOSPC : err;
+}
+
+/**
+ * um_region_unpublish() - release a region's id (FREE, close).
+ * @f: the file.
+ * @id: the id, as the caller gave it.
+ * @mm: only a region of this mm (the caller's); NULL: any.
+ * @expect: if not NULL, only if @id still names this region.
+ *
+ * Drops the id's reference: the pages stay until the last mapping goes.
+ * Return: 0, or -ENOENT (no such region).
+ */
+int um_region_unpublish(struct um_file *f, u64 id, struct mm_struct *mm,
+			struct um_region *expect)
+{
+	struct um_region *r;
+
+	if (!id || id > UM_ID_MAX)
+		return -ENOENT;
+
+	xa_lock(&f->regions);
+	r = xa_load(&f->regions, id);
+	if (!r || (mm && r->mm != mm) || (expect && r != expect)) {
+		xa_unlock(&f->regions);
+		return -ENOENT;
+	}
+	__xa_erase(&f->regions, id);
+	f->live_regions--;
+	f->live_pages -= r->nr_pages;
+	f->pending_pages += r->nr_pages;
+	xa_unlock(&f->regions);
+
+	um_region_put(r);
+	return 0;
+}
+
+/**
+ * um_region_get() - look up a region of @mm by id and take a reference.
+ * @f: the file.
+ * @id: the id, as the caller gave it.
+ * @mm: the caller's mm.
+ *
+ * Return: the region, or NULL (no such region of @mm in @f).
+ */
+struct um_region *um_region_get(struct um_file *f, u64 id,
+				struct mm_struct *mm)
+{
+	struct um_region *r;
+
+	if (!id || id > UM_ID_MAX)
+		return NULL;
+
+	xa_lock(&f->regions);
+	r = xa_load(&f->regions, id);
+	if (r && r->mm == mm)
+		kref_get(&r->ref);
+	else
+		r = NULL;
+	xa_unlock(&f->regions);
+	return r;
+}
+
+/**
+ * um_file_drop_mm() - free every region of @mm in @f (its owner exits).
+ * @f: the file.
+ * @mm: the owner.
+ *
+ * Safe against itself and against FREE: each id is released once, and a
+ * region is only looked at under the table's lock.
+ */
+void um_file_drop_mm(struct um_file *f, struct mm_struct *mm)
+{
+	struct um_region *r;
+	unsigned long id;
+
+	xa_for_each(&f->regions, id, r) {
+		um_region_unpublish(f, id, mm, NULL);
+		cond_resched();
+	}
+}
+
+/**
+ * um_file_release() - the file is closed for good: free every region.
+ * @f: the file. No VMA maps its regions any more (each holds the file).
+ */
+void um_file_release(struct um_file *f)
+{
+	struct um_region *r;
+	unsigned long id;
+
+	um_file_release_owners(f);
+	xa_for_each(&f->regions, id, r) {
+		um_region_unpublish(f, id, NULL, r);
+		cond_resched();
+	}
+	WARN_ON_ONCE(f->held_pages || f->pending_pages || f->live_pages);
+	xa_destroy(&f->regions);
+	mutex_destroy(&f->owners_lock);
+}
+
+static void um_vma_open(struct vm_area_struct *vma)
+{
+	struct um_region *r = vma->vm_private_data;
+
+	kref_get(&r->ref);
+	atomic_inc(&r->mapped);
+}
+
+static void um_vma_close(struct vm_area_struct *vma)
+{
+	struct um_region *r = vma->vm_private_data;
+
+	atomic_dec(&r->mapped);
+	um_region_put(r);
+}
+
+/*
+ * No .fault (every page is mapped at mmap time) and no .access, so
+ * /proc/PID/mem, ptrace and process_vm_readv() find nothing to read.
+ */
+static const struct vm_operations_struct um_vm_ops = {
+	.open = um_vma_open,
+	.close = um_vma_close,
+};
+
+/**
+ * um_region_map() - map all of @r into @vma, which has exactly its size.
+ * @r: the region; on success the caller's reference moves to @vma.
+ * @vma: the owner's new shared VMA (mmap_lock held for writing).
+ *
+ * PFN mappings of RAM: PAT only reads the pages' memtype (struct page
+ * flags), it never touches the direct map; get_user_pages() refuses
+ * VM_IO | VM_PFNMAP; fork() skips VM_DONTCOPY, core dumps VM_DONTDUMP.
+ *
+ * Return: 0, or the error of remap_pfn_range() with nothing left mapped.
+ */
+int um_region_map(struct um_region *r, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start;
+	unsigned int i;
+	int err;
+
+	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+			 VM_DONTCOPY;
+	vma->vm_flags &= ~VM_MAYEXEC;
+
+	for (i = 0; i < r->nr_blocks; i++) {
+		unsigned long b = r->blocks[i];
+		unsigned long size = PAGE_SIZE << um_block_order(b);
+
+		err = remap_pfn_range(vma, addr, um_block_pfn(b), size,
+				      vma->vm_page_prot);
+		if (err) {
+			/* The region may be freed once we return: unmap now. */
+			zap_vma_ptes(vma, vma->vm_start, addr - vma->vm_start);
+			return err;
+		}
+		addr += size;
+	}
+	vma->vm_private_data = r;
+	vma->vm_ops = &um_vm_ops;
+	atomic_inc(&r->mapped);
+	return 0;
+}

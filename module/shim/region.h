@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * region.h - the regions /dev/unmapped hands out, and the open files that
+ * own them.
+ *
+ * A region is a list of blocks from unmapped_pages_alloc_node(), owned by
+ * one open file (struct um_file) and one mm, and charged to the allocating
+ * user's locked memory. References: the file's id table holds one while the
+ * id is live, and every VMA mapping the region holds one. The last
+ * reference gives the blocks back to the cache (which scrubs them) and the
+ * charge back to the user; it is dropped in process context, possibly with
+ * the owner's mmap_lock held (VMA close), so releasing never takes it.
+ *
+ * Locking: um_file.regions' xa_lock guards the id table and the file's
+ * counters; owners_lock (a mutex, taken before any mmap_lock) the owners. A region's fields are immutable once it has an id, except
+ * @mapped (atomic) and @ref.
+ */
+#ifndef UNMAPPED_SHIM_REGION_H
+#define UNMAPPED_SHIM_REGION_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+/*
+ * The mmap() offset of region id N is N << UM_OFFSET_SHIFT bytes, so a
+ * region is at most 1 TiB and ids stay below 2^22 (offset + length < 2^63).
+ */
+#define UM_OFFSET_SHIFT		40
+#define UM_REGION_MAX_BYTES	(1ULL << UM_OFFSET_SHIFT)
+#define UM_ID_MAX		((1U << 22) - 1)
+
+struct um_file {
+	struct mutex owners_lock;
+	struct list_head owners;	/* struct um_owner: mms that allocated */
+	struct xarray regions;	/* id -> struct um_region */
+	u32 next_id;		/* xa_alloc_cyclic() cursor */
+	u64 live_regions;	/* ids in @regions */
+	u64 live_pages;		/* their pages */
+	u64 pending_pages;	/* freed ids whose region is still mapped */
+	u64 held_pages;		/* every page the file holds or is allocating */
+};
+
+struct um_region {
+	struct kref ref;
+	struct um_file *file;
+	struct mm_struct *mm;		/* owner, kept with mmgrab() */
+	struct user_struct *user;	/* charged, or NULL (CAP_IPC_LOCK) */
+	u32 id;				/* 0 until published */
+	atomic_t mapped;		/* VMAs mapping the region */
+	unsigned long nr_pages;
+	unsigned long min_pfn;
+	unsigned long end_pfn;
+	unsigned int nr_blocks;
+	unsigned int max_order;
+	int nid;			/* node of the first block */
+	unsigned long *blocks;		/* um_block_pack(pfn, order) each */
+};
+
+/*
+ * A process (mm) that allocated from a file. When the mm exits, its regions
+ * in the file are freed even if another process still holds the file (a
+ * forked child, a descriptor passed over a socket): nobody else may use
+ * them, so nothing should keep them.
+ */
+struct um_owner {
+	struct mmu_notifier mn;		/* mn.mm: the owner, mmgrab()ed */
+	struct um_file *file;
+	struct list_head node;		/* in file->owners, under owners_lock */
+};
+
+/* What ALLOC asks for, validated by the caller. */
+struct um_region_req {
+	unsigned long nr_pages;
+	unsigned int max_order;		/* largest block order to use */
+	bool exact;			/* one block of exactly max_order */
+	int nid;			/* a node with memory */
+	bool thisnode;			/* never another node */
+	unsigned long cap_pages;	/* per-file cap, 0 = none */
+};
+
+void um_file_init(struct um_file *f);
+void um_file_release(struct um_file *f);
+void um_file_drop_mm(struct um_file *f, struct mm_struct *mm);
+int um_file_add_owner(struct um_file *f, struct mm_struct *mm);
+void um_file_release_owners(struct um_file *f);
+void um_file_usage(struct um_file *f, u64 *regions, u64 *pages,
+		   u64 *pending_pages);
+
+struct um_region *um_region_alloc(struct um_file *f,
+				  const struct um_region_req *req);
+int um_region_publish(struct um_file *f, struct um_region *r);
+int um_region_unpublish(struct um_file *f, u64 id, struct mm_struct *mm,
+			struct um_region *expect);
+struct um_region *um_region_get(struct um_file *f, u64 id,
+				struct mm_struct *mm);
+void um_region_put(struct um_region *r);
+int um_region_map(struct um_region *r, struct vm_area_struct *vma);
+
+/** um_region_offset() - the mmap() offset, in bytes, of a published region. */
+static inline u64 um_region_offset(const struct um_region *r)
+{
+	return (u64)r->id << UM_OFFSET_SHIFT;
+}
+
+#endif /* UNMAPPED_SHIM_REGION_H */

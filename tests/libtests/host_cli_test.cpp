@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * host_cli_test.cpp - unmappedctl on the build host: size and number
+ * parsing, option splitting, each command's arguments, exit statuses and
+ * messages, and the stats/pagetypeinfo output from a fake stats source.
+ */
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "cli.hpp"
+#include "commands.hpp"
+
+namespace {
+
+using namespace unmappedctl;
+using sv = std::string_view;
+
+TEST(ParseSize, Accepted)
+{
+	EXPECT_EQ(parse_size("4096"), 4096u);
+	EXPECT_EQ(parse_size("0x1000"), 4096u);
+	EXPECT_EQ(parse_size("0X1000"), 4096u);
+	EXPECT_EQ(parse_size("64M"), 64u << 20);
+	EXPECT_EQ(parse_size("64m"), 64u << 20);
+	EXPECT_EQ(parse_size("64MiB"), 64u << 20);
+	EXPECT_EQ(parse_size("64MB"), 64u << 20);
+	EXPECT_EQ(parse_size("2G"), 2ull << 30);
+	EXPECT_EQ(parse_size("4k"), 4096u);
+	EXPECT_EQ(parse_size("1T"), 1ull << 40);
+	EXPECT_EQ(parse_size("1P"), 1ull << 50);
+	EXPECT_EQ(parse_size("0x10M"), 16u << 20);
+	EXPECT_EQ(parse_size("18446744073709551615"), UINT64_MAX);
+	EXPECT_EQ(parse_size("16383P"), 16383ull << 50);
+}
+
+TEST(ParseSize, Refused)
+{
+	for (sv bad : {"", "M", "0", "0M", "-1", "+4096", " 4096", "4096 ", "64Q", "64MiBs",
+		       "64 M", "0x", "0xG", "1.5G", "18446744073709551616", "16384P", "64Mi",
+		       "4096B", "abc"})
+		EXPECT_THROW(parse_size(bad), UsageError) << "'" << bad << "'";
+}
+
+TEST(ParseNumbers, UintAndInt)
+{
+	EXPECT_EQ(parse_uint("0xa5", 0, 255, "byte"), 0xa5u);
+	EXPECT_EQ(parse_uint("255", 0, 255, "byte"), 255u);
+	EXPECT_THROW(parse_uint("256", 0, 255, "byte"), UsageError);
+	EXPECT_THROW(parse_uint("-1", 0, 255, "byte"), UsageError);
+	EXPECT_THROW(parse_uint("1x", 0, 255, "byte"), UsageError);
+	EXPECT_EQ(parse_int("-1", -1, 10, "node"), -1);
+	EXPECT_THROW(parse_int("-2", -1, 10, "node"), UsageError);
+	EXPECT_THROW(parse_int("99999999999999999999", -1, 10, "node"), UsageError);
+	EXPECT_THROW(parse_int("", -1, 10, "node"), UsageError);
+	EXPECT_THROW(parse_int("0x1", -1, 10, "node"), UsageError);
+}
+
+TEST(ParseArgs, Forms)
+{
+	static constexpr OptionSpec specs[] = {{"size", 's', true}, {"json", 'j', false}};
+	std::vector<sv> a{"--size", "4k", "-j", "x", "--", "--json"};
+	ParsedArgs p = parse_args(a, specs);
+	EXPECT_EQ(p.get("size"), "4k");
+	EXPECT_TRUE(p.has("json"));
+	EXPECT_EQ(p.operands, (std::vector<std::string>{"x", "--json"}));
+
+	std::vector<sv> b{"--size=8k"};
+	EXPECT_EQ(parse_args(b, specs).get("size"), "8k");
+	std::vector<sv> c{"-s16k"};
+	EXPECT_EQ(parse_args(c, specs).get("size"), "16k");
+}
+
+TEST(ParseArgs, Errors)
+{
+	static constexpr OptionSpec specs[] = {{"size", 's', true}, {"json", 'j', false}};
+	for (std::vector<sv> bad : std::vector<std::vector<sv>>{
+		     {"--bogus"}, {"-x"}, {"--size"}, {"--json=1"}, {"-s", "1", "--size", "2"}})
+		EXPECT_THROW(parse_args(bad, specs), UsageError) << bad.front();
+}
+
+TEST(AllocArgs, Valid)
+{
+	std::vector<sv> a{"--size", "64M", "--fill", "0xa5", "--node", "0", "--hold", "30",
+			  "--this-node"};
+	AllocArgs r = parse_alloc_args(a);
+	EXPECT_EQ(r.size, 64u << 20);
+	EXPECT_FALSE(r.order);
+	EXPECT_EQ(r.fill, 0xa5);
+	EXPECT_EQ(r.node, 0);
+	EXPECT_EQ(r.hold_seconds, 30u);
+	EXPECT_TRUE(r.this_node);
+
+	std::vector<sv> b{"--order", "9"};
+	r = parse_alloc_args(b);
+	EXPECT_EQ(r.order, 9u);
+	EXPECT_EQ(r.node, -1);
+	EXPECT_FALSE(r.fill);
+
+	std::vector<sv> h{"--help", "--bogus-after-help-is-still-an-error"};
+	EXPECT_THROW(parse_alloc_args(h), UsageError);
+	std::vector<sv> h2{"--size", "oops", "--help"};
+	EXPECT_TRUE(parse_alloc_args(h2).help);
+}
+
+TEST(AllocArgs, Invalid)
+{
+	for (std::vector<sv> bad : std::vector<std::vector<sv>>{
+		     {},
+		     {"--size", "4k", "--order", "1"},
+		     {"--size", "12Q"},
+		     {"--order", "64"},
+		     {"--fill", "256", "--size", "4k"},
+		     {"--node", "-2", "--size", "4k"},
+		     {"--hold", "-1", "--size", "4k"},
+		     {"--size", "4k", "extra"}})
+		EXPECT_THROW(parse_alloc_args(bad), UsageError);
+}
+
+/* Captures what a command writes. */
+class Output {
+public:
+	Output() : f_(open_memstream(&buf_, &len_)) {}
+	~Output()
+	{
+		std::fclose(f_);
+		std::free(buf_);
+	}
+	std::FILE *file() { return f_; }
+	std::string text()
+	{
+		std::fflush(f_);
+		return std::string(buf_, len_);
+	}
+
+private:
+	char *buf_ = nullptr;
+	std::size_t len_ = 0;
+	std::FILE *f_;
+};
+
+class FakeStats : public StatsSource {
+public:
+	std::vector<Stat> stats() override
+	{
+		return parse_stat_lines("allocs 12\npages_in_use 16384\n\nnr_free 1 0 2\nbackend range\n");
+	}
+	std::string pagetypeinfo() override { return "Node 0, order 9: 3\n"; }
+};
+
+struct CliResult {
+	int status;
+	std::string out, err;
+};
+
+CliResult run_cli(std::vector<sv> args)
+{
+	Output out, err;
+	Context ctx;
+	ctx.device = "/nonexistent/unmapped";
+	ctx.stats_source = [] { return std::make_unique<FakeStats>(); };
+	ctx.out = out.file();
+	ctx.err = err.file();
+	int status = run(ctx, args);
+	return {status, out.text(), err.text()};
+}
+
+TEST(Run, HelpEverywhere)
+{
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {"--help"}, {"-h"}, {"help"}, {"info", "--help"}, {"alloc", "--help"},
+		     {"stats", "--help"}, {"pagetypeinfo", "--help"}, {"alloc", "-h"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 0) << a.front();
+		EXPECT_NE(r.out.find("Usage: unmappedctl"), std::string::npos) << a.front();
+		EXPECT_TRUE(r.err.empty());
+	}
+}
+
+TEST(Run, UsageErrorsExit2)
+{
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {}, {"bogus"}, {"--bogus"}, {"--device"}, {"info", "extra"},
+		     {"alloc"}, {"alloc", "--size", "64Q"}, {"stats", "--xml"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 2) << (a.empty() ? "(none)" : a.front());
+		EXPECT_TRUE(r.err.starts_with("unmappedctl: ")) << r.err;
+		EXPECT_NE(r.err.find("Try 'unmappedctl --help'."), std::string::npos);
+	}
+}
+
+TEST(Run, MissingDeviceExit1WithStrerror)
+{
+	CliResult r = run_cli({"info"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(r.err.starts_with("unmappedctl: open /nonexistent/unmapped: No such file or directory"))
+		<< r.err;
+
+	r = run_cli({"--device=/dev/null", "alloc", "--size", "4k"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(r.err.starts_with("unmappedctl: query /dev/null: Inappropriate ioctl for device"))
+		<< r.err;
+}
+
+TEST(Run, Version)
+{
+	CliResult r = run_cli({"--version"});
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.out, std::string("unmappedctl (libunmapped) ") + UM_PROJECT_VERSION + "\n");
+}
+
+TEST(Run, StatsText)
+{
+	CliResult r = run_cli({"stats"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out, "allocs       12\n"
+			 "pages_in_use 16384\n"
+			 "nr_free      1 0 2\n"
+			 "backend      range\n");
+}
+
+TEST(Run, StatsJson)
+{
+	CliResult r = run_cli({"stats", "--json"});
+	EXPECT_EQ(r.status, 0) << r.err;
+	EXPECT_EQ(r.out, "{\n"
+			 "  \"allocs\": 12,\n"
+			 "  \"pages_in_use\": 16384,\n"
+			 "  \"nr_free\": [1, 0, 2],\n"
+			 "  \"backend\": \"range\"\n"
+			 "}\n");
+}
+
+TEST(Run, Pagetypeinfo)
+{
+	CliResult r = run_cli({"pagetypeinfo"});
+	EXPECT_EQ(r.status, 0);
+	EXPECT_EQ(r.out, "Node 0, order 9: 3\n");
+}
+
+TEST(Run, StatsSourceErrorExit1)
+{
+	Output out, err;
+	Context ctx;
+	ctx.stats_source = [] { return make_debugfs_source("/nonexistent/debugfs"); };
+	ctx.out = out.file();
+	ctx.err = err.file();
+	std::vector<sv> args{"stats"};
+	EXPECT_EQ(run(ctx, args), 1);
+	EXPECT_TRUE(err.text().starts_with(
+		"unmappedctl: read /nonexistent/debugfs/stats: No such file or directory"))
+		<< err.text();
+}
+
+TEST(StatLines, Parse)
+{
+	auto s = parse_stat_lines("  a 1\r\nb\t2 3\nc x y\nd\n");
+	ASSERT_EQ(s.size(), 4u);
+	EXPECT_EQ(s[0].name, "a");
+	EXPECT_EQ(s[0].values, std::vector<std::uint64_t>{1});
+	EXPECT_EQ(s[1].values, (std::vector<std::uint64_t>{2, 3}));
+	EXPECT_TRUE(s[2].values.empty());
+	EXPECT_EQ(s[2].text, "x y");
+	EXPECT_TRUE(s[3].values.empty());
+	EXPECT_EQ(s[3].text, "");
+}
+
+TEST(FormatBytes, Units)
+{
+	EXPECT_EQ(format_bytes(512), "512 bytes");
+	EXPECT_EQ(format_bytes(4096), "4 KiB");
+	EXPECT_EQ(format_bytes(64ull << 20), "64 MiB");
+	EXPECT_EQ(format_bytes(3ull << 29), "1.5 GiB");
+	EXPECT_EQ(format_bytes(1ull << 40), "1 TiB");
+}
+
+} // namespace

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * host_lib_test.cpp - libunmapped without the module (on the build host):
+ * clean errors for a missing or wrong device, the error type, empty and
+ * moved-from Regions.
+ */
+#include <cerrno>
+#include <string>
+#include <type_traits>
+
+#include <gtest/gtest.h>
+
+#include <unmapped/unmapped.hpp>
+
+namespace {
+
+using unmapped::Device;
+using unmapped::Error;
+using unmapped::Region;
+
+static_assert(!std::is_copy_constructible_v<Region> && std::is_nothrow_move_constructible_v<Region>);
+static_assert(!std::is_copy_assignable_v<Region> && std::is_nothrow_move_assignable_v<Region>);
+static_assert(!std::is_copy_constructible_v<Device> && std::is_nothrow_move_constructible_v<Device>);
+static_assert(std::is_base_of_v<std::system_error, Error>);
+
+TEST(Error, CarriesErrnoOperationAndHint)
+{
+	Error e(EDQUOT, "allocate 64 MiB", "over RLIMIT_MEMLOCK");
+	EXPECT_EQ(e.error(), EDQUOT);
+	EXPECT_EQ(e.code(), std::errc(EDQUOT));
+	EXPECT_EQ(e.operation(), "allocate 64 MiB");
+	EXPECT_EQ(e.hint(), "over RLIMIT_MEMLOCK");
+	EXPECT_EQ(std::string(e.what()),
+		  "allocate 64 MiB: " + std::generic_category().message(EDQUOT) +
+			  " (over RLIMIT_MEMLOCK)");
+}
+
+TEST(Error, NoHintNoParentheses)
+{
+	Error e(ENOENT, "query region 7");
+	EXPECT_EQ(std::string(e.what()), "query region 7: No such file or directory");
+}
+
+TEST(Device, MissingDeviceIsENOENTWithHint)
+{
+	try {
+		Device dev("/nonexistent/unmapped");
+		FAIL() << "opened a missing device";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), ENOENT);
+		EXPECT_EQ(e.operation(), "open /nonexistent/unmapped");
+		EXPECT_NE(std::string(e.what()).find("unmapped.ko"), std::string::npos) << e.what();
+	}
+}
+
+TEST(Device, OtherDeviceIsENOTTY)
+{
+	try {
+		Device dev("/dev/null");
+		FAIL() << "/dev/null accepted as an unmapped device";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), ENOTTY);
+		EXPECT_NE(std::string(e.what()).find("not an unmapped device"), std::string::npos);
+	}
+}
+
+TEST(Device, DirectoryIsAnError)
+{
+	try {
+		Device dev("/");
+		FAIL() << "opened a directory";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), EISDIR);
+	}
+}
+
+TEST(Region, DefaultIsEmpty)
+{
+	Region r;
+	EXPECT_FALSE(r);
+	EXPECT_EQ(r.size(), 0u);
+	EXPECT_EQ(r.id(), 0u);
+	EXPECT_EQ(r.data(), nullptr);
+	EXPECT_TRUE(r.bytes().empty());
+	EXPECT_NO_THROW(r.release());
+	EXPECT_NO_THROW(r.release());
+}
+
+TEST(Region, EmptyInfoIsENOENT)
+{
+	Region r;
+	try {
+		(void)r.info();
+		FAIL();
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), ENOENT);
+	}
+}
+
+TEST(Region, MovesOfEmptyStayEmpty)
+{
+	Region a;
+	Region b(std::move(a));
+	a = std::move(b);
+	EXPECT_FALSE(a);
+	EXPECT_FALSE(b); // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+}
+
+TEST(Types, BackendNames)
+{
+	EXPECT_EQ(unmapped::to_string(unmapped::Backend::range), "range");
+	EXPECT_EQ(unmapped::to_string(unmapped::Backend::page), "page");
+	EXPECT_EQ(unmapped::to_string(static_cast<unmapped::Backend>(7)), "unknown");
+}
+
+TEST(Library, Version)
+{
+	EXPECT_STREQ(unmapped::library_version(), UM_PROJECT_VERSION);
+}
+
+} // namespace

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * uapi_layout_test.cpp - the UAPI structs have the layout the ABI promises:
+ * fixed sizes equal to UNMAPPED_*_SIZE_VER0, every field where the header
+ * says (no implicit padding: the header is also compiled with -Wpadded
+ * -Werror, see uapi_padded.c), and stable command numbers.
+ */
+#include <cstddef>
+
+#include <gtest/gtest.h>
+#include <linux/unmapped.h>
+
+namespace {
+
+#define AT(type, field, off) static_assert(offsetof(type, field) == (off), #type "." #field)
+
+static_assert(sizeof(unmapped_info) == UNMAPPED_INFO_SIZE_VER0);
+AT(unmapped_info, size, 0);
+AT(unmapped_info, abi_version, 4);
+AT(unmapped_info, page_size, 8);
+AT(unmapped_info, max_order, 12);
+AT(unmapped_info, backend, 16);
+AT(unmapped_info, nr_nodes, 20);
+AT(unmapped_info, max_file_bytes, 24);
+AT(unmapped_info, max_region_bytes, 32);
+
+static_assert(sizeof(unmapped_alloc) == UNMAPPED_ALLOC_SIZE_VER0);
+AT(unmapped_alloc, size, 0);
+AT(unmapped_alloc, flags, 4);
+AT(unmapped_alloc, length, 8);
+AT(unmapped_alloc, order, 16);
+AT(unmapped_alloc, node, 20);
+AT(unmapped_alloc, id, 24);
+AT(unmapped_alloc, offset, 32);
+
+static_assert(sizeof(unmapped_free) == UNMAPPED_FREE_SIZE_VER0);
+AT(unmapped_free, size, 0);
+AT(unmapped_free, flags, 4);
+AT(unmapped_free, id, 8);
+
+static_assert(sizeof(unmapped_region) == UNMAPPED_REGION_SIZE_VER0);
+AT(unmapped_region, size, 0);
+AT(unmapped_region, flags, 4);
+AT(unmapped_region, id, 8);
+AT(unmapped_region, length, 16);
+AT(unmapped_region, offset, 24);
+AT(unmapped_region, nr_blocks, 32);
+AT(unmapped_region, max_block_order, 36);
+AT(unmapped_region, node, 40);
+AT(unmapped_region, mapped, 44);
+AT(unmapped_region, min_pfn, 48);
+AT(unmapped_region, end_pfn, 56);
+
+static_assert(sizeof(unmapped_query) == UNMAPPED_QUERY_SIZE_VER0);
+AT(unmapped_query, size, 0);
+AT(unmapped_query, flags, 4);
+AT(unmapped_query, regions, 8);
+AT(unmapped_query, bytes, 16);
+AT(unmapped_query, pending_bytes, 24);
+
+/* 64-bit fields stay 8-aligned: the same layout for i386 and x86-64. */
+static_assert(UNMAPPED_INFO_SIZE_VER0 % 8 == 0 && UNMAPPED_ALLOC_SIZE_VER0 % 8 == 0 &&
+	      UNMAPPED_FREE_SIZE_VER0 % 8 == 0 && UNMAPPED_REGION_SIZE_VER0 % 8 == 0 &&
+	      UNMAPPED_QUERY_SIZE_VER0 % 8 == 0);
+
+TEST(Uapi, CommandNumbers)
+{
+	EXPECT_EQ(UNMAPPED_IOC_MAGIC, 0xB9);
+	EXPECT_EQ(UNMAPPED_IOC_INFO, 0xc028b900u);
+	EXPECT_EQ(UNMAPPED_IOC_ALLOC, 0xc028b901u);
+	EXPECT_EQ(UNMAPPED_IOC_FREE, 0xc010b902u);
+	EXPECT_EQ(UNMAPPED_IOC_REGION, 0xc040b903u);
+	EXPECT_EQ(UNMAPPED_IOC_QUERY, 0xc020b904u);
+}
+
+TEST(Uapi, FlagsAndConstants)
+{
+	EXPECT_EQ(UNMAPPED_ALLOC_BLOCK, 1u);
+	EXPECT_EQ(UNMAPPED_ALLOC_THISNODE, 2u);
+	EXPECT_EQ(UNMAPPED_ABI_VERSION, 1);
+	EXPECT_STREQ(UNMAPPED_DEVICE, "/dev/unmapped");
+	EXPECT_EQ(UNMAPPED_BACKEND_RANGE, 0);
+	EXPECT_EQ(UNMAPPED_BACKEND_PAGE, 1);
+}
+
+} // namespace

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vm_lib_test.cpp - libunmapped against the real module, inside the test
+ * VM: allocation, mapping, views, release, where the memory came from,
+ * errors as unmapped::Error, Regions outliving their Device, fork, limits
+ * and threads. Run with --tap (run-selftests does) for TAP output.
+ */
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <unmapped/unmapped.hpp>
+
+#include "tap_listener.hpp"
+
+namespace {
+
+using unmapped::AllocOptions;
+using unmapped::Device;
+using unmapped::Error;
+using unmapped::Region;
+
+constexpr std::size_t MiB = 1 << 20;
+
+class Lib : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		try {
+			dev_.emplace();
+		} catch (const Error &e) {
+			GTEST_SKIP() << e.what();
+		}
+	}
+
+	Device &dev() { return *dev_; }
+
+	static bool all(std::span<const std::byte> s, std::byte v)
+	{
+		return std::ranges::all_of(s, [v](std::byte b) { return b == v; });
+	}
+
+	/* The errno an expression throws as unmapped::Error, or 0. */
+	template <class F> static int error_of(F &&f)
+	{
+		try {
+			f();
+		} catch (const Error &e) {
+			return e.error();
+		}
+		return 0;
+	}
+
+	std::optional<Device> dev_;
+};
+
+TEST_F(Lib, Info)
+{
+	unmapped::Info in = dev().info();
+	EXPECT_EQ(in.abi_version, 1u);
+	EXPECT_EQ(in.page_size, 4096u);
+	EXPECT_EQ(in.max_order, 10u);
+	EXPECT_GE(in.nr_nodes, 1u);
+	EXPECT_EQ(in.max_region_bytes, 1ull << 40);
+	EXPECT_EQ(dev().path(), "/dev/unmapped");
+	EXPECT_GE(dev().fd(), 0);
+}
+
+TEST_F(Lib, AllocateMapsZeroedMemory)
+{
+	Region r = dev().allocate(3 * MiB);
+	ASSERT_TRUE(r);
+	EXPECT_NE(r.id(), 0u);
+	EXPECT_EQ(r.size(), 3 * MiB);
+	EXPECT_EQ(r.bytes().size(), 3 * MiB);
+	EXPECT_EQ(r.bytes().data(), r.data());
+	EXPECT_TRUE(all(r.bytes(), std::byte{0}));
+	std::ranges::fill(r.bytes(), std::byte{0xa5});
+	EXPECT_TRUE(all(r.bytes(), std::byte{0xa5}));
+}
+
+TEST_F(Lib, RegionInfo)
+{
+	Region r = dev().allocate(4 * MiB + 8192);
+	unmapped::RegionInfo ri = r.info();
+	EXPECT_EQ(ri.id, r.id());
+	EXPECT_EQ(ri.length, r.size());
+	EXPECT_EQ(ri.mapped, 1u);
+	EXPECT_GE(ri.nr_blocks, 2u);
+	EXPECT_LE(ri.max_block_order, 10u);
+	EXPECT_EQ(ri.node, 0);
+	/* Root: the page frames are shown and cover at least the region. */
+	EXPECT_GE(ri.end_pfn - ri.min_pfn, r.size() / 4096);
+	EXPECT_EQ(dev().region_info(r.id()).offset, ri.offset);
+}
+
+TEST_F(Lib, BlockIsOneContiguousRange)
+{
+	Region r = dev().allocate_block(9);
+	unmapped::RegionInfo ri = r.info();
+	EXPECT_EQ(r.size(), 2 * MiB);
+	EXPECT_EQ(ri.nr_blocks, 1u);
+	EXPECT_EQ(ri.max_block_order, 9u);
+	EXPECT_EQ(ri.end_pfn - ri.min_pfn, 512u);
+	EXPECT_EQ(ri.min_pfn % 512, 0u) << "a block is aligned to its size";
+}
+
+TEST_F(Lib, ThisNode)
+{
+	Region r = dev().allocate(MiB, AllocOptions{.node = 0, .this_node = true});
+	EXPECT_EQ(r.info().node, 0);
+}
+
+TEST_F(Lib, ReleaseAndUsage)
+{
+	EXPECT_EQ(dev().usage().regions, 0u);
+	Region a = dev().allocate(MiB);
+	Region b = dev().allocate(2 * MiB);
+	unmapped::Usage u = dev().usage();
+	EXPECT_EQ(u.regions, 2u);
+	EXPECT_EQ(u.bytes, 3 * MiB);
+	EXPECT_EQ(u.pending_bytes, 0u);
+	std::uint64_t id = a.id();
+	a.release();
+	EXPECT_FALSE(a);
+	EXPECT_EQ(a.size(), 0u);
+	EXPECT_NO_THROW(a.release()) << "releasing twice is harmless";
+	EXPECT_EQ(error_of([&] { (void)dev().region_info(id); }), ENOENT);
+	EXPECT_EQ(dev().usage().regions, 1u);
+	{
+		Region gone = std::move(b);
+	}
+	EXPECT_EQ(dev().usage().regions, 0u);
+	EXPECT_EQ(dev().usage().bytes, 0u);
+}
+
+TEST_F(Lib, MoveTransfersOwnership)
+{
+	Region a = dev().allocate(MiB);
+	std::byte *p = a.data();
+	std::uint64_t id = a.id();
+	Region b(std::move(a));
+	EXPECT_FALSE(a); // NOLINT(bugprone-use-after-move)
+	EXPECT_EQ(b.data(), p);
+	EXPECT_EQ(b.id(), id);
+	Region c = dev().allocate(MiB);
+	c = std::move(b); // frees c's old region
+	EXPECT_EQ(c.id(), id);
+	EXPECT_EQ(dev().usage().regions, 1u);
+}
+
+TEST_F(Lib, RegionOutlivesDevice)
+{
+	Region r;
+	{
+		Device d;
+		r = d.allocate(MiB);
+	}
+	std::ranges::fill(r.bytes(), std::byte{1});
+	EXPECT_EQ(r.info().length, MiB);
+	EXPECT_NO_THROW(r.release());
+}
+
+TEST_F(Lib, ErrorsAreErrnoAndMessage)
+{
+	EXPECT_EQ(error_of([&] { (void)dev().allocate(0); }), EINVAL);
+	EXPECT_EQ(error_of([&] { (void)dev().allocate(4097); }), EINVAL);
+	EXPECT_EQ(error_of([&] { (void)dev().allocate_block(11); }), EINVAL);
+	EXPECT_EQ(error_of([&] { (void)dev().allocate(MiB, {.node = 4096}); }), EINVAL);
+	EXPECT_EQ(error_of([&] { (void)dev().allocate(1ull << 40); }), ENOMEM);
+	EXPECT_EQ(error_of([&] { (void)dev().region_info(12345); }), ENOENT);
+	try {
+		(void)dev().allocate(4097);
+	} catch (const Error &e) {
+		EXPECT_EQ(e.operation(), "allocate 4097 bytes");
+		EXPECT_TRUE(std::string(e.what()).starts_with("allocate 4097 bytes: Invalid argument ("))
+			<< e.what();
+	}
+}
+
+TEST_F(Lib, ForkedChildHasNoMapping)
+{
+	Region r = dev().allocate(MiB);
+	std::ranges::fill(r.bytes(), std::byte{0x5a});
+	pid_t pid = fork();
+	if (pid == 0) {
+		unsigned char vec;
+		/* Not inherited: the range is not mapped in the child at all. */
+		int rc = mincore(r.data(), 4096, &vec) == -1 && errno == ENOMEM ? 0 : 1;
+		/* And the child's Region must not unmap or free anything. */
+		r.release();
+		_exit(rc);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+	EXPECT_TRUE(all(r.bytes(), std::byte{0x5a}));
+	EXPECT_EQ(r.info().mapped, 1u);
+}
+
+TEST_F(Lib, MemlockLimitIsEDQUOTWithHint)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		rlimit rl{64 * 1024, 64 * 1024};
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		try {
+			(void)dev().allocate(128 * 1024);
+		} catch (const Error &e) {
+			bool hint = std::string(e.what()).find("RLIMIT_MEMLOCK") != std::string::npos;
+			_exit(e.error() == EDQUOT && hint ? 0 : 3);
+		}
+		_exit(4);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST_F(Lib, ThreadsShareOneDevice)
+{
+	constexpr int nr_threads = 4, rounds = 25;
+	std::atomic<int> failures = 0;
+	std::vector<std::jthread> threads;
+	for (int t = 0; t < nr_threads; t++)
+		threads.emplace_back([&, t] {
+			try {
+				for (int i = 0; i < rounds; i++) {
+					Region r = dev().allocate(std::size_t{4096} << ((t + i) % 8));
+					auto v = std::byte(t + 1);
+					std::ranges::fill(r.bytes(), v);
+					if (!all(r.bytes(), v))
+						failures++;
+				}
+			} catch (const Error &) {
+				failures++;
+			}
+		});
+	threads.clear();
+	EXPECT_EQ(failures, 0);
+	EXPECT_EQ(dev().usage().regions, 0u);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	::testing::InitGoogleTest(&argc, argv);
+	bool tap = false;
+	for (int i = 1; i < argc; i++)
+		tap |= std::strcmp(argv[i], "--tap") == 0;
+	return unmapped::testing::run_all_tests(tap);
+}

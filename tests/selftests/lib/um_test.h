@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * um_test.h - helpers for the /dev/unmapped selftests: raw ioctls, the
+ * module's debugfs counters, /proc/meminfo and /proc/PID/pagemap.
+ * Header-only, like ksft.h.
+ */
+#ifndef UNMAPPED_UM_TEST_H
+#define UNMAPPED_UM_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/unmapped.h>
+
+#include "ksft.h"
+
+#define UM_STATS	"/sys/kernel/debug/unmapped/stats"
+#define UM_PARAMS	"/sys/module/unmapped/parameters/"
+
+static inline int um_open(void)
+{
+	int fd = open(UNMAPPED_DEVICE, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* ioctl() as 0 or -errno, the argument passed as is. */
+static inline int um_raw_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/* ioctl() with arg->size set from the command, as a correct caller does. */
+#define um_ioctl(fd, cmd, arg) \
+	((arg)->size = _IOC_SIZE(cmd), um_raw_ioctl(fd, cmd, arg))
+
+static inline int um_alloc(int fd, uint64_t length, uint32_t flags,
+			   uint32_t order, int32_t node,
+			   struct unmapped_alloc *out)
+{
+	struct unmapped_alloc a = {
+		.flags = flags, .length = length, .order = order, .node = node,
+	};
+	int err = um_ioctl(fd, UNMAPPED_IOC_ALLOC, &a);
+
+	if (out)
+		*out = a;
+	return err;
+}
+
+static inline int um_free(int fd, uint64_t id)
+{
+	struct unmapped_free f = { .id = id };
+
+	return um_ioctl(fd, UNMAPPED_IOC_FREE, &f);
+}
+
+static inline int um_query(int fd, struct unmapped_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	return um_ioctl(fd, UNMAPPED_IOC_QUERY, q);
+}
+
+static inline int um_region(int fd, uint64_t id, struct unmapped_region *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	return um_ioctl(fd, UNMAPPED_IOC_REGION, r);
+}
+
+/*
+ * The number after @name in a "name value" or "Name: value" file (debugfs
+ * stats, /proc/meminfo, /proc/PID/status), or -1.
+ */
+static inline long long um_file_value(const char *path, const char *name)
+{
+	char line[256], key[128];
+	long long v, found = -1;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%127[^: \t]%*[: \t]%lld", key, &v) == 2 && !strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* A counter of the module's debugfs stats, or -1. */
+static inline long long um_stat(const char *name)
+{
+	return um_file_value(UM_STATS, name);
+}
+
+/* Poll a counter until it equals @want (at most @ms); returns its value. */
+static inline long long um_stat_wait(const char *name, long long want, int ms)
+{
+	long long v = um_stat(name);
+
+	for (; v != want && ms > 0; ms -= 10) {
+		usleep(10000);
+		v = um_stat(name);
+	}
+	return v;
+}
+
+/* A /proc/meminfo value in kB, or -1. */
+static inline long long um_meminfo_kb(const char *name)
+{
+	return um_file_value("/proc/meminfo", name);
+}
+
+/* Pages on the per-CPU free lists (not counted in MemFree), in kB. */
+static inline long long um_pcp_kb(void)
+{
+	char line[256];
+	long long v, sum = 0;
+	FILE *f = fopen("/proc/zoneinfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %lld", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * Free memory in kB, steadier than MemFree alone: caches dropped first,
+ * pages parked on per-CPU lists counted as free.
+ */
+static inline long long um_free_kb(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, "3", 1) < 0)
+			ksft_diag("drop_caches: %s", strerror(errno));
+		close(fd);
+	}
+	return um_meminfo_kb("MemFree") + um_pcp_kb();
+}
+
+/* Write a module parameter; 0 or -errno. */
+static inline int um_set_param(const char *name, const char *value)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), UM_PARAMS "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * PFNs behind [addr, addr + nr pages) of process @pid, from its pagemap
+ * (root sees PFNs). Pages that are not present get 0. Returns 0 or -errno.
+ */
+static inline int um_pagemap(pid_t pid, unsigned long addr, size_t nr,
+			     uint64_t *pfns)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char path[64];
+	size_t i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, pfns, nr * 8, (off_t)(addr / page) * 8) != (ssize_t)(nr * 8)) {
+		int err = errno ? -errno : -EIO;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	for (i = 0; i < nr; i++)
+		pfns[i] = (pfns[i] >> 63) ? pfns[i] & ((1ULL << 55) - 1) : 0;
+	return 0;
+}
+
+/*
+ * PFNs behind [addr, addr + nr pages) of process @pid, read from its page
+ * tables by the test module unmapped_pfnmap.ko (pagemap shows no pfns for
+ * VM_PFNMAP mappings). 0 for a page no present PTE maps. Returns 0 or
+ * -errno (-ENOENT: module not loaded).
+ */
+#define UM_PFNMAP_PTES	"/sys/kernel/debug/unmapped_pfnmap/ptes"
+
+static inline int um_user_pfns(pid_t pid, unsigned long addr, size_t nr,
+			       uint64_t *pfns)
+{
+	unsigned long long a, pfn;
+	char line[128];
+	size_t i = 0;
+	int fd, err = 0;
+	FILE *f;
+
+	fd = open(UM_PFNMAP_PTES, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(line, sizeof(line), "%d %#lx %zu", (int)pid, addr, nr);
+	if (write(fd, line, strlen(line)) < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	f = fopen(UM_PFNMAP_PTES, "re");
+	if (!f)
+		return -errno;
+	while (i < nr && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %llx", &a, &pfn) == 2)
+			pfns[i++] = pfn;
+		else if (sscanf(line, "%llx none", &a) == 1)
+			pfns[i++] = 0;
+	}
+	fclose(f);
+	return i == nr ? 0 : -EPROTO;
+}
+
+/*
+ * Direct-map state of pfns, from the test module's kernel-side
+ * lookup_address() (tests/kmod/unmapped_test.c, debugfs pfn_state):
+ * for each of @nr pfns (in any order), present[i] = 1 if the direct map
+ * maps it, 0 if not, -1 if it has no struct page. Consecutive pfns are
+ * asked for in one go. Returns 0 or -errno (-ENOENT: module not loaded).
+ */
+#define UM_PFN_STATE	"/sys/kernel/debug/unmapped_test/pfn_state"
+
+static inline int um_pfn_present(const uint64_t *pfns, size_t nr, int *present)
+{
+	size_t i = 0;
+
+	while (i < nr) {
+		unsigned long long pfn, first = pfns[i];
+		size_t run = 1;
+		char line[128], state[16];
+		int got;
+		FILE *f;
+		int fd;
+
+		while (i + run < nr && pfns[i + run] == first + run && run < (1u << 20))
+			run++;
+		fd = open(UM_PFN_STATE, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		snprintf(line, sizeof(line), "%llu %zu", first, run);
+		got = write(fd, line, strlen(line)) < 0 ? -errno : 0;
+		close(fd);
+		if (got)
+			return got;
+		f = fopen(UM_PFN_STATE, "re");
+		if (!f)
+			return -errno;
+		got = 0;
+		while (fgets(line, sizeof(line), f) && got < (int)run) {
+			int p;
+
+			/* "0x1a2b present 0 level 2M" or "0x1a2b invalid" */
+			if (sscanf(line, "%llx present %d", &pfn, &p) == 2)
+				present[i + got++] = p;
+			else if (sscanf(line, "%llx %15s", &pfn, state) == 2 &&
+				 !strcmp(state, "invalid"))
+				present[i + got++] = -1;
+		}
+		fclose(f);
+		if (got != (int)run)
+			return -EPROTO;
+		i += run;
+	}
+	return 0;
+}
+
+#endif /* UNMAPPED_UM_TEST_H */

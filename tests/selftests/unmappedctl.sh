@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# unmappedctl - the command-line tool against the real module: every
+# subcommand's --help, usage errors (exit 2), runtime errors (exit 1 with
+# "unmappedctl: <what>: <strerror>"), info, alloc, stats and pagetypeinfo.
+. "$(dirname "$0")/../ksft.sh"
+module=${UM_MODULE:-/opt/unmapped/modules/unmapped.ko}
+dbg=/sys/kernel/debug/unmapped
+out=/tmp/unmappedctl.out err=/tmp/unmappedctl.err
+
+command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
+
+# run WANT_STATUS CMD... - run, keep stdout/stderr, compare the exit status.
+run() {
+	want=$1
+	shift
+	"$@" > $out 2> $err
+	got=$?
+	[ $got -eq "$want" ] && return 0
+	ksft_diag "$*: exit $got, want $want"
+	sed 's/^/#   /' $err
+	return 1
+}
+has() { grep -q -- "$1" "$2" || { ksft_diag "no '$1' in:"; sed 's/^/#   /' "$2"; return 1; }; }
+
+ksft_plan 19
+ksft_check "unmappedctl --help exits 0" run 0 unmappedctl --help
+for c in info alloc stats pagetypeinfo; do
+	ksft_check "unmappedctl $c --help exits 0" eval "run 0 unmappedctl $c --help && has 'Usage: unmappedctl $c' $out"
+done
+ksft_check "unknown command: exit 2, message" eval \
+	"run 2 unmappedctl frobnicate && has \"^unmappedctl: unknown command 'frobnicate'\" $err"
+ksft_check "bad size: exit 2" eval "run 2 unmappedctl alloc --size 12Q && has 'invalid size' $err"
+ksft_check "--size with --order: exit 2" run 2 unmappedctl alloc --size 4k --order 1
+ksft_check "info: exit 0, ABI version 1" eval "run 0 unmappedctl info && has '^abi version  *1$' $out"
+ksft_check "alloc --size 64M --fill 0xa5: exit 0, verified, released" eval \
+	"run 0 unmappedctl alloc --size 64M --fill 0xa5 && has 'read back: ok' $out && has '^released$' $out"
+sed 's/^/# /' $out
+ksft_check "alloc --order 9: one block of order 9" eval \
+	"run 0 unmappedctl alloc --order 9 && has '2 MiB on node 0, 1 block, largest order 9' $out"
+ksft_check "alloc --size 4097: exit 1, 'unmappedctl: allocate 4097 bytes: Invalid argument'" eval \
+	"run 1 unmappedctl alloc --size 4097 && has '^unmappedctl: allocate 4097 bytes: Invalid argument' $err"
+ksft_check "--device /nonexistent: exit 1, strerror" eval \
+	"run 1 unmappedctl --device /nonexistent info && has '^unmappedctl: open /nonexistent: No such file or directory' $err"
+
+if [ -r $dbg/stats ]; then
+	ksft_check "stats: exit 0, pages_in_use" eval "run 0 unmappedctl stats && has '^pages_in_use ' $out"
+	ksft_check "stats --json: an object with pages_in_use" eval \
+		"run 0 unmappedctl stats --json && has '^{' $out && has '\"pages_in_use\": [0-9]' $out"
+	ksft_check "pagetypeinfo: exit 0, what debugfs has" eval \
+		"run 0 unmappedctl pagetypeinfo && [ -s $out ] && cat $dbg/pagetypeinfo | cmp -s - $out"
+	sed 's/^/# /' $out
+else
+	ksft_skip "stats" "no $dbg/stats"
+	ksft_skip "stats --json" "no $dbg/stats"
+	ksft_skip "pagetypeinfo" "no $dbg/pagetypeinfo"
+fi
+
+rmmod unmapped
+ksft_check "module unloaded: info exits 1 and says to load unmapped.ko" eval \
+	"run 1 unmappedctl info && has 'unmapped.ko loaded' $err"
+ksft_check "module unloaded: stats exits 1" run 1 unmappedctl stats
+insmod "$module"
+ksft_check "module back: info exits 0" run 0 unmappedctl info
+ksft_exit

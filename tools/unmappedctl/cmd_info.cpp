@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * cmd_info.cpp - "unmappedctl info": what the module offers.
+ */
+#include <fmt/core.h>
+
+#include <unmapped/device.hpp>
+
+#include "cli.hpp"
+#include "commands.hpp"
+
+namespace unmappedctl {
+
+namespace {
+
+constexpr std::string_view help =
+	R"(Usage: unmappedctl info
+
+Show what the module behind the device offers: ABI version, page size,
+largest block order, the backend that takes blocks out of the direct map,
+NUMA nodes, and the limits on one open device and one allocation.
+)";
+
+} // namespace
+
+int cmd_info(Context &ctx, std::span<const std::string_view> args)
+{
+	if (parse_help_only(args)) {
+		fmt::print(ctx.out, "{}", help);
+		return exit_ok;
+	}
+
+	unmapped::Device dev(ctx.device);
+	unmapped::Info in = dev.info();
+	auto row = [&](std::string_view name, const std::string &value) {
+		fmt::print(ctx.out, "{:<16} {}\n", name, value);
+	};
+	row("device", dev.path());
+	row("library", unmapped::library_version());
+	row("abi version", std::to_string(in.abi_version));
+	row("page size", std::to_string(in.page_size));
+	row("largest block", fmt::format("order {} ({})", in.max_order,
+					 format_bytes(std::uint64_t{in.page_size} << in.max_order)));
+	row("backend", std::string(unmapped::to_string(in.backend)));
+	row("nodes", std::to_string(in.nr_nodes));
+	row("per-device cap", in.max_file_bytes ? format_bytes(in.max_file_bytes) : "none");
+	row("largest region", format_bytes(in.max_region_bytes));
+	return exit_ok;
+}
+
+} // namespace unmappedctl

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * stats_source.cpp - statistics from debugfs.
+ */
+#include "stats_source.hpp"
+
+#include <cerrno>
+#include <charconv>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <unmapped/error.hpp>
+
+namespace unmappedctl {
+
+namespace {
+
+constexpr std::string_view default_dir = "/sys/kernel/debug/unmapped";
+
+std::string_view trim(std::string_view s)
+{
+	auto first = s.find_first_not_of(" \t");
+	if (first == std::string_view::npos)
+		return {};
+	auto last = s.find_last_not_of(" \t\r");
+	return s.substr(first, last - first + 1);
+}
+
+std::string read_file(const std::string &path)
+{
+	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		std::string hint;
+		if (err == ENOENT)
+			hint = "is debugfs mounted and unmapped.ko loaded?";
+		else if (err == EACCES || err == EPERM)
+			hint = "debugfs is root-only";
+		throw unmapped::Error(err, "read " + path, hint);
+	}
+	/* debugfs files report size 0: read until end of file. */
+	std::string out;
+	char buf[4096];
+	for (;;) {
+		ssize_t n = ::read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			::close(fd);
+			throw unmapped::Error(err, "read " + path);
+		}
+		if (n == 0)
+			break;
+		out.append(buf, static_cast<std::size_t>(n));
+	}
+	::close(fd);
+	return out;
+}
+
+class DebugfsSource final : public StatsSource {
+public:
+	explicit DebugfsSource(std::string dir) : dir_(std::move(dir)) {}
+
+	std::vector<Stat> stats() override { return parse_stat_lines(read_file(dir_ + "/stats")); }
+	std::string pagetypeinfo() override { return read_file(dir_ + "/pagetypeinfo"); }
+
+private:
+	std::string dir_;
+};
+
+} // namespace
+
+std::vector<Stat> parse_stat_lines(std::string_view text)
+{
+	std::vector<Stat> out;
+	while (!text.empty()) {
+		auto nl = text.find('\n');
+		std::string_view line = trim(text.substr(0, nl));
+		text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+		if (line.empty())
+			continue;
+
+		auto sp = line.find_first_of(" \t");
+		Stat st;
+		st.name = std::string(line.substr(0, sp));
+		std::string_view rest = sp == std::string_view::npos ? std::string_view{}
+								     : trim(line.substr(sp));
+		bool numeric = !rest.empty();
+		for (std::string_view r = rest; numeric && !r.empty();) {
+			auto end = r.find_first_of(" \t");
+			std::string_view tok = r.substr(0, end);
+			std::uint64_t v = 0;
+			auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+			if (ec != std::errc() || p != tok.data() + tok.size())
+				numeric = false;
+			else
+				st.values.push_back(v);
+			r = end == std::string_view::npos ? std::string_view{} : trim(r.substr(end));
+		}
+		if (!numeric) {
+			st.values.clear();
+			st.text = std::string(rest);
+		}
+		out.push_back(std::move(st));
+	}
+	return out;
+}
+
+std::unique_ptr<StatsSource> make_debugfs_source(std::string dir)
+{
+	return std::make_unique<DebugfsSource>(dir.empty() ? std::string(default_dir)
+							   : std::move(dir));
+}
+
+} // namespace unmappedctl
