@@ -27,6 +27,12 @@
  *              allocate one block and keep it aside (pfn order); "release"
  *              frees it. Used to stage misuse cases.
  *     release  free the held-aside block properly.
+ *     fill     write the pattern into every byte of the held-aside block
+ *              (through a private vmap() alias), so that freeing it leaves
+ *              dirty pages in the cache. Key: bytes.
+ *     nonzero  count the bytes of the held-aside block that are not zero
+ *              (a freshly allocated block must have none). Key:
+ *              nonzero_bytes.
  *     misuse case=C
  *              one wrong call; C is
  *                foreign          free an ordinary alloc_page() page
@@ -368,6 +374,42 @@ static int ut_cmd_release(void)
 	ut_released = ut_aside;
 	ut_aside.page = NULL;
 	ut_api_put_if_idle();
+	return 0;
+}
+
+static void *ut_alias(struct page *page, unsigned int order);
+static void ut_unalias(void *addr);
+static unsigned long ut_count_nonzero(const u8 *p, size_t len, u8 byte);
+
+static int ut_cmd_fill(void)
+{
+	size_t len = PAGE_SIZE << ut_aside.order;
+	void *a;
+
+	if (!ut_aside.page)
+		return -ENOENT;
+	a = ut_alias(ut_aside.page, ut_aside.order);
+	if (!a)
+		return -ENOMEM;
+	memset(a, UT_PATTERN, len);
+	ut_unalias(a);
+	ut_emit("bytes %zu\n", len);
+	return 0;
+}
+
+static int ut_cmd_nonzero(void)
+{
+	unsigned long nonzero;
+	void *a;
+
+	if (!ut_aside.page)
+		return -ENOENT;
+	a = ut_alias(ut_aside.page, ut_aside.order);
+	if (!a)
+		return -ENOMEM;
+	nonzero = ut_count_nonzero(a, PAGE_SIZE << ut_aside.order, 0);
+	ut_unalias(a);
+	ut_emit("nonzero_bytes %lu\n", nonzero);
 	return 0;
 }
 
@@ -823,6 +865,10 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
+	if (!strcmp(verb, "fill"))
+		return ut_cmd_fill();
+	if (!strcmp(verb, "nonzero"))
+		return ut_cmd_nonzero();
 	if (!strcmp(verb, "misuse")) {
 		char *eq;
 
