@@ -37,7 +37,7 @@ kdir = $${KDIR:-$$(tools/kdir)}
 all: module userspace
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/deps
