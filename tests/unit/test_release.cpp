@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include <thread>
 #include <vector>
 
 using namespace t;
@@ -196,6 +197,67 @@ TEST_F(ReleaseTest, TrimEnforcesTheCap)
 	cfg.max_free_pages = 100;
 	ASSERT_EQ(um_cache_set_config(cache_, &cfg), 0);
 	EXPECT_EQ(stat(UM_STAT_pages_free), 0u);
+}
+
+TEST_F(ReleaseTest, ShrinkerNeverComesBackEmptyFromABusyNode)
+{
+	start();
+	cacheWholeBlocks(9, 2);
+	um_u64 from_other_thread = 0;
+	int restores = 0;
+
+	/*
+	 * While a trim (or another shrinker) maps its block back, a second
+	 * thread's shrinker must get the other block, not give up because
+	 * the node is busy: reclaim would see no progress while the cache
+	 * holds pages, and could go on to the OOM killer.
+	 */
+	sim_->on_restore = [&] {
+		if (restores++)
+			return;
+		std::thread t([&] {
+			from_other_thread = um_cache_shrink(cache_, 0, 512,
+							    UM_SHRINK_NOWAIT);
+		});
+		t.join();
+	};
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 512u);
+	sim_->on_restore = nullptr;
+	EXPECT_EQ(from_other_thread, 512u);
+	EXPECT_EQ(stat(UM_STAT_pages_cached), 0u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+}
+
+TEST_F(ReleaseTest, ConcurrentReleasesOfOneBlockFreeItOnce)
+{
+	um_config cfg = config();
+
+	cfg.shrink_partial = 1;
+	start(cfg);
+	cacheWholeBlocks(9, 1);
+	/* Two halves of one block, released by two threads at once. */
+	um_pfn_t a = mustAlloc(8), b = mustAlloc(8);
+
+	mustFree(a, 8);
+	um_u64 from_other_thread = 0;
+	int restores = 0;
+
+	sim_->on_restore = [&] {
+		if (restores++)
+			return;
+		mustFree(b, 8);
+		std::thread t([&] {
+			from_other_thread = um_cache_shrink(cache_, 0, 256,
+							    UM_SHRINK_NOWAIT);
+		});
+		t.join();
+	};
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 256, 0), 256u);
+	sim_->on_restore = nullptr;
+	EXPECT_EQ(from_other_thread, 256u);
+	/* The last one out freed the metadata (teardown checks none is left). */
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+	EXPECT_EQ(stat(UM_STAT_release_pages), 512u);
 }
 
 TEST_F(ReleaseTest, ScrubFailureKeepsThePages)
