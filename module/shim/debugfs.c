@@ -91,6 +91,8 @@ static int um_stats_show(struct seq_file *m, void *unused)
 		   atomic64_read(&um_platform.api_refused));
 	seq_printf(m, "dm_level_drops %lld\n",
 		   atomic64_read(&um_platform.dm_level_drops));
+	seq_printf(m, "shrink_empty %lld\n",
+		   atomic64_read(&um_platform.shrink_empty));
 	um_cache_get_config(cache, &cfg);
 	seq_printf(m, "backend %s\n", um_backend_name(cfg.backend));
 	kfree(st);
