@@ -38,14 +38,13 @@ ut_cmd() {
 # ut_key KEY - a value from the last ut_cmd result.
 ut_key() { echo "$ut_out" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 
-# memfree_kb - free memory in kB, as steady as it gets: caches dropped,
-# the per-CPU vmstat deltas folded in (stat_refresh), and the pages parked
-# on per-CPU free lists (which MemFree leaves out) counted, all read from
-# one pass over /proc/zoneinfo. Read in two steps, as MemFree and then the
-# lists, a per-CPU list of several MiB can move between the reads.
+# memfree_kb - free memory in kB, as steady as it gets: the per-CPU
+# vmstat deltas folded in (stat_refresh) and the pages parked on per-CPU
+# free lists (which MemFree leaves out) counted, all read from one pass
+# over /proc/zoneinfo. Read in two steps, as MemFree and then the lists, a
+# per-CPU list of several MiB can move between the reads. Caches are not
+# dropped here: that would run the module's shrinker too.
 memfree_kb() {
-	sync
-	echo 3 > /proc/sys/vm/drop_caches
 	echo 1 > /proc/sys/vm/stat_refresh 2> /dev/null
 	awk '$1 == "pages" && $2 == "free" { n += $3 } $1 == "count:" { n += $2 }
 		END { print n * 4 }' /proc/zoneinfo
