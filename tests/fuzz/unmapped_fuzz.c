@@ -749,6 +749,17 @@ static void op_mmap(void)
 	rg->fresh = 0;
 }
 
+/* Aim a bad mmap at region @r's own offset and length; false if none. */
+static int aim_at_region(int r, size_t *len, off_t *off, int *fdi)
+{
+	if (r < 0)
+		return 0;
+	*len = w.regions[r].length;
+	*off = (off_t)w.regions[r].offset;
+	*fdi = -1;
+	return 1;
+}
+
 static void op_mmap_bad(void)
 {
 	int r = region_pick(), fdi = fd_pick(), err;
@@ -777,32 +788,24 @@ static void op_mmap_bad(void)
 		break;
 	case 2:
 		what = "length not the region's";
-		if (r < 0)
+		if (!aim_at_region(r, &len, &off, &fdi))
 			return;
-		len = w.regions[r].length + PAGE * (1 + below(4));
+		len += PAGE * (1 + below(4));
 		if (chance(50) && w.regions[r].length > PAGE)
 			len = w.regions[r].length - PAGE;
-		off = (off_t)w.regions[r].offset;
-		fdi = -1;
 		break;
 	case 3:
 		what = "MAP_PRIVATE";
-		if (r < 0)
+		if (!aim_at_region(r, &len, &off, &fdi))
 			return;
-		len = w.regions[r].length;
-		off = (off_t)w.regions[r].offset;
 		flags = MAP_PRIVATE;
-		fdi = -1;
 		break;
 	case 4:
 		what = "PROT_EXEC";
-		if (r < 0)
+		if (!aim_at_region(r, &len, &off, &fdi))
 			return;
-		len = w.regions[r].length;
-		off = (off_t)w.regions[r].offset;
 		prot |= PROT_EXEC;
 		allowed = e_perm;
-		fdi = -1;
 		break;
 	case 5:
 		what = "unaligned offset";
@@ -1193,16 +1196,33 @@ static void reap(int block)
 	}
 }
 
+/*
+ * What op_pass_fd() sends: one descriptor, and the ids, offsets and
+ * lengths of up to 8 regions of the sender on that file (msg[0]: how many).
+ */
+struct fd_msg {
+	uint64_t msg[3 * 8 + 1];
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov;
+	struct msghdr mh;
+};
+
+static void fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->iov.iov_base = m->msg;
+	m->iov.iov_len = sizeof(m->msg);
+	m->mh.msg_iov = &m->iov;
+	m->mh.msg_iovlen = 1;
+	m->mh.msg_control = m->cbuf;
+	m->mh.msg_controllen = sizeof(m->cbuf);
+}
+
 /* Receiver side of op_pass_fd(). */
 static void receive_fd(int sock, uint64_t seed)
 {
-	uint64_t msg[3 * 8 + 1];
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
+	struct fd_msg m;
+	uint64_t *msg = m.msg;
 	struct cmsghdr *c;
 	int fd = -1, n, i;
 
@@ -1211,9 +1231,10 @@ static void receive_fd(int sock, uint64_t seed)
 	for (i = w.nr_fds - 1; i >= 0; i--)
 		close(w.fds[i].fd);
 	w.nr_fds = 0;
-	if (recvmsg(sock, &mh, 0) <= 0)
+	fd_msg_init(&m);
+	if (recvmsg(sock, &m.mh, 0) <= 0)
 		_exit(0);
-	c = CMSG_FIRSTHDR(&mh);
+	c = CMSG_FIRSTHDR(&m.mh);
 	if (c && c->cmsg_type == SCM_RIGHTS)
 		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
 	if (fd < 0) {
@@ -1231,13 +1252,8 @@ static void receive_fd(int sock, uint64_t seed)
 
 static void op_pass_fd(void)
 {
-	uint64_t msg[3 * 8 + 1] = { 0 }, seed = rnd();
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
+	uint64_t seed = rnd(), *msg;
+	struct fd_msg m;
 	struct cmsghdr *c;
 	int sv[2], fdi = fd_pick(), n = 0, i;
 	pid_t pid;
@@ -1259,6 +1275,8 @@ static void op_pass_fd(void)
 	}
 	close(sv[1]);
 	w.kids[w.nr_kids++].pid = pid;
+	fd_msg_init(&m);
+	msg = m.msg;
 	for (i = 0; i < w.nr_regions && n < 8; i++) {
 		if (w.regions[i].file != w.fds[fdi].file)
 			continue;
@@ -1268,13 +1286,12 @@ static void op_pass_fd(void)
 		n++;
 	}
 	msg[0] = n;
-	memset(cbuf, 0, sizeof(cbuf));
-	c = CMSG_FIRSTHDR(&mh);
+	c = CMSG_FIRSTHDR(&m.mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &w.fds[fdi].fd, sizeof(int));
-	if (sendmsg(sv[0], &mh, MSG_NOSIGNAL) < 0)
+	if (sendmsg(sv[0], &m.mh, MSG_NOSIGNAL) < 0)
 		unexpected("sendmsg of a descriptor: %s", strerror(errno));
 	close(sv[0]);
 	trace_op("passed fd with %d regions to %d", n, (int)pid);

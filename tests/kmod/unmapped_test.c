@@ -377,42 +377,6 @@ static int ut_cmd_release(void)
 	return 0;
 }
 
-static void *ut_alias(struct page *page, unsigned int order);
-static void ut_unalias(void *addr);
-static unsigned long ut_count_nonzero(const u8 *p, size_t len, u8 byte);
-
-static int ut_cmd_fill(void)
-{
-	size_t len = PAGE_SIZE << ut_aside.order;
-	void *a;
-
-	if (!ut_aside.page)
-		return -ENOENT;
-	a = ut_alias(ut_aside.page, ut_aside.order);
-	if (!a)
-		return -ENOMEM;
-	memset(a, UT_PATTERN, len);
-	ut_unalias(a);
-	ut_emit("bytes %zu\n", len);
-	return 0;
-}
-
-static int ut_cmd_nonzero(void)
-{
-	unsigned long nonzero;
-	void *a;
-
-	if (!ut_aside.page)
-		return -ENOENT;
-	a = ut_alias(ut_aside.page, ut_aside.order);
-	if (!a)
-		return -ENOMEM;
-	nonzero = ut_count_nonzero(a, PAGE_SIZE << ut_aside.order, 0);
-	ut_unalias(a);
-	ut_emit("nonzero_bytes %lu\n", nonzero);
-	return 0;
-}
-
 static int ut_cmd_misuse(const char *c)
 {
 	unsigned int nulls = 0;
@@ -557,6 +521,29 @@ static unsigned long ut_count_nonzero(const u8 *p, size_t len, u8 byte)
 	for (i = 0; i < len; i++)
 		n += p[i] != byte;
 	return n;
+}
+
+/* fill / nonzero: write the pattern into the held-aside block, or count
+ * the bytes of it that are not zero, through a private alias. */
+static int ut_cmd_aside_bytes(bool fill)
+{
+	size_t len;
+	void *a;
+
+	if (!ut_aside.page)
+		return -ENOENT;
+	len = PAGE_SIZE << ut_aside.order;
+	a = ut_alias(ut_aside.page, ut_aside.order);
+	if (!a)
+		return -ENOMEM;
+	if (fill) {
+		memset(a, UT_PATTERN, len);
+		ut_emit("bytes %zu\n", len);
+	} else {
+		ut_emit("nonzero_bytes %lu\n", ut_count_nonzero(a, len, 0));
+	}
+	ut_unalias(a);
+	return 0;
 }
 
 #define UT_SCRUB_ORDER	9
@@ -865,10 +852,8 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
-	if (!strcmp(verb, "fill"))
-		return ut_cmd_fill();
-	if (!strcmp(verb, "nonzero"))
-		return ut_cmd_nonzero();
+	if (!strcmp(verb, "fill") || !strcmp(verb, "nonzero"))
+		return ut_cmd_aside_bytes(!strcmp(verb, "fill"));
 	if (!strcmp(verb, "misuse")) {
 		char *eq;
 

@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -27,6 +28,29 @@ protected:
 			mustFree(pfn, order);
 		}
 	}
+
+	/*
+	 * Arrange that the next release, when it is about to map its chunk
+	 * back, first runs @before and then a shrink of @nr pages in another
+	 * thread, whose result lands in *@other.
+	 */
+	void shrinkDuringRestore(um_u64 nr, um_u64 *other,
+				 std::function<void()> before = nullptr)
+	{
+		restores_ = 0;
+		sim_->on_restore = [this, nr, other, before] {
+			if (restores_++)
+				return;
+			if (before)
+				before();
+			std::thread t([this, nr, other] {
+				*other = um_cache_shrink(cache_, 0, nr,
+							 UM_SHRINK_NOWAIT);
+			});
+			t.join();
+		};
+	}
+	int restores_ = 0;
 
 	std::vector<um_event> releases_;
 	void recordReleases()
@@ -204,7 +228,6 @@ TEST_F(ReleaseTest, ShrinkerNeverComesBackEmptyFromABusyNode)
 	start();
 	cacheWholeBlocks(9, 2);
 	um_u64 from_other_thread = 0;
-	int restores = 0;
 
 	/*
 	 * While a trim (or another shrinker) maps its block back, a second
@@ -212,15 +235,7 @@ TEST_F(ReleaseTest, ShrinkerNeverComesBackEmptyFromABusyNode)
 	 * the node is busy: reclaim would see no progress while the cache
 	 * holds pages, and could go on to the OOM killer.
 	 */
-	sim_->on_restore = [&] {
-		if (restores++)
-			return;
-		std::thread t([&] {
-			from_other_thread = um_cache_shrink(cache_, 0, 512,
-							    UM_SHRINK_NOWAIT);
-		});
-		t.join();
-	};
+	shrinkDuringRestore(512, &from_other_thread);
 	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 512u);
 	sim_->on_restore = nullptr;
 	EXPECT_EQ(from_other_thread, 512u);
@@ -240,18 +255,8 @@ TEST_F(ReleaseTest, ConcurrentReleasesOfOneBlockFreeItOnce)
 
 	mustFree(a, 8);
 	um_u64 from_other_thread = 0;
-	int restores = 0;
 
-	sim_->on_restore = [&] {
-		if (restores++)
-			return;
-		mustFree(b, 8);
-		std::thread t([&] {
-			from_other_thread = um_cache_shrink(cache_, 0, 256,
-							    UM_SHRINK_NOWAIT);
-		});
-		t.join();
-	};
+	shrinkDuringRestore(256, &from_other_thread, [&] { mustFree(b, 8); });
 	EXPECT_EQ(um_cache_shrink(cache_, 0, 256, 0), 256u);
 	sim_->on_restore = nullptr;
 	EXPECT_EQ(from_other_thread, 256u);
