@@ -23,7 +23,10 @@
  *               split_to_4k              ... now under 4K entries
  *               split_1g                 ... under 1G then, 2M now
  *               flags_changed            ... still 2M/1G, other bits
- *             and up to 8 "absent PFN+N" / "flags PFN OLD NEW" lines.
+ *             and up to 8 "missing PFN+N" / "flags PFN OLD NEW" lines.
+ *
+ * KFENCE's pool (debug kernels) is left out: KFENCE makes its own pages
+ * present and absent in the direct map as it hands out and frees objects.
  *
  * Only lookup_address() reads of the kernel's own page tables: nothing here
  * touches a page, and a page absent from the direct map is never read.
@@ -33,6 +36,7 @@
 #include <linux/bitmap.h>
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
+#include <linux/kfence.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -73,12 +77,17 @@ static void dc_emit(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Entry covering @pfn, its level, and whether it maps @pfn. */
+/*
+ * Entry covering @pfn, its level, and whether it maps @pfn (KFENCE's pages
+ * count as mapped: see above).
+ */
 static pte_t *dc_entry(unsigned long pfn, unsigned int *level, bool *present)
 {
-	pte_t *pte = lookup_address((unsigned long)pfn_to_kaddr(pfn), level);
+	void *addr = pfn_to_kaddr(pfn);
+	pte_t *pte = lookup_address((unsigned long)addr, level);
 
-	*present = pte && (pte_flags(*pte) & _PAGE_PRESENT);
+	*present = (pte && (pte_flags(*pte) & _PAGE_PRESENT)) ||
+		   is_kfence_address(addr);
 	if (!pte)
 		*level = PG_LEVEL_NONE;
 	return pte;
@@ -199,7 +208,7 @@ static void dc_flush_run(struct dc_compare *c)
 {
 	if (c->run_len && c->lines < DC_MAX_LINES) {
 		c->lines++;
-		dc_emit("absent %#lx+%lu\n", c->run_start, c->run_len);
+		dc_emit("missing %#lx+%lu\n", c->run_start, c->run_len);
 	}
 	c->run_len = 0;
 }
