@@ -204,16 +204,59 @@ AllocArgs parse_alloc_args(std::span<const std::string_view> args)
 	return a;
 }
 
+SourceKind parse_source(std::string_view text)
+{
+	if (text == "auto")
+		return SourceKind::automatic;
+	if (text == "netlink")
+		return SourceKind::netlink;
+	if (text == "debugfs")
+		return SourceKind::debugfs;
+	throw UsageError("invalid source " + quoted(text) + " (auto, netlink, debugfs)");
+}
+
 StatsArgs parse_stats_args(std::span<const std::string_view> args)
 {
-	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"json", 'j', false}};
+	static constexpr OptionSpec specs[] = {
+		{"help", 'h', false}, {"json", 'j', false}, {"source", 0, true}};
 	ParsedArgs p = parse_args(args, specs);
 	StatsArgs s;
 	if ((s.help = p.has("help")))
 		return s;
 	no_operands(p);
 	s.json = p.has("json");
+	if (auto v = p.get("source"))
+		s.source = parse_source(*v);
 	return s;
+}
+
+StatsArgs parse_pagetypeinfo_args(std::span<const std::string_view> args)
+{
+	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"source", 0, true}};
+	ParsedArgs p = parse_args(args, specs);
+	StatsArgs s;
+	if ((s.help = p.has("help")))
+		return s;
+	no_operands(p);
+	if (auto v = p.get("source"))
+		s.source = parse_source(*v);
+	return s;
+}
+
+WatchArgs parse_watch_args(std::span<const std::string_view> args)
+{
+	static constexpr OptionSpec specs[] = {
+		{"help", 'h', false}, {"count", 'c', true}, {"timeout", 't', true}};
+	ParsedArgs p = parse_args(args, specs);
+	WatchArgs w;
+	if ((w.help = p.has("help")))
+		return w;
+	no_operands(p);
+	if (auto v = p.get("count"))
+		w.count = parse_uint(*v, 1, std::numeric_limits<std::uint64_t>::max(), "count");
+	if (auto v = p.get("timeout"))
+		w.timeout_ms = parse_uint(*v, 1, 365ULL * 24 * 3600, "timeout (seconds)") * 1000;
+	return w;
 }
 
 bool parse_help_only(std::span<const std::string_view> args)
