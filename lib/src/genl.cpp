@@ -5,6 +5,7 @@
 #include "genl.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <exception>
 
 #include <linux/netlink.h>
@@ -31,18 +32,14 @@ std::string family_hint()
 	       "have only /sys/kernel/debug/unmapped)";
 }
 
-/* The extended ACK message of an error ACK, if the kernel sent one. */
-std::string extack_message(const nlmsgerr *e)
+/*
+ * The extended ACK message after @payload bytes of an NLMSG_ERROR or
+ * NLMSG_DONE message, if the kernel sent one.
+ */
+std::string extack_message(const nlmsghdr *nlh, int payload)
 {
-	/* libnl hands the callback the payload of the NLMSG_ERROR message. */
-	const auto *nlh = reinterpret_cast<const nlmsghdr *>(
-		reinterpret_cast<const char *>(e) - NLMSG_HDRLEN);
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return {};
-	int payload = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		payload += static_cast<int>(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-	if (payload < 0 || nlmsg_datalen(nlh) < payload)
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || payload < 0 ||
+	    nlmsg_datalen(nlh) < payload)
 		return {};
 	nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, nlmsg_attrdata(nlh, payload),
@@ -76,17 +73,35 @@ int on_valid(nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int on_done(nl_msg *, void *arg)
+int on_done(nl_msg *msg, void *arg)
 {
-	static_cast<Request *>(arg)->done = true;
+	auto *r = static_cast<Request *>(arg);
+	/* A dump that failed says so in NLMSG_DONE; libnl ignores that. */
+	const nlmsghdr *nlh = nlmsg_hdr(msg);
+	int err = 0;
+	if (nlh->nlmsg_type == NLMSG_DONE &&
+	    nlmsg_datalen(nlh) >= static_cast<int>(sizeof(err))) {
+		std::memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0) {
+			r->error = -err;
+			r->extack = extack_message(nlh, NLMSG_ALIGN(sizeof(err)));
+		}
+	}
+	r->done = true;
 	return NL_STOP;
 }
 
 int on_error(sockaddr_nl *, nlmsgerr *e, void *arg)
 {
 	auto *r = static_cast<Request *>(arg);
+	/* libnl hands over the payload of the NLMSG_ERROR message. */
+	const auto *nlh = reinterpret_cast<const nlmsghdr *>(
+		reinterpret_cast<const char *>(e) - NLMSG_HDRLEN);
+	int payload = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		payload += static_cast<int>(NLMSG_ALIGN(e->msg.nlmsg_len)) - NLMSG_HDRLEN;
 	r->error = e->error < 0 ? -e->error : EPROTO;
-	r->extack = extack_message(e);
+	r->extack = extack_message(nlh, payload);
 	r->done = true;
 	return NL_STOP;
 }

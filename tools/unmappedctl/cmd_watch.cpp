@@ -84,6 +84,16 @@ public:
 	}
 	int fd() const noexcept { return fd_; }
 
+	/*
+	 * Take the pending signal, so that unblocking them at the end does
+	 * not deliver it (and kill us) after all. True if there was one.
+	 */
+	bool take() const noexcept
+	{
+		signalfd_siginfo si;
+		return ::read(fd_, &si, sizeof(si)) == sizeof(si);
+	}
+
 private:
 	int fd_ = -1;
 	sigset_t old_;
@@ -155,7 +165,7 @@ int cmd_watch(Context &ctx, std::span<const std::string_view> args)
 			continue;
 		if (n < 0)
 			throw unmapped::Error(errno, "wait for unmapped.ko events");
-		if (fds[1].revents)
+		if (fds[1].revents && signals.take())
 			return exit_ok;
 		if (!fds[0].revents)
 			continue;
