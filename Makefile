@@ -66,6 +66,11 @@ demo: deps
 sim: userspace
 	$(BUILD)/tests/sim/unmapped-sim
 
+# One fresh VM boot per path; results/<date>/ and the README table.
+bench: deps
+	+$(MAKE) all
+	tools/bench/run --readme
+
 vm-shell: all
 	tools/vm/run
 

@@ -23,10 +23,22 @@
  *              command with release=1
  *   pages=N iters=N threads=N steps=N seed=N release=0|1
  *
- * Each iteration is timed; the result gives the first (cold) iteration, the
- * median and the spread of the others, and what the whole command cost in
- * call-function IPIs (received, summed over CPUs: exact) and direct-map
- * splits. With threads=T, T kthreads run the workload on pages/T pages each
+ * /sys/kernel/debug/unmapped_bench/counters reads the same exact counters
+ * at any time ("call_ipis N", "tlb_ipis N", "splits_l2 N", "splits_l3 N"),
+ * for the userspace paths, which cannot count IPIs exactly themselves.
+ * Call-function IPIs carry kernel TLB flushes (the direct map), user-mm
+ * shootdowns (munmap of a process that ran on several CPUs; tlb_ipis counts
+ * those alone) and unrelated work such as the scheduler's nohz idle-balance
+ * kick, which a busy CPU sends its idle sibling from the timer tick. So the
+ * module also counts exactly the IPIs that flushed kernel TLB entries:
+ * kernel_flush_ipis is the number of times a kernel flush callback
+ * (do_flush_tlb_all, do_kernel_range_flush, __cpa_flush_tlb,
+ * __cpa_flush_all) ran in hardirq context, i.e. on a CPU that received the
+ * IPI; the CPU that asked runs it with interrupts off, not in hardirq.
+ *
+ * Each iteration is timed (ns_per_page_<i>); the result also gives what the
+ * whole command cost in call-function IPIs (received, summed over CPUs:
+ * exact) and direct-map splits. With threads=T, T kthreads run the workload on pages/T pages each
  * at once and the result adds the wall time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -41,7 +53,6 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
@@ -294,8 +305,27 @@ static int bench_thread(void *arg)
 
 /* --- measurement ------------------------------------------------------- */
 
+static DEFINE_PER_CPU(u64, bench_flush_ipis);
+
+static int flush_probe(struct kprobe *kp, struct pt_regs *regs)
+{
+	if (in_hardirq())
+		this_cpu_inc(bench_flush_ipis);
+	return 0;
+}
+
+static struct kprobe flush_probes[] = {
+	{ .symbol_name = "do_flush_tlb_all", .pre_handler = flush_probe },
+	{ .symbol_name = "do_kernel_range_flush", .pre_handler = flush_probe },
+	{ .symbol_name = "__cpa_flush_tlb", .pre_handler = flush_probe },
+	{ .symbol_name = "__cpa_flush_all", .pre_handler = flush_probe },
+};
+static struct kprobe *flush_probe_list[ARRAY_SIZE(flush_probes)];
+
 struct counters {
 	u64 call_ipis;
+	u64 tlb_ipis;		/* user-mm shootdowns, also counted in call_ipis */
+	u64 kernel_flush_ipis;	/* kernel TLB flushes run by an IPI */
 	unsigned long splits_l2, splits_l3;
 };
 
@@ -304,18 +334,16 @@ static void read_counters(struct counters *c)
 	int cpu;
 
 	c->call_ipis = 0;
-	for_each_online_cpu(cpu)
+	c->tlb_ipis = 0;
+	c->kernel_flush_ipis = 0;
+	for_each_online_cpu(cpu) {
 		c->call_ipis += per_cpu(irq_stat, cpu).irq_call_count;
+		c->tlb_ipis += per_cpu(irq_stat, cpu).irq_tlb_count;
+		c->kernel_flush_ipis += per_cpu(bench_flush_ipis, cpu);
+	}
 	all_vm_events(bench_events);
 	c->splits_l2 = bench_events[DIRECT_MAP_LEVEL2_SPLIT];
 	c->splits_l3 = bench_events[DIRECT_MAP_LEVEL3_SPLIT];
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static const char *const path_names[] = { "unmapped", "percpu", "alloc" };
@@ -335,9 +363,9 @@ static int run_command(const struct bench_cmd *cmd)
 {
 	struct bench_run *runs;
 	struct counters before, after;
-	u64 wall, sorted[BENCH_MAX_ITERS], ns_per_page[BENCH_MAX_ITERS];
+	u64 wall;
 	unsigned long done = 0;
-	unsigned int t, it, warm;
+	unsigned int t, it;
 	size_t size = 4096, len = 0;
 	char *buf;
 	int err = 0;
@@ -398,33 +426,27 @@ static int run_command(const struct bench_cmd *cmd)
 		goto out;
 
 	/* Per-iteration ns/page: threads' iterations run side by side. */
+	done = 0;
+	for (t = 0; t < cmd->threads; t++)
+		done += runs[t].done;
+	emit(buf, size, &len, "path %s\nworkload %s\nthreads %u\niters %u\n",
+	     path_names[cmd->path], workload_names[cmd->workload],
+	     cmd->threads, cmd->iters);
+	emit(buf, size, &len, "pages_per_iter %lu\nwall_ns %llu\n", done, wall);
+	emit(buf, size, &len, "call_ipis %llu\n", after.call_ipis - before.call_ipis);
+	emit(buf, size, &len, "kernel_flush_ipis %llu\n",
+	     after.kernel_flush_ipis - before.kernel_flush_ipis);
+	emit(buf, size, &len, "splits_l2 %lu\nsplits_l3 %lu\n",
+	     after.splits_l2 - before.splits_l2, after.splits_l3 - before.splits_l3);
+	emit(buf, size, &len, "churn_live_pages %lu\n", churn_live ? cmd->pages : 0);
 	for (it = 0; it < cmd->iters; it++) {
 		u64 worst = 0;
 
 		for (t = 0; t < cmd->threads; t++)
 			worst = max(worst, runs[t].ns[it]);
-		done = 0;
-		for (t = 0; t < cmd->threads; t++)
-			done += runs[t].done;
-		ns_per_page[it] = div64_u64(worst, max(done, 1UL));
+		emit(buf, size, &len, "ns_per_page_%u %llu\n", it,
+		     div64_u64(worst, max(done, 1UL)));
 	}
-	warm = cmd->iters > 1 ? 1 : 0;
-	memcpy(sorted, ns_per_page + warm, (cmd->iters - warm) * sizeof(u64));
-	sort(sorted, cmd->iters - warm, sizeof(u64), cmp_u64, NULL);
-
-	emit(buf, size, &len, "path %s\nworkload %s\nthreads %u\niters %u\n",
-	     path_names[cmd->path], workload_names[cmd->workload],
-	     cmd->threads, cmd->iters);
-	emit(buf, size, &len, "pages_per_iter %lu\n", done);
-	emit(buf, size, &len, "cold_ns_per_page %llu\n", ns_per_page[0]);
-	emit(buf, size, &len, "median_ns_per_page %llu\n", sorted[(cmd->iters - warm) / 2]);
-	emit(buf, size, &len, "min_ns_per_page %llu\nmax_ns_per_page %llu\n",
-	     sorted[0], sorted[cmd->iters - warm - 1]);
-	emit(buf, size, &len, "wall_ns %llu\n", wall);
-	emit(buf, size, &len, "call_ipis %llu\n", after.call_ipis - before.call_ipis);
-	emit(buf, size, &len, "splits_l2 %lu\nsplits_l3 %lu\n",
-	     after.splits_l2 - before.splits_l2, after.splits_l3 - before.splits_l3);
-	emit(buf, size, &len, "churn_live_pages %lu\n", churn_live ? cmd->pages : 0);
 
 	kfree(bench_result);
 	bench_result = buf;
@@ -549,10 +571,27 @@ static const struct file_operations run_fops = {
 	.llseek = default_llseek,
 };
 
+static int counters_show(struct seq_file *m, void *unused)
+{
+	struct counters c;
+
+	mutex_lock(&bench_lock);
+	read_counters(&c);
+	mutex_unlock(&bench_lock);
+	seq_printf(m, "call_ipis %llu\ntlb_ipis %llu\nkernel_flush_ipis %llu\n"
+		   "splits_l2 %lu\nsplits_l3 %lu\n", c.call_ipis, c.tlb_ipis,
+		   c.kernel_flush_ipis, c.splits_l2, c.splits_l3);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
 static struct dentry *bench_dir;
 
 static int __init bench_init(void)
 {
+	unsigned int i;
+	int err;
+
 	bench_set_invalid = (void *)ksym("set_direct_map_invalid_noflush");
 	bench_set_default = (void *)ksym("set_direct_map_default_noflush");
 	bench_flush_kernel_range = (void *)ksym("flush_tlb_kernel_range");
@@ -563,14 +602,24 @@ static int __init bench_init(void)
 	bench_events = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*bench_events), GFP_KERNEL);
 	if (!bench_events)
 		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(flush_probes); i++)
+		flush_probe_list[i] = &flush_probes[i];
+	err = register_kprobes(flush_probe_list, ARRAY_SIZE(flush_probe_list));
+	if (err) {
+		pr_err("cannot probe the TLB flush callbacks: %d\n", err);
+		kfree(bench_events);
+		return err;
+	}
 	bench_dir = debugfs_create_dir("unmapped_bench", NULL);
 	debugfs_create_file("run", 0600, bench_dir, NULL, &run_fops);
+	debugfs_create_file("counters", 0400, bench_dir, NULL, &counters_fops);
 	return 0;
 }
 
 static void __exit bench_exit(void)
 {
 	debugfs_remove_recursive(bench_dir);
+	unregister_kprobes(flush_probe_list, ARRAY_SIZE(flush_probe_list));
 	if (churn_live)
 		churn_release();
 	if (bench_um_alloc) {
