@@ -29,30 +29,6 @@ constexpr const char *receive_what = "receive unmapped.ko events";
 /* Datagrams read per wait(), so a busy stream cannot keep it forever. */
 constexpr int max_reads = 1024;
 
-struct Policy {
-	nla_policy p[UNMAPPED_A_MAX + 1]{};
-
-	Policy()
-	{
-		p[UNMAPPED_A_EVENT_TYPE].type = NLA_U32;
-		p[UNMAPPED_A_NODE].type = NLA_S32;
-		p[UNMAPPED_A_TIME_NS].type = NLA_U64;
-		p[UNMAPPED_A_LOST].type = NLA_U64;
-		p[UNMAPPED_A_ORDER].type = NLA_U32;
-		p[UNMAPPED_A_PFN].type = NLA_U64;
-		p[UNMAPPED_A_PAGES].type = NLA_U64;
-		p[UNMAPPED_A_REQUESTED].type = NLA_U64;
-		p[UNMAPPED_A_BACKEND].type = NLA_U32;
-		p[UNMAPPED_A_ERROR].type = NLA_S32;
-		p[UNMAPPED_A_DM_CALLS].type = NLA_U64;
-		p[UNMAPPED_A_TLB_FLUSHES].type = NLA_U64;
-		p[UNMAPPED_A_SPLITS_L2].type = NLA_U64;
-		p[UNMAPPED_A_SPLITS_L3].type = NLA_U64;
-		p[UNMAPPED_A_DURATION_NS].type = NLA_U64;
-	}
-};
-const Policy policy;
-
 std::uint64_t u64_or_0(nlattr *a)
 {
 	return a ? nla_get_u64(a) : 0;
@@ -61,7 +37,7 @@ std::uint64_t u64_or_0(nlattr *a)
 Event parse_event(nlmsghdr *nlh)
 {
 	nlattr *tb[UNMAPPED_A_MAX + 1];
-	if (genlmsg_parse(nlh, 0, tb, UNMAPPED_A_MAX, const_cast<nla_policy *>(policy.p)) < 0)
+	if (genlmsg_parse(nlh, 0, tb, UNMAPPED_A_MAX, detail::attr_policy()) < 0)
 		throw Error(EPROTO, receive_what, "malformed event: bad attributes");
 	if (!tb[UNMAPPED_A_EVENT_TYPE] || !tb[UNMAPPED_A_NODE])
 		throw Error(EPROTO, receive_what, "malformed event: no type or node");

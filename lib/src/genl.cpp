@@ -106,7 +106,31 @@ int on_error(sockaddr_nl *, nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+struct AttrPolicy {
+	nla_policy p[UNMAPPED_A_MAX + 1]{};
+
+	AttrPolicy()
+	{
+		for (int a : {UNMAPPED_A_NODE, UNMAPPED_A_ERROR})
+			p[a].type = NLA_S32;
+		for (int a : {UNMAPPED_A_NR_NODES, UNMAPPED_A_BACKEND, UNMAPPED_A_EVENT_TYPE,
+			      UNMAPPED_A_ORDER})
+			p[a].type = NLA_U32;
+		for (int a : {UNMAPPED_A_TIME_NS, UNMAPPED_A_LOST, UNMAPPED_A_PFN, UNMAPPED_A_PAGES,
+			      UNMAPPED_A_REQUESTED, UNMAPPED_A_DM_CALLS, UNMAPPED_A_TLB_FLUSHES,
+			      UNMAPPED_A_SPLITS_L2, UNMAPPED_A_SPLITS_L3, UNMAPPED_A_DURATION_NS})
+			p[a].type = NLA_U64;
+		p[UNMAPPED_A_STATS].type = NLA_NESTED;
+	}
+};
+AttrPolicy attr_policy_table;
+
 } // namespace
+
+nla_policy *attr_policy() noexcept
+{
+	return attr_policy_table.p;
+}
 
 int nl_errno(int nle) noexcept
 {

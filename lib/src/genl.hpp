@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
@@ -29,6 +30,12 @@ using NlMsg = std::unique_ptr<nl_msg, NlMsgDeleter>;
 
 /* The errno closest to a libnl error code (NLE_*, either sign). */
 int nl_errno(int nle) noexcept;
+
+/*
+ * libnl's policy for the family's top-level attributes (UNMAPPED_A_*, one
+ * space for replies and events): their types, so libnl checks lengths.
+ */
+nla_policy *attr_policy() noexcept;
 
 class Genl {
 public:

@@ -19,23 +19,18 @@ namespace {
 
 constexpr const char *connect_what = "connect to unmapped.ko's netlink family";
 
-/* Attribute policies for libnl's parser: types and minimum lengths. */
-struct Policies {
-	nla_policy msg[UNMAPPED_A_MAX + 1]{};
-	nla_policy stat[UNMAPPED_STAT_A_MAX + 1]{};
+/* libnl's policy for one counter (UNMAPPED_STAT_A_*). */
+struct StatPolicy {
+	nla_policy p[UNMAPPED_STAT_A_MAX + 1]{};
 
-	Policies()
+	StatPolicy()
 	{
-		msg[UNMAPPED_A_NODE].type = NLA_S32;
-		msg[UNMAPPED_A_NR_NODES].type = NLA_U32;
-		msg[UNMAPPED_A_BACKEND].type = NLA_U32;
-		msg[UNMAPPED_A_STATS].type = NLA_NESTED;
-		stat[UNMAPPED_STAT_A_NAME].type = NLA_NUL_STRING;
-		stat[UNMAPPED_STAT_A_VALUE].type = NLA_U64;
-		stat[UNMAPPED_STAT_A_ORDER].type = NLA_U32;
+		p[UNMAPPED_STAT_A_NAME].type = NLA_NUL_STRING;
+		p[UNMAPPED_STAT_A_VALUE].type = NLA_U64;
+		p[UNMAPPED_STAT_A_ORDER].type = NLA_U32;
 	}
 };
-const Policies policies;
+StatPolicy stat_policy;
 
 [[noreturn]] void malformed(const std::string &what, const char *why)
 {
@@ -45,8 +40,7 @@ const Policies policies;
 Counters parse_counters(nlmsghdr *nlh, const std::string &what)
 {
 	nlattr *tb[UNMAPPED_A_MAX + 1];
-	if (genlmsg_parse(nlh, 0, tb, UNMAPPED_A_MAX,
-			  const_cast<nla_policy *>(policies.msg)) < 0)
+	if (genlmsg_parse(nlh, 0, tb, UNMAPPED_A_MAX, detail::attr_policy()) < 0)
 		malformed(what, "bad attributes");
 	if (!tb[UNMAPPED_A_NODE] || !tb[UNMAPPED_A_STATS])
 		malformed(what, "no node or no counters");
@@ -64,8 +58,7 @@ Counters parse_counters(nlmsghdr *nlh, const std::string &what)
 		if (nla_type(entry) != UNMAPPED_A_STATS_ENTRY)
 			continue;	/* from a newer module */
 		nlattr *st[UNMAPPED_STAT_A_MAX + 1];
-		if (nla_parse_nested(st, UNMAPPED_STAT_A_MAX, entry,
-				     const_cast<nla_policy *>(policies.stat)) < 0)
+		if (nla_parse_nested(st, UNMAPPED_STAT_A_MAX, entry, stat_policy.p) < 0)
 			malformed(what, "bad counter");
 		if (!st[UNMAPPED_STAT_A_NAME] || !st[UNMAPPED_STAT_A_VALUE])
 			malformed(what, "counter without name or value");

@@ -215,10 +215,12 @@ SourceKind parse_source(std::string_view text)
 	throw UsageError("invalid source " + quoted(text) + " (auto, netlink, debugfs)");
 }
 
-StatsArgs parse_stats_args(std::span<const std::string_view> args)
+namespace {
+
+/* "stats" and "pagetypeinfo": --help, --source, and --json if in @specs. */
+StatsArgs parse_source_args(std::span<const std::string_view> args,
+			    std::span<const OptionSpec> specs)
 {
-	static constexpr OptionSpec specs[] = {
-		{"help", 'h', false}, {"json", 'j', false}, {"source", 0, true}};
 	ParsedArgs p = parse_args(args, specs);
 	StatsArgs s;
 	if ((s.help = p.has("help")))
@@ -230,17 +232,19 @@ StatsArgs parse_stats_args(std::span<const std::string_view> args)
 	return s;
 }
 
+} // namespace
+
+StatsArgs parse_stats_args(std::span<const std::string_view> args)
+{
+	static constexpr OptionSpec specs[] = {
+		{"help", 'h', false}, {"json", 'j', false}, {"source", 0, true}};
+	return parse_source_args(args, specs);
+}
+
 StatsArgs parse_pagetypeinfo_args(std::span<const std::string_view> args)
 {
 	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"source", 0, true}};
-	ParsedArgs p = parse_args(args, specs);
-	StatsArgs s;
-	if ((s.help = p.has("help")))
-		return s;
-	no_operands(p);
-	if (auto v = p.get("source"))
-		s.source = parse_source(*v);
-	return s;
+	return parse_source_args(args, specs);
 }
 
 WatchArgs parse_watch_args(std::span<const std::string_view> args)
