@@ -21,6 +21,12 @@
 
 namespace unmapped {
 
+/* EventType is the wire's enum unmapped_event_type. */
+static_assert(static_cast<std::uint32_t>(EventType::refill) == UNMAPPED_EVENT_REFILL);
+static_assert(static_cast<std::uint32_t>(EventType::release) == UNMAPPED_EVENT_RELEASE);
+static_assert(static_cast<std::uint32_t>(EventType::shrink) == UNMAPPED_EVENT_SHRINK);
+static_assert(static_cast<std::uint32_t>(EventType::alloc_fail) == UNMAPPED_EVENT_ALLOC_FAIL);
+
 namespace {
 
 constexpr const char *subscribe_what = "subscribe to unmapped.ko events";
