@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli.hpp"
@@ -287,6 +289,10 @@ TEST(Run, NetlinkWithoutModuleExit1)
 {
 	if (access("/sys/module/unmapped", F_OK) == 0)
 		GTEST_SKIP() << "unmapped.ko is loaded here";
+	if (int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC); fd >= 0)
+		close(fd);
+	else
+		GTEST_SKIP() << "no generic netlink sockets here";
 	Output out, err;
 	Context ctx;
 	ctx.out = out.file();
