@@ -165,9 +165,9 @@ struct unmapped_query {
  *
  * Commands (genlmsghdr.version UNMAPPED_GENL_VERSION; validation is
  * strict: an attribute a command does not take, a wrong length or type,
- * nonzero genlmsghdr.reserved or unknown nlmsg_flags are EINVAL, an
- * unknown command is EOPNOTSUPP; errors come with an extended ACK message
- * when the socket enables NETLINK_EXT_ACK):
+ * nonzero genlmsghdr.reserved or unknown nlmsg_flags are EINVAL, a value
+ * out of range ERANGE, an unknown command EOPNOTSUPP; errors come with an
+ * extended ACK message when the socket enables NETLINK_EXT_ACK):
  *
  *   UNMAPPED_CMD_GET_STATS  request: optional UNMAPPED_A_NODE.
  *     do:   one reply. Without UNMAPPED_A_NODE (or with -1): the totals
