@@ -256,7 +256,9 @@ struct genl_family um_nl_family __ro_after_init = {
 
 /**
  * um_nl_init() - register the family and start sending events. [sleeps]
- * Needs um_platform.cache. Return: 0 or the genetlink error.
+ * Needs um_platform.cache.
+ *
+ * Return: 0 or the genetlink error.
  */
 int um_nl_init(void)
 {

@@ -110,7 +110,9 @@ static bool um_nl_rate_ok(struct um_nl_events *q, u64 now)
 }
 
 /**
- * um_nl_event() - queue @ev for the events group if anyone listens. [atomic]
+ * um_nl_event() - queue an event for the events group if anyone listens.
+ * @ev: the core's event; copied. [atomic]
+ *
  * Never sleeps or allocates; spins only on the queue's own lock, which is
  * held for a few instructions.
  */

@@ -36,7 +36,10 @@ const char *um_order_stat_name(unsigned int item)
 }
 
 /**
- * um_order_stat() - the per-order array UM_ORDER_STAT_* @item of @st.
+ * um_order_stat() - one per-order array of a node's or the total counters.
+ * @st: the counters.
+ * @item: UM_ORDER_STAT_*.
+ *
  * Return: UM_MAX_ORDER values, indexed by order.
  */
 const u64 *um_order_stat(const struct um_stats *st, unsigned int item)
