@@ -8,12 +8,12 @@
 # direct-map cost, as many as the counters say happened. Then: SIGINT and
 # SIGTERM end it with status 0, --count and --timeout bound it, and over
 # the rate limit (event_rate) events are dropped, counted and reported as
-# lost=N on the next one.
+# lost=N on the next one; and the module unloads under a listener.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
 out=/tmp/netlink_events
-ksft_plan 16
+ksft_plan 18
 watcher=""
 cleanup() {
 	[ -n "$watcher" ] && kill "$watcher" 2> /dev/null && wait "$watcher"
@@ -103,4 +103,10 @@ dropped=$(($(um_stat events_dropped_rate) - dropped0))
 ksft_cmp "event_rate=2: refills beyond the burst are dropped and counted" "$dropped" -ge 6
 ksft_check "... and the next event says how many were lost" grep -qE '\] (refill|release|shrink) .* lost=[1-9]' $out.w
 grep 'lost=' $out.w | head -n 2 | sed 's/^/# /'
+
+# A listener holds no reference: the module unloads under it and comes back.
+start_watch
+ksft_check "rmmod and insmod while a watcher listens" eval 'rmmod unmapped && insmod "$UM_MODULE"'
+stop_watch INT
+ksft_cmp "... the watcher still exits 0 on SIGINT" "$watch_rc" -eq 0
 ksft_exit
