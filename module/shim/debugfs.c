@@ -6,7 +6,8 @@
  *                 /proc/pagetypeinfo, then cached/in-use/free pages per node
  *   stats         "name value" per line: every core counter summed over the
  *                 nodes, per-order allocs/frees/refills/free blocks
- *                 ("allocs_order_3 N"), the shim's own counters and
+ *                 ("allocs_order_3 N"), the shim's own counters (the lists
+ *                 are shim_stats.h; netlink GET_STATS sends the same) and
  *                 "backend range|page" (the backend for new blocks)
  *   blocks        one line per block held from the page allocator: pfn
  *                 range, order, node, free/used/released pages, backend, and
@@ -67,9 +68,10 @@ DEFINE_SHOW_ATTRIBUTE(um_pagetypeinfo);
 static int um_stats_show(struct seq_file *m, void *unused)
 {
 	struct um_cache *cache = m->private;
+	u64 sv[UM_SHIM_STAT_NR];
+	unsigned int i, order;
 	struct um_config cfg;
 	struct um_stats *st;
-	unsigned int i;
 
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
@@ -77,22 +79,13 @@ static int um_stats_show(struct seq_file *m, void *unused)
 	um_cache_stats(cache, UM_NUMA_NO_NODE, st);
 	for (i = 0; i < UM_STAT_NR; i++)
 		seq_printf(m, "%s %llu\n", um_stat_name(i), st->v[i]);
-	for (i = 0; i < UM_MAX_ORDER; i++)
-		seq_printf(m, "allocs_order_%u %llu\n", i, st->allocs_by_order[i]);
-	for (i = 0; i < UM_MAX_ORDER; i++)
-		seq_printf(m, "frees_order_%u %llu\n", i, st->frees_by_order[i]);
-	for (i = 0; i < UM_MAX_ORDER; i++)
-		seq_printf(m, "refills_order_%u %llu\n", i, st->refills_by_order[i]);
-	for (i = 0; i < UM_MAX_ORDER; i++)
-		seq_printf(m, "free_blocks_order_%u %llu\n", i, st->nr_free[i]);
-	seq_printf(m, "refused_free_pages %lld\n",
-		   atomic64_read(&um_platform.refused_free_pages));
-	seq_printf(m, "api_refused %lld\n",
-		   atomic64_read(&um_platform.api_refused));
-	seq_printf(m, "dm_level_drops %lld\n",
-		   atomic64_read(&um_platform.dm_level_drops));
-	seq_printf(m, "shrink_empty %lld\n",
-		   atomic64_read(&um_platform.shrink_empty));
+	for (i = 0; i < UM_ORDER_STAT_NR; i++)
+		for (order = 0; order < UM_MAX_ORDER; order++)
+			seq_printf(m, "%s_%u %llu\n", um_order_stat_name(i),
+				   order, um_order_stat(st, i)[order]);
+	um_shim_stats(sv);
+	for (i = 0; i < UM_SHIM_STAT_NR; i++)
+		seq_printf(m, "%s %llu\n", um_shim_stat_name(i), sv[i]);
 	um_cache_get_config(cache, &cfg);
 	seq_printf(m, "backend %s\n", um_backend_name(cfg.backend));
 	kfree(st);

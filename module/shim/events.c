@@ -4,8 +4,7 @@
  *
  * A consumer is one function taking the event; it runs in the core's
  * context, which may be atomic (a free from an interrupt), so it must not
- * sleep. A new consumer (a netlink multicast of the events, say) is one
- * more entry in um_event_consumers[].
+ * sleep. A new consumer is one more entry in um_event_consumers[].
  */
 #include <linux/kernel.h>
 
@@ -15,6 +14,7 @@ typedef void (*um_event_consumer_t)(const struct um_event *ev);
 
 static const um_event_consumer_t um_event_consumers[] = {
 	um_trace_event,
+	um_nl_event,	/* netlink_events.c: the "events" multicast group */
 };
 
 void um_plat_event(struct um_platform *p, const struct um_event *ev)

@@ -4,9 +4,9 @@
  *
  * Load: resolve the kernel functions we need, set up the platform (scrub
  * windows), create the core with the module parameters, then open the
- * ways in: debugfs, the shrinker, /dev/unmapped. Each step is undone by
- * the label named after it, in reverse; unload runs the same undo steps in
- * the same order.
+ * ways in: debugfs, the shrinker, generic netlink, /dev/unmapped. Each
+ * step is undone by the label named after it, in reverse; unload runs the
+ * same undo steps in the same order.
  *
  * Unload is refused while any block is handed out (every block holds a
  * module reference, see api.c), so exit finds every page back in the cache,
@@ -121,13 +121,18 @@ static int __init unmapped_init(void)
 	err = um_shrinker_init();
 	if (err)
 		goto undo_debugfs;
-	err = um_chardev_init(um_platform.cache);
+	err = um_nl_init();
 	if (err)
 		goto undo_shrinker;
+	err = um_chardev_init(um_platform.cache);
+	if (err)
+		goto undo_netlink;
 
 	pr_info("loaded, core built with %s\n", um_core_build);
 	return 0;
 
+undo_netlink:
+	um_nl_exit();
 undo_shrinker:
 	um_shrinker_exit();
 undo_debugfs:
@@ -141,6 +146,7 @@ undo_scrub:
 static void __exit unmapped_exit(void)
 {
 	um_chardev_exit();
+	um_nl_exit();
 	um_shrinker_exit();
 	um_debugfs_exit();
 	um_core_exit();

@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 
 #include "boundary.h"
+#include "shim_stats.h"
 
 /*
  * struct um_platform - the kernel platform of the core (opaque to it).
@@ -54,8 +55,20 @@ void um_platform_trim_enable(struct um_platform *p, bool enable);
 int um_scrub_init(void);
 void um_scrub_exit(void);
 
-/* events.c: where core events go (tracepoints, ...) */
+/* events.c: where core events go (tracepoints, netlink), each [atomic] */
 void um_trace_event(const struct um_event *ev);
+void um_nl_event(const struct um_event *ev);
+
+/* stats.c: per-order arrays and the shim's counters (shim_stats.h) */
+const char *um_order_stat_name(unsigned int item);
+const u64 *um_order_stat(const struct um_stats *st, unsigned int item);
+const char *um_shim_stat_name(unsigned int item);
+void um_shim_stats(u64 *v);
+void um_nl_events_stats(u64 *v);
+
+/* netlink.c: the generic netlink family "unmapped" */
+int um_nl_init(void);
+void um_nl_exit(void);
 
 /* params.c: module parameters */
 void um_params_config(struct um_config *cfg);

@@ -2,8 +2,9 @@
 /*
  * trace.h - tracepoints of unmapped.ko: events/unmapped/ in tracefs.
  *
- *   unmapped:alloc       a block handed out
- *   unmapped:free        a block given back
+ *   unmapped:alloc       a block handed out (node, order, pfn, and the
+ *                        backend that unmapped the block it came from)
+ *   unmapped:free        a block given back (the same fields)
  *   unmapped:alloc_fail  an allocation failed (err is a negative errno)
  *   unmapped:refill      a block taken from the page allocator and removed
  *                        from the direct map
@@ -37,15 +38,17 @@ DECLARE_EVENT_CLASS(um_block_class,
 	TP_STRUCT__entry(
 		__field(int, nid)
 		__field(unsigned int, order)
+		__field(unsigned int, backend)
 		__field(u64, pfn)
 	),
 	TP_fast_assign(
 		__entry->nid = ev->nid;
 		__entry->order = ev->order;
+		__entry->backend = ev->backend;
 		__entry->pfn = ev->pfn;
 	),
-	TP_printk("nid=%d order=%u pfn=%#llx", __entry->nid, __entry->order,
-		  __entry->pfn)
+	TP_printk("nid=%d order=%u pfn=%#llx backend=%s", __entry->nid,
+		  __entry->order, __entry->pfn, um_show_backend(__entry->backend))
 );
 
 DEFINE_EVENT(um_block_class, alloc,

@@ -2,8 +2,11 @@
 /*
  * host_cli_test.cpp - unmappedctl on the build host: size and number
  * parsing, option splitting, each command's arguments, exit statuses and
- * messages, and the stats/pagetypeinfo output from a fake stats source.
+ * messages, the stats/pagetypeinfo output from a fake stats source and
+ * from netlink counters, and the lines of "watch".
  */
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -11,6 +14,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli.hpp"
 #include "commands.hpp"
@@ -162,7 +168,7 @@ CliResult run_cli(std::vector<sv> args)
 	Output out, err;
 	Context ctx;
 	ctx.device = "/nonexistent/unmapped";
-	ctx.stats_source = [] { return std::make_unique<FakeStats>(); };
+	ctx.stats_source = [](SourceKind) { return std::make_unique<FakeStats>(); };
 	ctx.out = out.file();
 	ctx.err = err.file();
 	int status = run(ctx, args);
@@ -173,7 +179,8 @@ TEST(Run, HelpEverywhere)
 {
 	for (std::vector<sv> a : std::vector<std::vector<sv>>{
 		     {"--help"}, {"-h"}, {"help"}, {"info", "--help"}, {"alloc", "--help"},
-		     {"stats", "--help"}, {"pagetypeinfo", "--help"}, {"alloc", "-h"}}) {
+		     {"stats", "--help"}, {"pagetypeinfo", "--help"}, {"alloc", "-h"},
+		     {"watch", "--help"}}) {
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 0) << a.front();
 		EXPECT_NE(r.out.find("Usage: unmappedctl"), std::string::npos) << a.front();
@@ -185,7 +192,9 @@ TEST(Run, UsageErrorsExit2)
 {
 	for (std::vector<sv> a : std::vector<std::vector<sv>>{
 		     {}, {"bogus"}, {"--bogus"}, {"--device"}, {"info", "extra"},
-		     {"alloc"}, {"alloc", "--size", "64Q"}, {"stats", "--xml"}}) {
+		     {"alloc"}, {"alloc", "--size", "64Q"}, {"stats", "--xml"},
+		     {"stats", "--source", "sysfs"}, {"pagetypeinfo", "--json"},
+		     {"watch", "--count", "0"}, {"watch", "--timeout", "x"}, {"watch", "now"}}) {
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 2) << (a.empty() ? "(none)" : a.front());
 		EXPECT_TRUE(r.err.starts_with("unmappedctl: ")) << r.err;
@@ -246,7 +255,7 @@ TEST(Run, StatsSourceErrorExit1)
 {
 	Output out, err;
 	Context ctx;
-	ctx.stats_source = [] { return make_debugfs_source("/nonexistent/debugfs"); };
+	ctx.stats_source = [](SourceKind) { return make_debugfs_source("/nonexistent/debugfs"); };
 	ctx.out = out.file();
 	ctx.err = err.file();
 	std::vector<sv> args{"stats"};
@@ -254,6 +263,156 @@ TEST(Run, StatsSourceErrorExit1)
 	EXPECT_TRUE(err.text().starts_with(
 		"unmappedctl: read /nonexistent/debugfs/stats: No such file or directory"))
 		<< err.text();
+}
+
+TEST(Run, SourcesReachTheFactory)
+{
+	std::vector<SourceKind> asked;
+	Output out, err;
+	Context ctx;
+	ctx.stats_source = [&](SourceKind k) {
+		asked.push_back(k);
+		return std::make_unique<FakeStats>();
+	};
+	ctx.out = out.file();
+	ctx.err = err.file();
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {"stats"}, {"stats", "--source", "netlink"}, {"stats", "--source=debugfs"},
+		     {"pagetypeinfo", "--source", "auto"}, {"pagetypeinfo", "--source", "netlink"}})
+		EXPECT_EQ(run(ctx, a), 0) << a.front();
+	EXPECT_EQ(asked, (std::vector<SourceKind>{SourceKind::automatic, SourceKind::netlink,
+						  SourceKind::debugfs, SourceKind::automatic,
+						  SourceKind::netlink}));
+}
+
+TEST(Run, NetlinkWithoutModuleExit1)
+{
+	if (access("/sys/module/unmapped", F_OK) == 0)
+		GTEST_SKIP() << "unmapped.ko is loaded here";
+	if (int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC); fd >= 0)
+		close(fd);
+	else
+		GTEST_SKIP() << "no generic netlink sockets here";
+	Output out, err;
+	Context ctx;
+	ctx.out = out.file();
+	ctx.err = err.file();
+	std::vector<sv> args{"stats", "--source", "netlink"};
+	EXPECT_EQ(run(ctx, args), 1);
+	EXPECT_TRUE(err.text().starts_with("unmappedctl: connect to unmapped.ko's netlink family: "
+					   "No such file or directory (is unmapped.ko loaded?"))
+		<< err.text();
+	std::vector<sv> watch{"watch", "--timeout", "1"};
+	EXPECT_EQ(run(ctx, watch), 1);
+	EXPECT_NE(err.text().find("unmappedctl: subscribe to unmapped.ko events: "
+				  "No such file or directory"),
+		  std::string::npos)
+		<< err.text();
+}
+
+TEST(WatchArgs, Parse)
+{
+	std::vector<sv> none;
+	WatchArgs w = parse_watch_args(none);
+	EXPECT_FALSE(w.count);
+	EXPECT_FALSE(w.timeout_ms);
+	std::vector<sv> both{"--count", "3", "-t", "20"};
+	w = parse_watch_args(both);
+	EXPECT_EQ(w.count, 3u);
+	EXPECT_EQ(w.timeout_ms, 20000u);
+}
+
+unmapped::Counters node_counters(int nid, std::uint64_t cached, std::uint64_t in_use,
+				 std::vector<std::uint64_t> free_blocks)
+{
+	unmapped::Counters c;
+	c.node = nid;
+	c.items = {{"pages_cached", cached, -1}, {"pages_in_use", in_use, -1},
+		   {"pages_free", cached - in_use, -1}};
+	for (std::size_t o = 0; o < free_blocks.size(); o++)
+		c.items.push_back({"free_blocks_order", free_blocks[o], static_cast<int>(o)});
+	return c;
+}
+
+TEST(Netlink, PagetypeinfoLayout)
+{
+	std::vector<unmapped::Counters> nodes{
+		node_counters(0, 1536, 512, {0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0}),
+		node_counters(1, 0, 0, std::vector<std::uint64_t>(11, 0))};
+	/* What debugfs "pagetypeinfo" prints for the same counters. */
+	std::string want =
+		"Page block order: 9\n"
+		"Pages per block:  512\n\n"
+		"Free blocks count per node at order             0      1      2      3      4      5      6      7      8      9     10 \n"
+		"Node    0, cache unmapped, type         Free      0      1      0      0      0      0      0      0      0      2      0 \n"
+		"Node    1, cache unmapped, type         Free      0      0      0      0      0      0      0      0      0      0      0 \n"
+		"\n"
+		"Pages per node                                   cached       in use         free\n"
+		"Node    0                                          1536          512         1024\n"
+		"Node    1                                             0            0            0\n";
+	EXPECT_EQ(format_pagetypeinfo(nodes), want);
+}
+
+TEST(Netlink, StatsAsDebugfsNamesThem)
+{
+	unmapped::Counters totals;
+	totals.backend = unmapped::Backend::page;
+	totals.items = {{"allocs", 5, -1}, {"allocs_order", 4, 0}, {"allocs_order", 1, 10}};
+	std::vector<Stat> s = stats_from_counters(totals);
+	ASSERT_EQ(s.size(), 4u);
+	EXPECT_EQ(s[0].name, "allocs");
+	EXPECT_EQ(s[0].values, std::vector<std::uint64_t>{5});
+	EXPECT_EQ(s[1].name, "allocs_order_0");
+	EXPECT_EQ(s[2].name, "allocs_order_10");
+	EXPECT_EQ(s[2].values, std::vector<std::uint64_t>{1});
+	EXPECT_EQ(s[3].name, "backend");
+	EXPECT_TRUE(s[3].values.empty());
+	EXPECT_EQ(s[3].text, "page");
+}
+
+TEST(Watch, EventLines)
+{
+	using namespace std::chrono_literals;
+	unmapped::Event refill;
+	refill.type = unmapped::EventType::refill;
+	refill.node = 0;
+	refill.time = 812407051234ns;
+	refill.order = 9;
+	refill.pfn = 0x102800;
+	refill.pages = 512;
+	refill.backend = unmapped::Backend::range;
+	refill.dm_calls = 1;
+	refill.tlb_flushes = 1;
+	refill.duration = 181230ns;
+	EXPECT_EQ(format_event(refill),
+		  "[  812.407051] refill node=0 order=9 pages=512 pfn=0x102800 backend=range "
+		  "dm_calls=1 flushes=1 splits_l2=0 splits_l3=0 duration_ns=181230");
+
+	unmapped::Event shrink;
+	shrink.type = unmapped::EventType::shrink;
+	shrink.node = 1;
+	shrink.time = 5000001000ns;
+	shrink.lost = 3;
+	shrink.pages = 1024;
+	shrink.requested = 128;
+	shrink.dm_calls = 2;
+	shrink.tlb_flushes = 2;
+	shrink.splits_l2 = 1;
+	EXPECT_EQ(format_event(shrink),
+		  "[    5.000001] shrink node=1 requested=128 released=1024 dm_calls=2 flushes=2 "
+		  "splits_l2=1 splits_l3=0 duration_ns=0 lost=3");
+
+	unmapped::Event fail;
+	fail.type = unmapped::EventType::alloc_fail;
+	fail.node = 0;
+	fail.order = 10;
+	fail.error = ENOMEM;
+	EXPECT_EQ(format_event(fail), "[    0.000000] alloc_fail node=0 order=10 error=ENOMEM");
+
+	unmapped::Event future;
+	future.type = static_cast<unmapped::EventType>(42);
+	future.node = 2;
+	EXPECT_EQ(format_event(future), "[    0.000000] unknown node=2");
 }
 
 TEST(StatLines, Parse)

@@ -3,9 +3,11 @@
  * uapi_layout_test.cpp - the UAPI structs have the layout the ABI promises:
  * fixed sizes equal to UNMAPPED_*_SIZE_VER0, every field where the header
  * says (no implicit padding: the header is also compiled with -Wpadded
- * -Werror, see uapi_padded.c), and stable command numbers.
+ * -Werror, see uapi_padded.c), and stable command numbers; the generic
+ * netlink family's names and numbers never change either.
  */
 #include <cstddef>
+#include <iterator>
 
 #include <gtest/gtest.h>
 #include <linux/unmapped.h>
@@ -81,6 +83,36 @@ TEST(Uapi, FlagsAndConstants)
 	EXPECT_STREQ(UNMAPPED_DEVICE, "/dev/unmapped");
 	EXPECT_EQ(UNMAPPED_BACKEND_RANGE, 0);
 	EXPECT_EQ(UNMAPPED_BACKEND_PAGE, 1);
+}
+
+TEST(Uapi, GenericNetlinkNumbers)
+{
+	EXPECT_STREQ(UNMAPPED_GENL_NAME, "unmapped");
+	EXPECT_STREQ(UNMAPPED_GENL_MCGRP_EVENTS, "events");
+	EXPECT_EQ(UNMAPPED_GENL_VERSION, 1);
+	EXPECT_EQ(UNMAPPED_CMD_GET_STATS, 1);
+	EXPECT_EQ(UNMAPPED_CMD_EVENT, 2);
+	/* Attributes: appended to, never renumbered. */
+	const int attrs[] = {
+		UNMAPPED_A_PAD,		UNMAPPED_A_NODE,	UNMAPPED_A_NR_NODES,
+		UNMAPPED_A_BACKEND,	UNMAPPED_A_STATS,	UNMAPPED_A_EVENT_TYPE,
+		UNMAPPED_A_TIME_NS,	UNMAPPED_A_LOST,	UNMAPPED_A_ORDER,
+		UNMAPPED_A_PFN,		UNMAPPED_A_PAGES,	UNMAPPED_A_REQUESTED,
+		UNMAPPED_A_ERROR,	UNMAPPED_A_DM_CALLS,	UNMAPPED_A_TLB_FLUSHES,
+		UNMAPPED_A_SPLITS_L2,	UNMAPPED_A_SPLITS_L3,	UNMAPPED_A_DURATION_NS,
+	};
+	for (int i = 0; i < static_cast<int>(std::size(attrs)); i++)
+		EXPECT_EQ(attrs[i], i + 1);
+	EXPECT_EQ(UNMAPPED_A_MAX, 18);
+	EXPECT_EQ(UNMAPPED_A_STATS_ENTRY, 1);
+	EXPECT_EQ(UNMAPPED_STAT_A_PAD, 1);
+	EXPECT_EQ(UNMAPPED_STAT_A_NAME, 2);
+	EXPECT_EQ(UNMAPPED_STAT_A_VALUE, 3);
+	EXPECT_EQ(UNMAPPED_STAT_A_ORDER, 4);
+	EXPECT_EQ(UNMAPPED_EVENT_REFILL, 1);
+	EXPECT_EQ(UNMAPPED_EVENT_RELEASE, 2);
+	EXPECT_EQ(UNMAPPED_EVENT_SHRINK, 3);
+	EXPECT_EQ(UNMAPPED_EVENT_ALLOC_FAIL, 4);
 }
 
 } // namespace

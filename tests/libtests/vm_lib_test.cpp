@@ -3,13 +3,17 @@
  * vm_lib_test.cpp - libunmapped against the real module, inside the test
  * VM: allocation, mapping, views, release, where the memory came from,
  * errors as unmapped::Error, Regions outliving their Device, fork, limits
- * and threads. Run with --tap (run-selftests does) for TAP output.
+ * and threads; Stats and EventWatcher over the module's generic netlink
+ * family. Run with --tap (run-selftests does) for TAP output.
  */
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -253,6 +257,126 @@ TEST_F(Lib, ThreadsShareOneDevice)
 	threads.clear();
 	EXPECT_EQ(failures, 0);
 	EXPECT_EQ(dev().usage().regions, 0u);
+}
+
+/* debugfs "stats" as name -> value (the numeric lines). */
+std::map<std::string, std::uint64_t> debugfs_stats()
+{
+	std::map<std::string, std::uint64_t> out;
+	std::ifstream in("/sys/kernel/debug/unmapped/stats");
+	std::string name, value;
+	while (in >> name >> value)
+		if (!value.empty() && std::isdigit(static_cast<unsigned char>(value[0])))
+			out[name] = std::stoull(value);
+	return out;
+}
+
+void drop_caches()
+{
+	std::ofstream("/proc/sys/vm/drop_caches") << "2";
+}
+
+TEST_F(Lib, StatsTotalsNodesAndDebugfsAgree)
+{
+	unmapped::Stats stats;
+	Region r = dev().allocate_block(9);
+	/* A deferred trim of an earlier test may still run: read while steady. */
+	unmapped::Counters all;
+	std::map<std::string, std::uint64_t> dbg;
+	for (int i = 0; i < 20; i++) {
+		dbg = debugfs_stats();
+		all = stats.totals();
+		if (debugfs_stats() == dbg)
+			break;
+		usleep(100000);
+	}
+
+	EXPECT_EQ(all.node, -1);
+	EXPECT_EQ(all.nr_nodes, dev().info().nr_nodes);
+	EXPECT_EQ(all.backend, unmapped::Backend::range);
+	ASSERT_EQ(all.items.size(), dbg.size());
+	for (const unmapped::Counter &c : all.items) {
+		auto it = dbg.find(c.key());
+		ASSERT_NE(it, dbg.end()) << c.key();
+		EXPECT_EQ(c.value, it->second) << c.key();
+	}
+	EXPECT_GE(all.get("pages_in_use").value_or(0), 512u);
+	EXPECT_EQ(all.per_order("free_blocks_order").size(), 11u);
+
+	std::vector<unmapped::Counters> nodes = stats.nodes();
+	ASSERT_EQ(nodes.size(), all.nr_nodes);
+	std::uint64_t in_use = 0;
+	for (std::size_t i = 0; i < nodes.size(); i++) {
+		EXPECT_EQ(nodes[i].node, static_cast<int>(i));
+		EXPECT_FALSE(nodes[i].backend);
+		EXPECT_FALSE(nodes[i].get("events_queued")) << "module counters are totals only";
+		in_use += nodes[i].get("pages_in_use").value_or(0);
+	}
+	EXPECT_EQ(in_use, all.get("pages_in_use"));
+	unmapped::Counters n0 = stats.node(0);
+	EXPECT_EQ(n0.node, 0);
+	EXPECT_EQ(n0.get("pages_in_use"), nodes[0].get("pages_in_use"));
+}
+
+TEST_F(Lib, StatsErrors)
+{
+	unmapped::Stats stats;
+	try {
+		stats.node(4000);
+		FAIL() << "node 4000 exists?";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), ENODEV) << e.what();
+		EXPECT_EQ(e.hint(), "no such NUMA node") << "the extended ACK message";
+	}
+	EXPECT_EQ(error_of([&] { stats.node(-3); }), EINVAL);
+	unmapped::Stats moved(std::move(stats));
+	EXPECT_NO_THROW(moved.totals());
+}
+
+TEST_F(Lib, EventWatcherSeesRefillReleaseShrink)
+{
+	drop_caches();	/* empty cache: the next allocation refills */
+	unmapped::EventWatcher watch;
+	EXPECT_TRUE(watch.wait(std::chrono::milliseconds(0)).empty());
+	{
+		Region r = dev().allocate_block(9, {.node = 0, .this_node = true});
+	}
+	drop_caches();
+
+	std::vector<unmapped::Event> events;
+	auto has = [&](unmapped::EventType t) {
+		return std::ranges::any_of(events, [t](const unmapped::Event &e) { return e.type == t; });
+	};
+	for (int i = 0; i < 50 && !(has(unmapped::EventType::refill) &&
+				    has(unmapped::EventType::shrink)); i++)
+		for (unmapped::Event &e : watch.wait(std::chrono::milliseconds(200)))
+			events.push_back(e);
+	auto refill = std::ranges::find(events, unmapped::EventType::refill, &unmapped::Event::type);
+	ASSERT_NE(refill, events.end());
+	EXPECT_EQ(refill->node, 0);
+	EXPECT_EQ(refill->order, 9u);
+	EXPECT_EQ(refill->pages, 512u);
+	EXPECT_EQ(refill->backend, unmapped::Backend::range);
+	EXPECT_EQ(refill->dm_calls, 1u);
+	EXPECT_EQ(refill->tlb_flushes, 1u);
+	EXPECT_EQ(refill->splits_l2, 0u);
+	EXPECT_GT(refill->duration.count(), 0);
+	EXPECT_GT(refill->time.count(), 0);
+	EXPECT_EQ(refill->lost, 0u);
+	auto release = std::ranges::find(events, unmapped::EventType::release, &unmapped::Event::type);
+	ASSERT_NE(release, events.end());
+	EXPECT_EQ(release->pfn, refill->pfn);
+	EXPECT_EQ(release->pages, 512u);
+	EXPECT_GE(release->time, refill->time);
+	auto shrink = std::ranges::find(events, unmapped::EventType::shrink, &unmapped::Event::type);
+	ASSERT_NE(shrink, events.end());
+	EXPECT_GT(shrink->requested, 0u);
+	EXPECT_EQ(watch.overruns(), 0u);
+
+	unmapped::EventWatcher moved(std::move(watch));
+	EXPECT_GE(moved.fd(), 0);
+	EXPECT_EQ(watch.fd(), -1); // NOLINT(bugprone-use-after-move): moved-from has no socket
+	EXPECT_EQ(error_of([&] { watch.wait(std::chrono::milliseconds(0)); }), EBADF);
 }
 
 } // namespace

@@ -204,16 +204,63 @@ AllocArgs parse_alloc_args(std::span<const std::string_view> args)
 	return a;
 }
 
-StatsArgs parse_stats_args(std::span<const std::string_view> args)
+SourceKind parse_source(std::string_view text)
 {
-	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"json", 'j', false}};
+	if (text == "auto")
+		return SourceKind::automatic;
+	if (text == "netlink")
+		return SourceKind::netlink;
+	if (text == "debugfs")
+		return SourceKind::debugfs;
+	throw UsageError("invalid source " + quoted(text) + " (auto, netlink, debugfs)");
+}
+
+namespace {
+
+/* "stats" and "pagetypeinfo": --help, --source, and --json if in @specs. */
+StatsArgs parse_source_args(std::span<const std::string_view> args,
+			    std::span<const OptionSpec> specs)
+{
 	ParsedArgs p = parse_args(args, specs);
 	StatsArgs s;
 	if ((s.help = p.has("help")))
 		return s;
 	no_operands(p);
 	s.json = p.has("json");
+	if (auto v = p.get("source"))
+		s.source = parse_source(*v);
 	return s;
+}
+
+} // namespace
+
+StatsArgs parse_stats_args(std::span<const std::string_view> args)
+{
+	static constexpr OptionSpec specs[] = {
+		{"help", 'h', false}, {"json", 'j', false}, {"source", 0, true}};
+	return parse_source_args(args, specs);
+}
+
+StatsArgs parse_pagetypeinfo_args(std::span<const std::string_view> args)
+{
+	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"source", 0, true}};
+	return parse_source_args(args, specs);
+}
+
+WatchArgs parse_watch_args(std::span<const std::string_view> args)
+{
+	static constexpr OptionSpec specs[] = {
+		{"help", 'h', false}, {"count", 'c', true}, {"timeout", 't', true}};
+	ParsedArgs p = parse_args(args, specs);
+	WatchArgs w;
+	if ((w.help = p.has("help")))
+		return w;
+	no_operands(p);
+	if (auto v = p.get("count"))
+		w.count = parse_uint(*v, 1, std::numeric_limits<std::uint64_t>::max(), "count");
+	if (auto v = p.get("timeout"))
+		w.timeout_ms = parse_uint(*v, 1, 365ULL * 24 * 3600, "timeout (seconds)") * 1000;
+	return w;
 }
 
 bool parse_help_only(std::span<const std::string_view> args)

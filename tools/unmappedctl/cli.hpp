@@ -73,14 +73,34 @@ struct AllocArgs {
 };
 AllocArgs parse_alloc_args(std::span<const std::string_view> args);
 
-/* "stats" arguments. */
+/* Where statistics come from (--source). */
+enum class SourceKind {
+	automatic,	/* netlink; debugfs if the module has no netlink family */
+	netlink,
+	debugfs,
+};
+
+/* "auto", "netlink", "debugfs". */
+SourceKind parse_source(std::string_view text);
+
+/* "stats" and "pagetypeinfo" arguments. */
 struct StatsArgs {
 	bool help = false;
-	bool json = false;
+	bool json = false;	/* stats only */
+	SourceKind source = SourceKind::automatic;
 };
 StatsArgs parse_stats_args(std::span<const std::string_view> args);
+StatsArgs parse_pagetypeinfo_args(std::span<const std::string_view> args);
 
-/* Commands without options ("info", "pagetypeinfo"): only --help. */
+/* "watch" arguments. */
+struct WatchArgs {
+	bool help = false;
+	std::optional<std::uint64_t> count;		/* --count: stop after N */
+	std::optional<std::uint64_t> timeout_ms;	/* --timeout */
+};
+WatchArgs parse_watch_args(std::span<const std::string_view> args);
+
+/* Commands without options ("info"): only --help. */
 bool parse_help_only(std::span<const std::string_view> args);
 
 } // namespace unmappedctl

@@ -14,22 +14,30 @@ namespace unmappedctl {
 namespace {
 
 constexpr std::string_view stats_help =
-	R"(Usage: unmappedctl stats [--json]
+	R"(Usage: unmappedctl stats [--json] [--source auto|netlink|debugfs]
 
 Print the module's counters (blocks handed out, refills from the page
 allocator, direct-map changes, splits, TLB flushes, pages in use...), one
-"name value" per line, read from /sys/kernel/debug/unmapped/stats (root).
+"name value" per line, as /sys/kernel/debug/unmapped/stats shows them.
 
 Options:
-  -j, --json   one JSON object instead: {"name": value, ...}; a counter
-               with several values becomes an array
+  -j, --json       one JSON object instead: {"name": value, ...}; a
+                   counter with several values becomes an array
+      --source S   where to read them: netlink (the module's generic
+                   netlink family, no privilege needed), debugfs (root),
+                   or auto (default): netlink, or debugfs for a module
+                   without the netlink family
 )";
 
 constexpr std::string_view pagetypeinfo_help =
-	R"(Usage: unmappedctl pagetypeinfo
+	R"(Usage: unmappedctl pagetypeinfo [--source auto|netlink|debugfs]
 
-Print the free blocks in the cache per node and order, as the module
-publishes them in /sys/kernel/debug/unmapped/pagetypeinfo (root).
+Print the free blocks in the cache per node and order, then the pages
+cached, in use and free per node, laid out like /proc/pagetypeinfo (and
+like /sys/kernel/debug/unmapped/pagetypeinfo).
+
+Options:
+      --source S   as for "unmappedctl stats"
 )";
 
 std::string json_string(std::string_view s)
@@ -72,7 +80,7 @@ int cmd_stats(Context &ctx, std::span<const std::string_view> args)
 		return exit_ok;
 	}
 
-	std::vector<Stat> stats = ctx.stats_source()->stats();
+	std::vector<Stat> stats = ctx.stats_source(a.source)->stats();
 	if (a.json) {
 		fmt::print(ctx.out, "{{");
 		for (std::size_t i = 0; i < stats.size(); i++)
@@ -96,11 +104,12 @@ int cmd_stats(Context &ctx, std::span<const std::string_view> args)
 
 int cmd_pagetypeinfo(Context &ctx, std::span<const std::string_view> args)
 {
-	if (parse_help_only(args)) {
+	StatsArgs a = parse_pagetypeinfo_args(args);
+	if (a.help) {
 		fmt::print(ctx.out, "{}", pagetypeinfo_help);
 		return exit_ok;
 	}
-	fmt::print(ctx.out, "{}", ctx.stats_source()->pagetypeinfo());
+	fmt::print(ctx.out, "{}", ctx.stats_source(a.source)->pagetypeinfo());
 	return exit_ok;
 }
 

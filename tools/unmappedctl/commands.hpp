@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include <unmapped/events.hpp>
+
 #include "stats_source.hpp"
 
 namespace unmappedctl {
@@ -25,9 +27,7 @@ enum ExitStatus { exit_ok = 0, exit_runtime = 1, exit_usage = 2 };
 
 struct Context {
 	std::string device = "/dev/unmapped";
-	std::function<std::unique_ptr<StatsSource>()> stats_source = [] {
-		return make_debugfs_source();
-	};
+	std::function<std::unique_ptr<StatsSource>(SourceKind)> stats_source = make_stats_source;
 	std::FILE *out = stdout;
 	std::FILE *err = stderr;
 };
@@ -45,9 +45,13 @@ int cmd_info(Context &ctx, std::span<const std::string_view> args);
 int cmd_alloc(Context &ctx, std::span<const std::string_view> args);
 int cmd_stats(Context &ctx, std::span<const std::string_view> args);
 int cmd_pagetypeinfo(Context &ctx, std::span<const std::string_view> args);
+int cmd_watch(Context &ctx, std::span<const std::string_view> args);
 
 /* "64 MiB", "1.5 GiB", "512 bytes". */
 std::string format_bytes(std::uint64_t bytes);
+
+/* One line of "watch" (no newline): "[  12.345678] refill node=0 ...". */
+std::string format_event(const unmapped::Event &e);
 
 } // namespace unmappedctl
 

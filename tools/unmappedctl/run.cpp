@@ -23,8 +23,10 @@ Memory absent from the kernel's direct map, from /dev/unmapped.
 Commands:
   info           what the module offers (ABI, block orders, backend, limits)
   alloc          allocate, prove the memory works, show where it came from
-  stats          the module's counters (debugfs)
-  pagetypeinfo   free blocks in the cache per node and order (debugfs)
+  stats          the module's counters
+  pagetypeinfo   free blocks in the cache per node and order
+  watch          the module's events as they happen (refill, release,
+                 shrink, alloc_fail)
   help           this text
 
 Global options:
@@ -45,6 +47,7 @@ constexpr std::array commands{
 	Command{"alloc", cmd_alloc},
 	Command{"stats", cmd_stats},
 	Command{"pagetypeinfo", cmd_pagetypeinfo},
+	Command{"watch", cmd_watch},
 };
 
 int dispatch(Context &ctx, std::span<const std::string_view> args)

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 /*
- * stats_source.cpp - statistics from debugfs.
+ * stats_source.cpp - statistics from netlink (libunmapped) or debugfs.
  */
 #include "stats_source.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+
+#include <fmt/format.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -70,7 +73,61 @@ private:
 	std::string dir_;
 };
 
+class NetlinkSource final : public StatsSource {
+public:
+	std::vector<Stat> stats() override { return stats_from_counters(stats_.totals()); }
+	std::string pagetypeinfo() override { return format_pagetypeinfo(stats_.nodes()); }
+
+private:
+	unmapped::Stats stats_;
+};
+
+/* The cache's blocks: one PMD, order 9 with 4 KiB pages on x86-64. */
+constexpr unsigned block_order = 9;
+
 } // namespace
+
+std::vector<Stat> stats_from_counters(const unmapped::Counters &totals)
+{
+	std::vector<Stat> out;
+	out.reserve(totals.items.size() + 1);
+	for (const unmapped::Counter &c : totals.items)
+		out.push_back(Stat{.name = c.key(), .values = {c.value}, .text = {}});
+	if (totals.backend)
+		out.push_back(Stat{.name = "backend",
+				   .values = {},
+				   .text = std::string(unmapped::to_string(*totals.backend))});
+	return out;
+}
+
+std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes)
+{
+	std::size_t orders = 0;
+	for (const unmapped::Counters &n : nodes)
+		orders = std::max(orders, n.per_order("free_blocks_order").size());
+
+	std::string out = fmt::format("Page block order: {}\nPages per block:  {}\n\n",
+				      block_order, 1u << block_order);
+	out += fmt::format("{:<43}", "Free blocks count per node at order");
+	for (std::size_t o = 0; o < orders; o++)
+		out += fmt::format("{:>6} ", o);
+	out += '\n';
+	for (const unmapped::Counters &n : nodes) {
+		auto free = n.per_order("free_blocks_order");
+		free.resize(orders);
+		out += fmt::format("Node {:>4}, cache {:>8}, type {:>12} ", n.node, "unmapped", "Free");
+		for (std::uint64_t v : free)
+			out += fmt::format("{:>6} ", v);
+		out += '\n';
+	}
+	out += fmt::format("\n{:<43}{:>12} {:>12} {:>12}\n", "Pages per node", "cached", "in use",
+			   "free");
+	for (const unmapped::Counters &n : nodes)
+		out += fmt::format("Node {:>4} {:>33}{:>12} {:>12} {:>12}\n", n.node, "",
+				   n.get("pages_cached").value_or(0), n.get("pages_in_use").value_or(0),
+				   n.get("pages_free").value_or(0));
+	return out;
+}
 
 std::vector<Stat> parse_stat_lines(std::string_view text)
 {
@@ -112,6 +169,30 @@ std::unique_ptr<StatsSource> make_debugfs_source(std::string dir)
 {
 	return std::make_unique<DebugfsSource>(dir.empty() ? std::string(default_dir)
 							   : std::move(dir));
+}
+
+std::unique_ptr<StatsSource> make_netlink_source()
+{
+	return std::make_unique<NetlinkSource>();
+}
+
+std::unique_ptr<StatsSource> make_stats_source(SourceKind kind)
+{
+	switch (kind) {
+	case SourceKind::netlink:
+		return make_netlink_source();
+	case SourceKind::debugfs:
+		return make_debugfs_source();
+	case SourceKind::automatic:
+		break;
+	}
+	try {
+		return make_netlink_source();
+	} catch (const unmapped::Error &e) {
+		if (e.error() != ENOENT)
+			throw;
+	}
+	return make_debugfs_source();
 }
 
 } // namespace unmappedctl

@@ -2,10 +2,13 @@
 /*
  * stats_source.hpp - where unmappedctl reads the module's statistics.
  *
- * Today the module publishes them in debugfs (/sys/kernel/debug/unmapped/
- * stats: "name value..." lines; pagetypeinfo: free blocks per node and
- * order, as text). Commands only see this interface, so another source
- * (netlink) can replace debugfs without touching them.
+ * The module publishes them over generic netlink (libunmapped's Stats:
+ * counters with their names, free blocks per node and order) and, for
+ * humans, in debugfs (/sys/kernel/debug/unmapped/stats: "name value..."
+ * lines; pagetypeinfo: a table). Both sources give the same Stat list and
+ * the same pagetypeinfo text; commands only see this interface. netlink
+ * is the default; debugfs is the fallback for a module without the
+ * netlink family (older builds), and needs root.
  */
 #ifndef UNMAPPEDCTL_STATS_SOURCE_HPP
 #define UNMAPPEDCTL_STATS_SOURCE_HPP
@@ -15,6 +18,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unmapped/stats.hpp>
+
+#include "cli.hpp"
 
 namespace unmappedctl {
 
@@ -40,6 +47,21 @@ std::vector<Stat> parse_stat_lines(std::string_view text);
 
 /* The debugfs source; @dir defaults to /sys/kernel/debug/unmapped. */
 std::unique_ptr<StatsSource> make_debugfs_source(std::string dir = {});
+
+/* The netlink source (throws unmapped::Error, ENOENT: no family). */
+std::unique_ptr<StatsSource> make_netlink_source();
+
+/*
+ * The source of @kind; automatic is netlink, or debugfs when the module
+ * has no netlink family (or is not loaded: debugfs then says so).
+ */
+std::unique_ptr<StatsSource> make_stats_source(SourceKind kind);
+
+/* Totals from netlink as debugfs lists them: NAME or NAME_ORDER, backend. */
+std::vector<Stat> stats_from_counters(const unmapped::Counters &totals);
+
+/* The table debugfs "pagetypeinfo" prints, from per-node counters. */
+std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes);
 
 } // namespace unmappedctl
 

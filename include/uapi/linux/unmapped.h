@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
 /*
- * unmapped.h - userspace ABI of unmapped.ko: /dev/unmapped.
+ * unmapped.h - userspace ABI of unmapped.ko: /dev/unmapped (ioctls, mmap)
+ * and the generic netlink family "unmapped" (statistics, events; below).
  *
  * A process opens /dev/unmapped, allocates regions of memory that are absent
  * from the kernel's direct map (UNMAPPED_IOC_ALLOC), maps them with mmap()
@@ -156,5 +157,134 @@ struct unmapped_query {
  * file. A file's mappings keep it open, so after the last close and the
  * last munmap (or process exit) every page is back in the cache.
  */
+
+/*
+ * Generic netlink: family UNMAPPED_GENL_NAME ("unmapped"), in the initial
+ * network namespace only. Machine-readable statistics and a stream of
+ * events; /sys/kernel/debug/unmapped/ has the same figures for humans.
+ *
+ * Commands (genlmsghdr.version UNMAPPED_GENL_VERSION; validation is
+ * strict: an attribute a command does not take, a wrong length or type,
+ * nonzero genlmsghdr.reserved or unknown nlmsg_flags are EINVAL, a value
+ * out of range ERANGE, an unknown command EOPNOTSUPP; errors come with an
+ * extended ACK message when the socket enables NETLINK_EXT_ACK):
+ *
+ *   UNMAPPED_CMD_GET_STATS  request: optional UNMAPPED_A_NODE.
+ *     do:   one reply. Without UNMAPPED_A_NODE (or with -1): the totals
+ *           over all nodes: UNMAPPED_A_NODE = -1, UNMAPPED_A_NR_NODES,
+ *           UNMAPPED_A_BACKEND, UNMAPPED_A_STATS with every counter. With
+ *           a node: that node's UNMAPPED_A_NODE and UNMAPPED_A_STATS.
+ *           ENODEV: no such node.
+ *     dump: one message per node, ids 0 .. NR_NODES - 1 (UNMAPPED_A_NODE,
+ *           UNMAPPED_A_STATS: the cache's counters of that node, its free
+ *           blocks per order among them; all zero on a node without
+ *           memory), or only the node of UNMAPPED_A_NODE.
+ *     Needs no privilege: the figures are aggregates, like /proc/vmstat.
+ *
+ *   UNMAPPED_CMD_EVENT  never a request (EOPNOTSUPP): the command of the
+ *     notifications on multicast group UNMAPPED_GENL_MCGRP_EVENTS
+ *     ("events"), one message per event. Joining the group needs
+ *     CAP_SYS_ADMIN: events carry page frame numbers.
+ *
+ * Counters (UNMAPPED_A_STATS). A nest of UNMAPPED_A_STATS_ENTRY nests,
+ * each one counter: UNMAPPED_STAT_A_NAME (string), UNMAPPED_STAT_A_VALUE
+ * (u64) and, for one element of a per-order array, UNMAPPED_STAT_A_ORDER
+ * (u32). Names are ABI, like those of /proc/vmstat: a counter keeps its
+ * name and meaning; new counters get new names, and old readers skip (or
+ * just print) names they do not know. No counter id space to keep in
+ * step. debugfs "stats" shows the same counters in the same order, named
+ * NAME, or NAME_ORDER for per-order ones ("allocs_order_3"), followed by
+ * "backend range|page" (UNMAPPED_A_BACKEND). The node messages carry the
+ * cache's counters; the totals also carry the module's own (netlink
+ * events, refused API calls). Counters are monotonic unless they describe
+ * a state "now" (pages_in_use, free_blocks_order...).
+ *
+ * Events (UNMAPPED_CMD_EVENT on "events"). UNMAPPED_A_EVENT_TYPE,
+ * UNMAPPED_A_NODE, UNMAPPED_A_TIME_NS and UNMAPPED_A_LOST always; then
+ *   REFILL, RELEASE:  ORDER, PFN, PAGES, BACKEND and the direct-map cost:
+ *                     DM_CALLS, TLB_FLUSHES, SPLITS_L2, SPLITS_L3,
+ *                     DURATION_NS;
+ *   SHRINK:           PAGES (released), REQUESTED, the cost as above;
+ *   ALLOC_FAIL:       ORDER, ERROR.
+ * Events are queued where they happen, without ever blocking or slowing
+ * the allocator, and sent from process context shortly after. Only while
+ * someone listens: nothing is queued otherwise. The queue is small (256)
+ * and rate limited (module parameter event_rate, events per second, as
+ * a burst too); what does not fit is dropped and counted, both in the
+ * counters events_dropped_* and in UNMAPPED_A_LOST of the next event. A
+ * listener that does not keep up loses events at its socket (recvmsg()
+ * fails with ENOBUFS once); nobody waits for it.
+ */
+#define UNMAPPED_GENL_NAME		"unmapped"
+#define UNMAPPED_GENL_VERSION		1
+#define UNMAPPED_GENL_MCGRP_EVENTS	"events"
+
+enum unmapped_genl_cmd {
+	UNMAPPED_CMD_UNSPEC,
+	UNMAPPED_CMD_GET_STATS,
+	UNMAPPED_CMD_EVENT,
+
+	__UNMAPPED_CMD_MAX
+};
+#define UNMAPPED_CMD_MAX	(__UNMAPPED_CMD_MAX - 1)
+
+enum unmapped_genl_attr {
+	UNMAPPED_A_UNSPEC,
+	UNMAPPED_A_PAD,			/* alignment of 64-bit values */
+	UNMAPPED_A_NODE,		/* s32: NUMA node; -1 = all */
+	UNMAPPED_A_NR_NODES,		/* u32: node ids are 0 .. n - 1 */
+	UNMAPPED_A_BACKEND,		/* u32: enum unmapped_backend */
+	UNMAPPED_A_STATS,		/* nest: UNMAPPED_A_STATS_ENTRY... */
+	UNMAPPED_A_EVENT_TYPE,		/* u32: enum unmapped_event_type */
+	UNMAPPED_A_TIME_NS,		/* u64: CLOCK_MONOTONIC when it happened */
+	UNMAPPED_A_LOST,		/* u64: events dropped just before */
+	UNMAPPED_A_ORDER,		/* u32: block order */
+	UNMAPPED_A_PFN,			/* u64: first page frame */
+	UNMAPPED_A_PAGES,		/* u64: pages concerned */
+	UNMAPPED_A_REQUESTED,		/* u64: SHRINK: pages asked for */
+	UNMAPPED_A_ERROR,		/* s32: ALLOC_FAIL: negative errno */
+	UNMAPPED_A_DM_CALLS,		/* u64: direct-map change calls */
+	UNMAPPED_A_TLB_FLUSHES,		/* u64: all-CPU TLB flushes */
+	UNMAPPED_A_SPLITS_L2,		/* u64: 2M->4K direct-map splits */
+	UNMAPPED_A_SPLITS_L3,		/* u64: 1G->2M direct-map splits */
+	UNMAPPED_A_DURATION_NS,		/* u64: wall time it took */
+
+	__UNMAPPED_A_MAX
+};
+#define UNMAPPED_A_MAX		(__UNMAPPED_A_MAX - 1)
+
+/* Inside UNMAPPED_A_STATS: one nest per counter. */
+enum unmapped_stats_attr {
+	UNMAPPED_A_STATS_UNSPEC,
+	UNMAPPED_A_STATS_ENTRY,		/* nest: UNMAPPED_STAT_A_* */
+
+	__UNMAPPED_A_STATS_MAX
+};
+#define UNMAPPED_A_STATS_MAX	(__UNMAPPED_A_STATS_MAX - 1)
+
+enum unmapped_stat_attr {
+	UNMAPPED_STAT_A_UNSPEC,
+	UNMAPPED_STAT_A_PAD,
+	UNMAPPED_STAT_A_NAME,		/* string, NUL-terminated */
+	UNMAPPED_STAT_A_VALUE,		/* u64 */
+	UNMAPPED_STAT_A_ORDER,		/* u32: element of a per-order array */
+
+	__UNMAPPED_STAT_A_MAX
+};
+#define UNMAPPED_STAT_A_MAX	(__UNMAPPED_STAT_A_MAX - 1)
+
+enum unmapped_event_type {
+	UNMAPPED_EVENT_UNSPEC,
+	UNMAPPED_EVENT_REFILL,		/* a block taken from the page allocator
+					 * and removed from the direct map */
+	UNMAPPED_EVENT_RELEASE,		/* pages mapped back and returned to
+					 * the page allocator */
+	UNMAPPED_EVENT_SHRINK,		/* one shrink request (memory pressure,
+					 * drop_caches) done */
+	UNMAPPED_EVENT_ALLOC_FAIL,	/* an allocation failed */
+
+	__UNMAPPED_EVENT_MAX
+};
+#define UNMAPPED_EVENT_MAX	(__UNMAPPED_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_UNMAPPED_H */
