@@ -39,12 +39,21 @@ ksft_check "pagetypeinfo shows the free-blocks header" grep -q "^Free blocks cou
 ksft_check "pagetypeinfo shows node 0 in use" grep -qE "^Node +0 +[0-9]+ +[1-9][0-9]* " "$UM_DEBUGFS/pagetypeinfo"
 line=$(grep "^pfn $pfn-" "$UM_DEBUGFS/blocks")
 ksft_diag "$line"
+# The page allocator may hand out a 2M block whose mapping someone else
+# split earlier (module text, kprobes: 6.1 never merges it back). Then it
+# stays at 4K, and the module's own split counter proves it was not us.
+level=${line##*dm_level }
+level=${level%% *}
 case $line in
 *"order 9 node 0 free 0 used 512 released 0 backend range dm_level 2M dm_present 0/512") ksft_ok "blocks shows the held block unmapped at 2M" ;;
+*"order 9 node 0 free 0 used 512 released 0 backend range dm_level 4K dm_present 0/512")
+	ksft_diag "the block's 2M mapping was split before the cache took it"
+	ksft_cmp "blocks shows the held block unmapped, at 4K split by others (splits_l2)" "$(um_stat splits_l2)" -eq 0 ;;
 *) ksft_fail "blocks shows the held block unmapped at 2M" ;;
 esac
 echo "$pfn 2" > "$UT_DEBUGFS/pfn_state"
-ksft_check "pfn_state: the held block is absent" grep -q "^$pfn present 0 level 2M" "$UT_DEBUGFS/pfn_state"
+ksft_diag "$(head -n 1 "$UT_DEBUGFS/pfn_state")"
+ksft_check "pfn_state: the held block is absent (level $level as blocks says)" grep -q "^$pfn present 0 level $level\$" "$UT_DEBUGFS/pfn_state"
 ut_cmd release
 echo "0x1000 1" > "$UT_DEBUGFS/pfn_state"
 ksft_check "pfn_state: ordinary memory is present" grep -qE "^0x1000 present 1 level (4K|2M|1G)" "$UT_DEBUGFS/pfn_state"
