@@ -6,10 +6,11 @@
 #   make check     every test: host unit tests, simulator, VM selftests
 #
 # Other targets: all (default: module + userspace), module, userspace, deps,
-# sim, bench, vm-shell, install, debug-kernel, clean, help. Variables: KDIR
+# sim, bench, fuzz, vm-shell, install, debug-kernel, clean, help. Variables: KDIR
 # (kernel build directory, default tools/kdir), KERNEL=debug (build for and
 # boot the debug kernel of `make debug-kernel`), BUILD_TYPE (Release|Debug),
-# SANITIZE (e.g. address,undefined), CI=true (warnings are errors, no colour).
+# SANITIZE (e.g. address,undefined), CI=true (warnings are errors, no colour),
+# DURATION/PROCS/SEED (make fuzz: seconds, processes, base seed).
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -31,12 +32,12 @@ export UM_DEBUG_KERNEL_DIR := $(DEBUG_KERNEL_DIR)
 # Resolved when a recipe runs, so `make deps` can install the headers first.
 kdir = $${KDIR:-$$(tools/kdir)}
 
-.PHONY: all deps module userspace check demo sim bench vm-shell install debug-kernel clean help
+.PHONY: all deps module userspace check demo sim bench fuzz vm-shell install debug-kernel clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/deps
@@ -62,6 +63,16 @@ check: deps
 demo: deps
 	+$(MAKE) all
 	tools/vm/run --add tools/demo:/root/demo -- sh /root/demo
+
+# The /dev/unmapped fuzzer alone, for DURATION seconds (default 600), in a VM
+# booted with the strict options; check runs it for 40 s.
+DURATION ?= 600
+PROCS ?= 4
+fuzz: deps
+	+$(MAKE) all
+	tools/vm/run --strict --timeout $$(($(DURATION) + 600)) -- env \
+		UM_FUZZ_DURATION=$(DURATION) UM_FUZZ_PROCS=$(PROCS) UM_FUZZ_SEED=$(SEED) \
+		UM_TEST_TIMEOUT=$$(($(DURATION) + 300)) run-selftests fuzz
 
 sim: userspace
 	$(BUILD)/tests/sim/unmapped-sim

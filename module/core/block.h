@@ -19,7 +19,10 @@
  * free chunk scans at most 16 words, so every operation is O(1).
  *
  * Block is not thread-safe: NodeCache calls it with its spinlock held,
- * except on a block nobody else can reach yet (refill, tests).
+ * except on a block nobody else can reach yet (refill, tests). @pins keeps
+ * the metadata alive while a release or retry works on part of the block
+ * without the lock: a block is freed only when all its pages are gone,
+ * none leaked, and nothing pins it.
  *
  * Mutators that change free chunk counts take @area_count, the node's
  * per-order tally of free chunks (um_stats.nr_free), and keep it in step.
@@ -68,6 +71,8 @@ struct Block {
 	u8 order;
 	u8 backend;			/* enum um_backend that removed it */
 	u16 nr_free[kMaxOrder];		/* free chunks of each order */
+	u16 pins;			/* releases and retries at work on it */
+	u32 retry_gen;			/* NodeCache::retryLeaked() pass */
 	u32 pages_free;
 	u32 pages_used;
 	u32 pages_gone;			/* includes pages_leaked */

@@ -99,8 +99,11 @@ struct um_config {
 #define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE)
 
 /* um_cache_shrink() flags */
-#define UM_SHRINK_NOWAIT  (1u << 0) /* trylock only (shrinker context):
-				     * never wait for a refill or release */
+#define UM_SHRINK_NOWAIT  (1u << 0) /* shrinker context. Accepted and moot:
+				     * a release never waits for a refill or
+				     * another release (it takes no sleeping
+				     * lock), so it is safe from reclaim,
+				     * even reclaim entered by a refill */
 
 /**
  * um_cache_create() - set up one cache per node that has memory. [sleeps]
@@ -159,7 +162,9 @@ um_u64 um_cache_shrink_count(struct um_cache *cache, int nid);
  * Whole free blocks first, largest first (each goes back to the direct map
  * in one piece: no split); then, only if shrink_partial, free parts of
  * partly used blocks. Keeps min_free_pages. Pages are scrubbed while still
- * unmapped, then mapped back, then freed.
+ * unmapped, then mapped back, then freed. Any number of shrinks, trims and
+ * drains run side by side, each on its own chunks: none comes back empty
+ * because another one (or a refill) is busy with the node.
  * Return: pages released (may exceed @nr_pages by less than one block).
  */
 um_u64 um_cache_shrink(struct um_cache *cache, int nid, um_u64 nr_pages,
@@ -410,8 +415,9 @@ void um_plat_request_trim(struct um_platform *p);
  * um_plat_event() - something happened (tracepoints, netlink). Called with
  * no core lock held by the code that emits it. [atomic]: the platform must
  * not sleep here. Note that a shrinker run from direct reclaim inside a
- * refill's um_plat_block_alloc() emits UM_EV_SHRINK while that refill, an
- * outer frame of the same thread, holds the node's mutex.
+ * refill's um_plat_block_alloc() emits UM_EV_RELEASE and UM_EV_SHRINK
+ * while that refill, an outer frame of the same thread, holds the node's
+ * mutex.
  */
 void um_plat_event(struct um_platform *p, const struct um_event *ev);
 

@@ -228,11 +228,12 @@ extern "C" um_u64 um_cache_shrink(struct um_cache *cache, int nid,
 				  um_u64 nr_pages, unsigned int flags)
 {
 	um::u64 released = 0;
-	bool nowait = flags & UM_SHRINK_NOWAIT;
 
+	/* Releases never wait for a sleeping lock: UM_SHRINK_NOWAIT is moot. */
+	(void)flags;
 	um::forNodes(cache, nid, [&](NodeCache &node) {
 		if (released < nr_pages)
-			released += node.shrink(nr_pages - released, nowait);
+			released += node.shrink(nr_pages - released);
 	});
 	return released;
 }

@@ -20,20 +20,14 @@ NodeLock::~NodeLock()
 	um_plat_unlock(node_.lock_, flags_);
 }
 
-NodeSerial::NodeSerial(NodeCache &node, Mode mode) : node_(node)
+NodeSerial::NodeSerial(NodeCache &node) : node_(node)
 {
-	if (mode == Mode::Wait) {
-		um_plat_mutex_lock(node_.mutex_);
-		held_ = true;
-	} else {
-		held_ = um_plat_mutex_trylock(node_.mutex_) != 0;
-	}
+	um_plat_mutex_lock(node_.mutex_);
 }
 
 NodeSerial::~NodeSerial()
 {
-	if (held_)
-		um_plat_mutex_unlock(node_.mutex_);
+	um_plat_mutex_unlock(node_.mutex_);
 }
 
 Block *NodeCache::blockOfLink(ListNode *n)
@@ -81,6 +75,7 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	free_mask_ = whole_mask_ = 0;
 	pages_whole_free_ = 0;
 	trim_requested_ = false;
+	retry_gen_ = 0;
 	lookup_.init();
 	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
 	block_order_mask_ = 0;

@@ -13,16 +13,21 @@
  *     for bitmap and list work: O(1) or O(log n), never across a platform
  *     call tagged [sleeps], never across um_plat_event(). Methods that need
  *     it take a `const NodeLock &` and end in ...Locked.
- *   mutex_ (NodeSerial, sleeping) serialises refill, release and the leaked
- *     retry on this node, so two threads racing on an empty cache do not
- *     both refill, and a block being released cannot be released twice.
- *     Adding or removing a block to/from blocks_ and lookup_ needs both
- *     locks; walking blocks_ needs either. Methods that sleep take a
- *     `const NodeSerial &` and are called without the spinlock.
- *   Order: mutex_ before lock_. The shrinker path (UM_SHRINK_NOWAIT) only
- *     try-locks mutex_: a refill whose page allocation enters reclaim and
- *     calls the shrinker must never wait on itself. UM_ALLOC_ATOMIC never
- *     touches mutex_.
+ *   mutex_ (NodeSerial, sleeping) serialises refills on this node, so two
+ *     threads racing on an empty cache do not both refill, and the leaked
+ *     retry, so a leaked run is restored and freed once. It is held across
+ *     page allocations (which may enter reclaim), so nothing that reclaim
+ *     calls may wait for it.
+ *   Releases (shrink, trim, drain) take no mutex: each detaches its chunk
+ *     under lock_ and pins its block (Block::pins), so any number of them,
+ *     the shrinker's included, run side by side and none ever comes back
+ *     empty-handed because another one is busy. A block's metadata is
+ *     freed by whoever drops its last pin once all its pages are gone, and
+ *     a block is unlinked (lookup tree included) BEFORE its pages go back
+ *     to the page allocator, which may hand the same range to a refill.
+ *   Adding a block needs mutex_ and lock_; removing one needs lock_ (and no
+ *     pin on it); walking blocks_ needs lock_.
+ *   Order: mutex_ before lock_. UM_ALLOC_ATOMIC never touches mutex_.
  *   Events are emitted with no lock held.
  *
  * The shape of every slow operation is prepare (under lock_: pick and
@@ -53,20 +58,16 @@ private:
 	unsigned long flags_;
 };
 
-/* Holds the node's mutex while it lives (if held()). */
+/* Holds the node's mutex while it lives. */
 class NodeSerial {
 public:
-	enum class Mode { Wait, TryOnly };
-
-	NodeSerial(NodeCache &node, Mode mode);
+	explicit NodeSerial(NodeCache &node);
 	~NodeSerial();
 	NodeSerial(const NodeSerial &) = delete;
 	NodeSerial &operator=(const NodeSerial &) = delete;
-	bool held() const { return held_; }
 
 private:
 	NodeCache &node_;
-	bool held_;
 };
 
 /* A chunk taken for an allocation; its dirty pages still to be scrubbed. */
@@ -96,7 +97,7 @@ struct RefillTicket {
 
 /* A chunk (maybe a whole block) detached from the buddy for release. */
 struct ReleaseTicket {
-	Block *block;		/* may be freed once done: use pfn after */
+	Block *block;		/* pinned until done; may be freed then */
 	um_pfn_t pfn;
 	u32 off;
 	unsigned order;
@@ -154,20 +155,20 @@ public:
 
 	/**
 	 * release() - give free pages back following @goal: whole blocks
-	 * largest first, then (goal.partial) the largest free chunks. [sleeps]
-	 * @nowait: only try-lock the mutex (shrinker context).
+	 * largest first, then (goal.partial) the largest free chunks.
+	 * [sleeps], but never waits for another refill or release: safe from
+	 * reclaim, including reclaim entered by this node's own refill.
 	 * @cost: direct-map work is added here.
 	 * Return: pages released.
 	 */
-	u64 release(const policy::ReleaseGoal &goal, bool nowait,
-		    um_dm_cost *cost);
+	u64 release(const policy::ReleaseGoal &goal, um_dm_cost *cost);
 
 	/**
 	 * shrink() - one shrink request on this node: release() with the
 	 * shrinker's goal, counted and reported as UM_EV_SHRINK. [sleeps]
 	 * Return: pages released.
 	 */
-	u64 shrink(u64 nr_pages, bool nowait);
+	u64 shrink(u64 nr_pages);
 
 	/** drain() - release every free page, then retry leaked ones. [sleeps] */
 	u64 drain();
@@ -248,7 +249,8 @@ private:
 	bool pickReleaseLocked(const NodeLock &g,
 			       const policy::ReleaseGoal &goal,
 			       ReleaseTicket *t);
-	void finishRelease(const NodeSerial &s, ReleaseTicket *t);
+	void finishRelease(ReleaseTicket *t);
+	bool unpinLocked(const NodeLock &g, Block *b);
 	u64 restoreLeakedRuns(const NodeSerial &s, Block *b,
 			      um_dm_cost *cost);
 
@@ -265,6 +267,7 @@ private:
 	u32 whole_mask_;		/* bit k: whole_[k] not empty */
 	u64 pages_whole_free_;		/* pages of the blocks in whole_ */
 	bool trim_requested_;		/* um_plat_request_trim() pending */
+	u32 retry_gen_;			/* retryLeaked() passes */
 	PfnTree lookup_;
 	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */
 	u32 block_order_mask_;		/* bit k: block_orders_[k] != 0 */

@@ -111,7 +111,7 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
  */
 int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 {
-	NodeSerial serial(*this, NodeSerial::Mode::Wait);
+	NodeSerial serial(*this);
 
 	t->outcome = RefillTicket::Outcome::NotNeeded;
 	{
@@ -150,7 +150,7 @@ int NodeCache::prefill()
 		RefillTicket t;
 
 		{
-			NodeSerial serial(*this, NodeSerial::Mode::Wait);
+			NodeSerial serial(*this);
 			u64 deficit;
 
 			{

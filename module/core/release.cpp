@@ -22,7 +22,8 @@ u64 NodeCache::shrinkCount()
  * pickReleaseLocked() - detach the next victim: the largest whole block
  * that fits the allowance (returned whole: the direct map is restored with
  * the large mapping intact), else, if @goal allows, the largest free chunk
- * of a partly used block (restoring it splits that block's mapping).
+ * of a partly used block (restoring it splits that block's mapping). The
+ * block is pinned until finishRelease() is done with it.
  */
 bool NodeCache::pickReleaseLocked(const NodeLock &g,
 				  const policy::ReleaseGoal &goal,
@@ -49,22 +50,39 @@ bool NodeCache::pickReleaseLocked(const NodeLock &g,
 	syncFreeLinksLocked(g, b, k, k);
 	syncWholeLocked(g, b);
 	b->takeDirty(t->off, k, &t->dirty);
+	b->pins++;
 	statsPagesRemoved(stats_, pagesOf(k));
 	return true;
 }
 
-/**
- * finishRelease() - scrub, map back and free one detached chunk, with the
- * mutex held (nobody else releases this node) and no spinlock. A scrub
- * failure puts the chunk back, still dirty and unmapped; a restore failure
- * keeps its pages as leaked. Either way they never reach the allocator.
+/*
+ * unpinLocked() - drop a pin; if that was the last and every page of the
+ * block is gone and none leaked, unlink it. Return: true if the caller must
+ * free its metadata (after dropping the lock).
  */
-void NodeCache::finishRelease(const NodeSerial &, ReleaseTicket *t)
+bool NodeCache::unpinLocked(const NodeLock &g, Block *b)
+{
+	UM_BUG_ON(plat_, !b->pins);
+	if (--b->pins || b->pages_gone != b->pages() || b->pages_leaked)
+		return false;
+	unlinkBlockLocked(g, b);
+	return true;
+}
+
+/**
+ * finishRelease() - scrub, map back and free one detached chunk, with no
+ * lock held. A scrub failure puts the chunk back, still dirty and unmapped;
+ * a restore failure keeps its pages as leaked. Either way they never reach
+ * the allocator. On success the block is unlinked (if this was its last
+ * page) before the pages go back: the page allocator may hand the same
+ * range to a refill at once, and the lookup tree must not hold it twice.
+ */
+void NodeCache::finishRelease(ReleaseTicket *t)
 {
 	Block *b = t->block;
 	um_pfn_t pfn = t->pfn;
 	u64 n = pagesOf(t->order);
-	Block *dead = nullptr;
+	bool dead;
 
 	t->done = false;
 	if (scrubPages(pfn, t->dirty, UM_SCRUB_MAY_SLEEP)) {
@@ -75,6 +93,7 @@ void NodeCache::finishRelease(const NodeSerial &, ReleaseTicket *t)
 		syncFreeLinksLocked(g, b, t->order, top);
 		syncWholeLocked(g, b);
 		statsPagesAdded(stats_, n);
+		UM_BUG_ON(plat_, unpinLocked(g, b));
 		return;
 	}
 	if (dm::restorePages(plat_, t->backend, pfn, n, &t->cost)) {
@@ -85,10 +104,9 @@ void NodeCache::finishRelease(const NodeSerial &, ReleaseTicket *t)
 		stat(stats_, UM_STAT_dm_failures)++;
 		stat(stats_, UM_STAT_leaked_pages) += n;
 		statsAddCost(stats_, t->cost);
+		UM_BUG_ON(plat_, unpinLocked(g, b));
 		return;
 	}
-	um_plat_pages_free(plat_, pfn, n);
-	t->done = true;
 	{
 		NodeLock g(*this);
 
@@ -97,43 +115,36 @@ void NodeCache::finishRelease(const NodeSerial &, ReleaseTicket *t)
 		stat(stats_, UM_STAT_release_pages) += n;
 		stat(stats_, UM_STAT_dm_pages_restored) += n;
 		statsAddCost(stats_, t->cost);
-		if (b->pages_gone == b->pages() && !b->pages_leaked) {
-			unlinkBlockLocked(g, b);
-			dead = b;
-		}
+		dead = unpinLocked(g, b);
 	}
+	um_plat_pages_free(plat_, pfn, n);
+	t->done = true;
 	if (dead)
-		um_plat_meta_free(plat_, dead);
+		um_plat_meta_free(plat_, b);
 }
 
 /*
- * One chunk per mutex hold: a refill waiting on the mutex gets in between
- * two releases, and the release event is emitted with no lock held.
+ * One chunk at a time, each picked, finished and counted on its own, with
+ * no sleeping lock: a refill or another release of this node (this
+ * thread's own, from reclaim, included) never makes a release wait or come
+ * back empty-handed, and the release event is emitted with no lock held.
  */
-u64 NodeCache::release(const policy::ReleaseGoal &goal, bool nowait,
-		       um_dm_cost *cost)
+u64 NodeCache::release(const policy::ReleaseGoal &goal, um_dm_cost *cost)
 {
 	u64 released = 0;
 
 	while (released < goal.nr_pages) {
 		ReleaseTicket t;
 
+		__builtin_memset(&t.cost, 0, sizeof(t.cost));
+		t.start_ns = um_plat_now_ns(plat_);
 		{
-			NodeSerial serial(*this, nowait ?
-					  NodeSerial::Mode::TryOnly :
-					  NodeSerial::Mode::Wait);
-			if (!serial.held())
-				break;
-			__builtin_memset(&t.cost, 0, sizeof(t.cost));
-			t.start_ns = um_plat_now_ns(plat_);
-			{
-				NodeLock g(*this);
+			NodeLock g(*this);
 
-				if (!pickReleaseLocked(g, goal, &t))
-					break;
-			}
-			finishRelease(serial, &t);
+			if (!pickReleaseLocked(g, goal, &t))
+				break;
 		}
+		finishRelease(&t);
 		costAdd(*cost, t.cost);
 		if (!t.done)
 			break;
@@ -152,7 +163,7 @@ u64 NodeCache::release(const policy::ReleaseGoal &goal, bool nowait,
 	return released;
 }
 
-u64 NodeCache::shrink(u64 nr_pages, bool nowait)
+u64 NodeCache::shrink(u64 nr_pages)
 {
 	policy::ReleaseGoal goal;
 	um_dm_cost cost = {};
@@ -163,7 +174,7 @@ u64 NodeCache::shrink(u64 nr_pages, bool nowait)
 
 		goal = policy::shrinkGoal(cfg_, nr_pages);
 	}
-	u64 released = release(goal, nowait, &cost);
+	u64 released = release(goal, &cost);
 
 	{
 		NodeLock g(*this);
@@ -184,7 +195,7 @@ u64 NodeCache::drain()
 {
 	um_dm_cost cost = {};
 
-	return release(policy::drainGoal(), false, &cost) + retryLeaked();
+	return release(policy::drainGoal(), &cost) + retryLeaked();
 }
 
 u64 NodeCache::trim()
@@ -198,20 +209,25 @@ u64 NodeCache::trim()
 		trim_requested_ = false;
 		goal = policy::trimGoal(cfg_, stat(stats_, UM_STAT_pages_free));
 	}
-	return goal.nr_pages ? release(goal, false, &cost) : 0;
+	return goal.nr_pages ? release(goal, &cost) : 0;
 }
 
 /*
- * Runs of leaked pages of one block: pages that were scrubbed (or never
- * written) but failed to map back. Leaked bits change only with the mutex
- * held, which the caller holds, so the runs cannot move under us.
+ * Map the leaked runs of pinned block @b back, then give what came back to
+ * the page allocator. Leaked bits change only with the mutex held (retries)
+ * or when a release of another chunk fails (new runs, which this pass may
+ * or may not see), so the runs found cannot move under us. The block is
+ * unlinked, if that emptied it, before its pages are freed.
  */
 u64 NodeCache::restoreLeakedRuns(const NodeSerial &, Block *b,
 				 um_dm_cost *cost)
 {
-	u64 restored = 0;
-	u32 off, nr, from = 0;
+	PageSet restored;
+	u32 off, nr, from = 0, start = 0, len;
+	bool dead;
 
+	__builtin_memset(&restored, 0, sizeof(restored));
+	restored.nr_pages = b->pages();
 	for (;;) {
 		{
 			NodeLock g(*this);
@@ -225,9 +241,6 @@ u64 NodeCache::restoreLeakedRuns(const NodeSerial &, Block *b,
 		int err = dm::restorePages(plat_, um_backend(b->backend),
 					   b->pfnAt(off), nr, &step);
 
-		if (!err)
-			um_plat_pages_free(plat_, b->pfnAt(off), nr);
-
 		NodeLock g(*this);
 
 		statsAddCost(stats_, step);
@@ -237,39 +250,65 @@ u64 NodeCache::restoreLeakedRuns(const NodeSerial &, Block *b,
 			continue;
 		}
 		b->clearLeaked(off, nr);
+		assignBits(restored.bits, off, nr, true);
+		restored.nr_set += nr;
 		stat(stats_, UM_STAT_releases)++;
 		stat(stats_, UM_STAT_release_pages) += nr;
 		stat(stats_, UM_STAT_dm_pages_restored) += nr;
-		restored += nr;
 	}
-	return restored;
+	{
+		NodeLock g(*this);
+
+		dead = unpinLocked(g, b);
+	}
+	while (restored.nextRun(&start, &len)) {
+		um_plat_pages_free(plat_, b->pfnAt(start), len);
+		start += len;
+	}
+	if (dead)
+		um_plat_meta_free(plat_, b);
+	return restored.nr_set;
 }
 
+/*
+ * retryLeaked() walks the blocks under the spinlock, one leaked block at a
+ * time: it pins the block, drops the lock for the direct-map work, and
+ * starts over from the head, skipping blocks it already tried (a pinned
+ * block cannot go away, but the list around it can change meanwhile).
+ */
 u64 NodeCache::retryLeaked()
 {
-	NodeSerial serial(*this, NodeSerial::Mode::Wait);
+	NodeSerial serial(*this);
 	um_dm_cost cost = {};
 	u64 restored = 0;
-	ListNode *next;
+	u32 gen;
 
-	/* blocks_ only changes with the mutex held: safe to walk. */
-	for (ListNode *n = blocks_.next; n != &blocks_; n = next) {
-		Block *b = blockOfLink(n);
-		bool dead;
+	{
+		NodeLock g(*this);
 
-		next = n->next;
-		if (!b->pages_leaked)
-			continue;
-		restored += restoreLeakedRuns(serial, b, &cost);
+		gen = ++retry_gen_;
+	}
+	for (;;) {
+		Block *b = nullptr;
+
 		{
 			NodeLock g(*this);
 
-			dead = b->pages_gone == b->pages() && !b->pages_leaked;
-			if (dead)
-				unlinkBlockLocked(g, b);
+			for (ListNode *n = blocks_.next; n != &blocks_;
+			     n = n->next) {
+				Block *c = blockOfLink(n);
+
+				if (c->pages_leaked && c->retry_gen != gen) {
+					b = c;
+					break;
+				}
+			}
+			if (!b)
+				break;
+			b->retry_gen = gen;
+			b->pins++;
 		}
-		if (dead)
-			um_plat_meta_free(plat_, b);
+		restored += restoreLeakedRuns(serial, b, &cost);
 		um_plat_cond_resched(plat_);
 	}
 	return restored;

@@ -35,9 +35,9 @@
  *   NodeLock     RAII token for the node's IRQ-safe spinlock. Methods that
  *                need the spinlock take a `const NodeLock &` and end in
  *                ...Locked.
- *   NodeSerial   RAII token for the node's mutex, which serialises refill
- *                and release. Methods that sleep take a `const NodeSerial &`
- *                and never a NodeLock.
+ *   NodeSerial   RAII token for the node's mutex, which serialises refills
+ *                and the leaked retry (releases need none). Methods that
+ *                need it take a `const NodeSerial &` and never a NodeLock.
  */
 #ifndef UNMAPPED_CORE_TYPES_H
 #define UNMAPPED_CORE_TYPES_H

@@ -13,6 +13,7 @@
  *                 range, order, node, free/used/released pages, backend, and
  *                 the direct map as lookup_address() sees it now: the entry
  *                 size(s) covering the block and how many pages are present
+ *   fault/        injected failures, for tests (fault.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +22,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "fault.h"
 #include "shim.h"
 
 static struct dentry *um_debugfs_dir;
@@ -163,10 +165,15 @@ void um_debugfs_init(struct um_cache *cache)
 			    &um_stats_fops);
 	debugfs_create_file("blocks", 0444, um_debugfs_dir, cache,
 			    &um_blocks_fops);
+	um_fault_init(um_debugfs_dir);
 }
 
-/** um_debugfs_exit() - remove it; waits for readers still inside. */
+/**
+ * um_debugfs_exit() - remove it; waits for readers still inside. Disarms
+ * every injected fault (unload must be able to map every page back).
+ */
 void um_debugfs_exit(void)
 {
 	debugfs_remove_recursive(um_debugfs_dir);
+	um_fault_exit();
 }

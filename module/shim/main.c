@@ -57,11 +57,16 @@ static int __init um_core_init(void)
 	return 0;
 }
 
-/* Give everything back and check that it all went: nothing may stay unmapped. */
+/*
+ * Give everything back and check that it all went: nothing may stay
+ * unmapped. Every pr_err() here starts with "unload:" so that tests can
+ * tell a clean unload from a lossy one.
+ */
 static void um_core_exit(void)
 {
 	struct um_cache *cache = um_platform.cache;
 	struct um_stats st;
+	u64 kept;
 	int err;
 
 	um_params_detach();
@@ -71,9 +76,18 @@ static void um_core_exit(void)
 	if (st.v[UM_STAT_pages_cached] || st.v[UM_STAT_pages_in_use])
 		pr_err("unload: %llu pages could not go back to the page allocator (%llu in use); they stay unmapped and are leaked\n",
 		       st.v[UM_STAT_pages_cached], st.v[UM_STAT_pages_in_use]);
+	/* Taken but neither cached nor given back: failed to map back. */
+	kept = st.v[UM_STAT_refill_pages] - st.v[UM_STAT_release_pages] -
+	       st.v[UM_STAT_pages_cached];
+	if (kept)
+		pr_err("unload: %llu pages could not be mapped back to the direct map; they stay out of the page allocator (leaked)\n",
+		       kept);
 	if (atomic64_read(&um_platform.refused_free_pages))
 		pr_err("unload: %lld pages were leaked because they were still unmapped when freed\n",
 		       atomic64_read(&um_platform.refused_free_pages));
+	if (atomic64_read(&um_platform.dm_level_drops))
+		pr_err("unload: %lld direct-map range changes split a large mapping they covered whole\n",
+		       atomic64_read(&um_platform.dm_level_drops));
 	err = um_cache_destroy(cache);
 	if (err) {
 		/* Cannot happen while blocks hold module references. */
@@ -81,10 +95,11 @@ static void um_core_exit(void)
 		return;
 	}
 	WRITE_ONCE(um_platform.cache, NULL);
-	pr_info("unloaded: %llu blocks taken, %llu released, %llu direct-map calls, %llu flushes, %llu/%llu 2M/1G splits\n",
-		st.v[UM_STAT_refills], st.v[UM_STAT_releases], st.v[UM_STAT_dm_calls],
-		st.v[UM_STAT_tlb_flushes], st.v[UM_STAT_splits_l2],
-		st.v[UM_STAT_splits_l3]);
+	pr_info("unloaded: %llu blocks taken, %llu released, %llu pages taken, %llu returned, %llu direct-map calls, %llu flushes, %llu/%llu 2M/1G splits\n",
+		st.v[UM_STAT_refills], st.v[UM_STAT_releases],
+		st.v[UM_STAT_refill_pages], st.v[UM_STAT_release_pages],
+		st.v[UM_STAT_dm_calls], st.v[UM_STAT_tlb_flushes],
+		st.v[UM_STAT_splits_l2], st.v[UM_STAT_splits_l3]);
 }
 
 static int __init unmapped_init(void)

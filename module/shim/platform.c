@@ -32,6 +32,8 @@ void um_platform_init(struct um_platform *p)
 	p->trim_enabled = false;
 	atomic64_set(&p->refused_free_pages, 0);
 	atomic64_set(&p->api_refused, 0);
+	atomic64_set(&p->dm_level_drops, 0);
+	atomic64_set(&p->shrink_empty, 0);
 }
 
 /**

@@ -13,6 +13,9 @@
  *   page:  set_direct_map_{invalid,default}_noflush() per page, as
  *	    memfd_secret does. The first page of a 2M mapping splits it into
  *	    4K pages for good; the caller flushes once per batch.
+ *
+ * Every range change also checks its own promise (um_dm_levels_check()),
+ * and both kinds of change are hooks for injected failures (fault.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +23,7 @@
 #include <linux/vmstat.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "shim.h"
 
 /*
@@ -62,16 +66,77 @@ static bool um_pfn_range_ok(um_pfn_t pfn, um_u64 nr)
 	       pfn_valid(pfn + nr - 1);
 }
 
+/*
+ * The promise of the range backend, checked on every call: a 2M chunk the
+ * range covers whole, mapped by a 2M or 1G entry before the change, is
+ * still mapped by one after it (present or not). A 1G entry may become 2M
+ * entries: removing a 2M block from inside it has to split it. The chunks
+ * of a block are at most UM_DM_CHUNKS (an order-10 block has two).
+ */
+#define UM_DM_CHUNKS	4
+
+struct um_dm_levels {
+	um_pfn_t first;			/* first whole 2M chunk */
+	unsigned int nr;		/* whole chunks checked */
+	unsigned int level[UM_DM_CHUNKS];
+};
+
+static unsigned int um_dm_level(um_pfn_t pfn)
+{
+	unsigned int level = PG_LEVEL_NONE;
+
+	if (!lookup_address((unsigned long)pfn_to_kaddr(pfn), &level))
+		return PG_LEVEL_NONE;
+	return level;
+}
+
+static void um_dm_levels_read(struct um_dm_levels *l, um_pfn_t pfn, um_u64 nr)
+{
+	unsigned int i;
+
+	l->first = ALIGN(pfn, PTRS_PER_PMD);
+	l->nr = 0;
+	while (l->nr < UM_DM_CHUNKS &&
+	       l->first + (l->nr + 1) * PTRS_PER_PMD <= pfn + nr)
+		l->nr++;
+	for (i = 0; i < l->nr; i++)
+		l->level[i] = um_dm_level(l->first + i * PTRS_PER_PMD);
+}
+
+static void um_dm_levels_check(const struct um_dm_levels *l, int present)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nr; i++) {
+		um_pfn_t pfn = l->first + i * PTRS_PER_PMD;
+		unsigned int now = um_dm_level(pfn);
+
+		if (l->level[i] < PG_LEVEL_2M || now >= PG_LEVEL_2M)
+			continue;
+		atomic64_inc(&um_platform.dm_level_drops);
+		pr_err_ratelimited("%s pfn %#llx+%d split its large direct mapping (level %u -> %u)\n",
+				   present ? "restoring" : "removing", pfn,
+				   PTRS_PER_PMD, l->level[i], now);
+	}
+}
+
 int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 			 int present, struct um_dm_cost *cost)
 {
 	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
+	struct um_dm_levels levels;
+	bool injected, after = false;
 	u64 l2, l3;
 	int err;
 
 	might_sleep();
 	if (!um_pfn_range_ok(pfn, nr))
 		return -EIO;
+	injected = um_fault(present ? UM_FAULT_DM_RESTORE : UM_FAULT_DM_REMOVE,
+			    pfn, nr, &after);
+	if (injected && !after)
+		return -EIO;
+	um_dm_levels_read(&levels, pfn, nr);
 	um_read_splits(&l2, &l3);
 	if (present)
 		err = um_compat_dm_restore_range(addr, nr);
@@ -81,11 +146,12 @@ int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 	/* CPA flushes every CPU itself (and on failure flushes everything). */
 	cost->flushes++;
 	um_add_splits(cost, l2, l3);
+	um_dm_levels_check(&levels, present);
 	if (err)
 		pr_err_ratelimited("%s pfn %#llx+%llu in the direct map failed: %d\n",
 				   present ? "restoring" : "removing", pfn, nr,
 				   err);
-	return err ? -EIO : 0;
+	return err || injected ? -EIO : 0;
 }
 
 int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
@@ -97,6 +163,10 @@ int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
 	might_sleep();
 	if (!um_pfn_range_ok(pfn, 1))
 		return -EIO;
+	/* The contract: a failed page change leaves the page unchanged. */
+	if (um_fault(present ? UM_FAULT_DM_RESTORE : UM_FAULT_DM_REMOVE, pfn, 1,
+		     NULL))
+		return -ENOMEM;
 	um_read_splits(&l2, &l3);
 	err = um_compat_dm_set_page(pfn_to_page(pfn), present);
 	cost->calls++;

@@ -8,6 +8,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "fault.h"
 #include "shim.h"
 
 /*
@@ -35,6 +36,8 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 	might_sleep();
 	if (order >= UM_MAX_ORDER || nid < 0 || nid >= nr_node_ids ||
 	    !node_state(nid, N_MEMORY))
+		return -ENOMEM;
+	if (um_fault(UM_FAULT_BLOCK_ALLOC, 0, 1UL << order, NULL))
 		return -ENOMEM;
 	/* Blocks are an optimisation: no OOM kill, little reclaim for them. */
 	if (order)

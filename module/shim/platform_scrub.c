@@ -44,6 +44,7 @@
 #include <asm/pgtable.h>
 
 #include "compat.h"
+#include "fault.h"
 #include "shim.h"
 
 struct um_scrub_slot {
@@ -132,6 +133,8 @@ int um_plat_scrub(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 	um_u64 i;
 
 	if (!nr || pfn + nr < pfn || !pfn_valid(pfn) || !pfn_valid(pfn + nr - 1))
+		return -EIO;
+	if (um_fault(UM_FAULT_SCRUB, pfn, nr, NULL))
 		return -EIO;
 	for (i = 0; i < nr; i++) {
 		um_scrub_page(pfn + i);

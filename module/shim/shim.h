@@ -27,6 +27,12 @@
  *	   absent from the direct map; kept out of the page allocator.
  * @api_refused: in-kernel API calls refused before reaching the core (GFP
  *	   flags this cache cannot honour, freeing NULL).
+ * @shrink_empty: shrinker scans that released nothing although count
+ *	   said the cache had pages to give back (other releases took them
+ *	   first, or none of the free chunks fit under min_cached_mb).
+ * @dm_level_drops: whole 2M chunks that a range change left mapped at 4K
+ *	   although they were mapped by a 2M or 1G entry before it (the range
+ *	   backend promises never to; see platform_dm.c).
  */
 struct um_platform {
 	struct um_cache *cache;
@@ -35,6 +41,8 @@ struct um_platform {
 	bool trim_enabled;
 	atomic64_t refused_free_pages;
 	atomic64_t api_refused;
+	atomic64_t dm_level_drops;
+	atomic64_t shrink_empty;
 };
 
 extern struct um_platform um_platform;

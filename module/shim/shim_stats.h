@@ -36,6 +36,10 @@
 	  "pages the cache freed while still unmapped: kept out of the page allocator") \
 	X(api_refused,							\
 	  "in-kernel API calls refused before reaching the cache")	\
+	X(dm_level_drops,						\
+	  "2M chunks a range change covered whole and left split (never expected)") \
+	X(shrink_empty,							\
+	  "shrinker calls that released nothing although count reported pages") \
 	X(events_queued,						\
 	  "netlink events queued for the events group")		\
 	X(events_sent,							\

@@ -9,50 +9,38 @@
  * pages go straight to the page allocator, so they are credited to the
  * calling reclaim as progress (um_compat_account_reclaimed()).
  *
- * Why this cannot recurse into itself or deadlock, although releasing
- * changes page tables and flushes TLBs:
+ * Why this cannot deadlock, although releasing changes page tables and
+ * flushes TLBs:
+ *  - A release takes no sleeping lock of the core (module/core/README.md):
+ *    it never waits for a refill, a trim or another scan, on this thread
+ *    or another. A refill holds its node's mutex while it allocates; when
+ *    that allocation enters reclaim and reclaim calls us, we release beside
+ *    it, which may be what lets it succeed.
  *  - Reclaim runs with PF_MEMALLOC set, so an allocation made while we
  *    release (a CPA page-table page) never enters direct reclaim again: it
  *    dips into the reserves or fails, and the core keeps what it could not
  *    map back (leaked_pages) rather than freeing it. drop_caches calls us
- *    without PF_MEMALLOC; an allocation there may reclaim and call us
- *    again, and that nested call finds the node mutex taken (below).
+ *    without PF_MEMALLOC; an allocation there may reclaim and call us once
+ *    more, which releases other chunks and returns.
  *  - Restoring a whole block that left whole allocates nothing: its 2M (or
  *    4K, after a page-backend split) entries already exist. Only
  *    shrink_partial with the range backend splits a 2M entry on release.
- *  - UM_SHRINK_NOWAIT makes the core only TRY the node mutex. A refill
- *    holds that mutex while it allocates; if that allocation enters reclaim
- *    and reclaim calls us, the trylock fails and we return SHRINK_STOP
- *    instead of waiting on ourselves. No core spinlock is held across a
- *    release, and the CPA lock is dropped by the kernel around its own
- *    page-table allocations.
+ *
+ * A scan that releases nothing although count said there was something
+ * is counted in shrink_empty (debugfs stats): with releases that never
+ * wait, only because other releases took those chunks first, or none fits
+ * under min_cached_mb.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/err.h>
-#include <linux/mutex.h>
-#include <linux/sched.h>
 #include <linux/shrinker.h>
 
 #include "compat.h"
 #include "shim.h"
 
 static struct um_compat_shrinker *um_shrinker;
-
-/*
- * Scans wait for each other. Without this, a direct reclaimer that finds
- * another reclaimer (kswapd, say) releasing a block gets nothing from the
- * core's trylock, returns SHRINK_STOP within microseconds, and after a few
- * such rounds without progress the allocator calls the OOM killer while
- * the cache still holds plenty. Waiting here instead is safe: the holder
- * only ever waits for the node mutex with a trylock (so never for a refill
- * whose allocation may be what called us), and a scan recursing through
- * its own allocation (possible from drop_caches, which runs without
- * PF_MEMALLOC) sees itself as the owner and stops.
- */
-static DEFINE_MUTEX(um_shrink_mutex);
-static struct task_struct *um_shrink_owner;
 
 static unsigned long um_shrink_count(struct shrinker *s,
 				     struct shrink_control *sc)
@@ -67,17 +55,13 @@ static unsigned long um_shrink_scan(struct shrinker *s,
 {
 	um_u64 n;
 
-	if (READ_ONCE(um_shrink_owner) == current)
-		return SHRINK_STOP;
-	if (mutex_lock_killable(&um_shrink_mutex))
-		return SHRINK_STOP;
-	WRITE_ONCE(um_shrink_owner, current);
 	n = um_cache_shrink(um_platform.cache, sc->nid, sc->nr_to_scan,
 			    UM_SHRINK_NOWAIT);
-	WRITE_ONCE(um_shrink_owner, NULL);
-	mutex_unlock(&um_shrink_mutex);
-	if (!n)
+	if (!n) {
+		if (um_cache_shrink_count(um_platform.cache, sc->nid))
+			atomic64_inc(&um_platform.shrink_empty);
 		return SHRINK_STOP;
+	}
 	um_compat_account_reclaimed(n);
 	return n;
 }

@@ -62,5 +62,8 @@ void um_shim_stats(u64 *v)
 	v[UM_SHIM_STAT_refused_free_pages] =
 		atomic64_read(&um_platform.refused_free_pages);
 	v[UM_SHIM_STAT_api_refused] = atomic64_read(&um_platform.api_refused);
+	v[UM_SHIM_STAT_dm_level_drops] =
+		atomic64_read(&um_platform.dm_level_drops);
+	v[UM_SHIM_STAT_shrink_empty] = atomic64_read(&um_platform.shrink_empty);
 	um_nl_events_stats(v);
 }

@@ -27,6 +27,12 @@
  *              allocate one block and keep it aside (pfn order); "release"
  *              frees it. Used to stage misuse cases.
  *     release  free the held-aside block properly.
+ *     fill     write the pattern into every byte of the held-aside block
+ *              (through a private vmap() alias), so that freeing it leaves
+ *              dirty pages in the cache. Key: bytes.
+ *     nonzero  count the bytes of the held-aside block that are not zero
+ *              (a freshly allocated block must have none). Key:
+ *              nonzero_bytes.
  *     misuse case=C
  *              one wrong call; C is
  *                foreign          free an ordinary alloc_page() page
@@ -517,6 +523,29 @@ static unsigned long ut_count_nonzero(const u8 *p, size_t len, u8 byte)
 	return n;
 }
 
+/* fill / nonzero: write the pattern into the held-aside block, or count
+ * the bytes of it that are not zero, through a private alias. */
+static int ut_cmd_aside_bytes(bool fill)
+{
+	size_t len;
+	void *a;
+
+	if (!ut_aside.page)
+		return -ENOENT;
+	len = PAGE_SIZE << ut_aside.order;
+	a = ut_alias(ut_aside.page, ut_aside.order);
+	if (!a)
+		return -ENOMEM;
+	if (fill) {
+		memset(a, UT_PATTERN, len);
+		ut_emit("bytes %zu\n", len);
+	} else {
+		ut_emit("nonzero_bytes %lu\n", ut_count_nonzero(a, len, 0));
+	}
+	ut_unalias(a);
+	return 0;
+}
+
 #define UT_SCRUB_ORDER	9
 
 /*
@@ -823,6 +852,8 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
+	if (!strcmp(verb, "fill") || !strcmp(verb, "nonzero"))
+		return ut_cmd_aside_bytes(!strcmp(verb, "fill"));
 	if (!strcmp(verb, "misuse")) {
 		char *eq;
 

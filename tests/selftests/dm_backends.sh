@@ -27,7 +27,7 @@
 mb=${UM_TEST_MB:-256}
 want_pages=$((mb * 256))
 
-ksft_plan 17
+ksft_plan 16
 hugepages=/proc/sys/vm/nr_hugepages
 cleanup() {
 	echo 0 > $hugepages
@@ -107,13 +107,7 @@ ksft_cmp "range: other regions changed only by those splits" "$c_other" -le "$ot
 ksft_diag "range: $c_touched 2M regions touched; $a_l3 1G mappings split into 2M entries ($c_l3 regions now 2M that were inside one; 6.1 never merges them back); $others_l2 2M splits by others during the cycle ($ml2 inside insmod/rmmod)"
 delta=$((mf0 - mf1))
 [ $delta -lt 0 ] && delta=$((-delta))
-if grep -q ' kasan_report$' /proc/kallsyms; then
-	# Freed slab objects wait in KASAN's quarantine, megabytes of them.
-	ksft_skip "range: MemFree back within 1 MiB of before insmod ($delta kB off)" \
-		"KASAN kernel: its quarantine keeps freed memory"
-else
-	ksft_cmp "range: MemFree back within 1 MiB of before insmod (kB off)" "$delta" -le 1024
-fi
+ksft_cmp "range: MemFree back within 1 MiB of before insmod (kB off)" "$delta" -le 1024
 
 if ! run page; then
 	ksft_fail "page cycle could not run: $ut_out"

@@ -356,6 +356,8 @@ int SimPlatform::dmSetRange(um_pfn_t pfn, um_u64 nr, int present,
 			    um_dm_cost *cost)
 {
 	mightSleep("um_plat_dm_set_range");
+	if (present && on_restore)
+		on_restore();
 	std::lock_guard<std::mutex> g(mutex_);
 
 	if (!ownedLocked(pfn, nr, "um_plat_dm_set_range"))
@@ -387,6 +389,8 @@ int SimPlatform::dmSetRange(um_pfn_t pfn, um_u64 nr, int present,
 int SimPlatform::dmSetPage(um_pfn_t pfn, int present, um_dm_cost *cost)
 {
 	mightSleep("um_plat_dm_set_page");
+	if (present && on_restore)
+		on_restore();
 	std::lock_guard<std::mutex> g(mutex_);
 
 	if (!ownedLocked(pfn, 1, "um_plat_dm_set_page"))

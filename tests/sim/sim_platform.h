@@ -99,6 +99,8 @@ public:
 
 	/* --- hooks, called without the sim's mutex --- */
 	std::function<void()> on_reclaim;	/* inside block_alloc */
+	/* Before a page or range goes back into the direct map. */
+	std::function<void()> on_restore;
 	std::function<void(const um_event &)> on_event;
 
 	/* --- what a test does with pages it was handed --- */

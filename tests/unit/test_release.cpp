@@ -6,6 +6,8 @@
  */
 #include "harness.h"
 
+#include <functional>
+#include <thread>
 #include <vector>
 
 using namespace t;
@@ -26,6 +28,29 @@ protected:
 			mustFree(pfn, order);
 		}
 	}
+
+	/*
+	 * Arrange that the next release, when it is about to map its chunk
+	 * back, first runs @before and then a shrink of @nr pages in another
+	 * thread, whose result lands in *@other.
+	 */
+	void shrinkDuringRestore(um_u64 nr, um_u64 *other,
+				 std::function<void()> before = nullptr)
+	{
+		restores_ = 0;
+		sim_->on_restore = [this, nr, other, before] {
+			if (restores_++)
+				return;
+			if (before)
+				before();
+			std::thread t([this, nr, other] {
+				*other = um_cache_shrink(cache_, 0, nr,
+							 UM_SHRINK_NOWAIT);
+			});
+			t.join();
+		};
+	}
+	int restores_ = 0;
 
 	std::vector<um_event> releases_;
 	void recordReleases()
@@ -196,6 +221,48 @@ TEST_F(ReleaseTest, TrimEnforcesTheCap)
 	cfg.max_free_pages = 100;
 	ASSERT_EQ(um_cache_set_config(cache_, &cfg), 0);
 	EXPECT_EQ(stat(UM_STAT_pages_free), 0u);
+}
+
+TEST_F(ReleaseTest, ShrinkerNeverComesBackEmptyFromABusyNode)
+{
+	start();
+	cacheWholeBlocks(9, 2);
+	um_u64 from_other_thread = 0;
+
+	/*
+	 * While a trim (or another shrinker) maps its block back, a second
+	 * thread's shrinker must get the other block, not give up because
+	 * the node is busy: reclaim would see no progress while the cache
+	 * holds pages, and could go on to the OOM killer.
+	 */
+	shrinkDuringRestore(512, &from_other_thread);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 512, 0), 512u);
+	sim_->on_restore = nullptr;
+	EXPECT_EQ(from_other_thread, 512u);
+	EXPECT_EQ(stat(UM_STAT_pages_cached), 0u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+}
+
+TEST_F(ReleaseTest, ConcurrentReleasesOfOneBlockFreeItOnce)
+{
+	um_config cfg = config();
+
+	cfg.shrink_partial = 1;
+	start(cfg);
+	cacheWholeBlocks(9, 1);
+	/* Two halves of one block, released by two threads at once. */
+	um_pfn_t a = mustAlloc(8), b = mustAlloc(8);
+
+	mustFree(a, 8);
+	um_u64 from_other_thread = 0;
+
+	shrinkDuringRestore(256, &from_other_thread, [&] { mustFree(b, 8); });
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 256, 0), 256u);
+	sim_->on_restore = nullptr;
+	EXPECT_EQ(from_other_thread, 256u);
+	/* The last one out freed the metadata (teardown checks none is left). */
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+	EXPECT_EQ(stat(UM_STAT_release_pages), 512u);
 }
 
 TEST_F(ReleaseTest, ScrubFailureKeepsThePages)

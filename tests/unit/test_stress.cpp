@@ -73,10 +73,13 @@ void worker(Shared &sh, unsigned seed, int ops)
 	}
 }
 
-/* The shrinker, the trim worker, debugfs and an admin, all at once. */
-void housekeeper(Shared &sh)
+/*
+ * The shrinker, the trim worker, debugfs and an admin, all at once; two of
+ * them, so that releases also race with each other.
+ */
+void housekeeper(Shared &sh, unsigned seed)
 {
-	std::mt19937 rng(99);
+	std::mt19937 rng(seed);
 	um_config cfg = config();
 
 	cfg.max_free_pages = 2048;
@@ -84,7 +87,7 @@ void housekeeper(Shared &sh)
 	while (!sh.stop) {
 		um_stats s;
 
-		switch (rng() % 6) {
+		switch (rng() % 7) {
 		case 0:
 			um_cache_shrink(sh.cache, UM_NUMA_NO_NODE,
 					um_cache_shrink_count(sh.cache,
@@ -111,6 +114,9 @@ void housekeeper(Shared &sh)
 			if (um_cache_set_config(sh.cache, &cfg))
 				sh.problems++;
 			break;
+		case 5:
+			um_cache_drain(sh.cache);
+			break;
 		default:
 			um_cache_for_each_block(sh.cache, UM_NUMA_NO_NODE,
 				[](void *, const um_block_info *) {}, nullptr);
@@ -134,7 +140,8 @@ TEST_F(StressTest, ThreadsAgreeOnEveryPage)
 	int ops = env ? std::atoi(env) : 20000;
 	Shared sh(cache_, sim_.get(), scfg.mem_bytes >> 12);
 	std::vector<std::thread> threads;
-	std::thread keeper(housekeeper, std::ref(sh));
+	std::thread keeper(housekeeper, std::ref(sh), 99);
+	std::thread keeper2(housekeeper, std::ref(sh), 7);
 
 	for (unsigned i = 0; i < 4; i++)
 		threads.emplace_back(worker, std::ref(sh), 1000 + i, ops);
@@ -142,6 +149,7 @@ TEST_F(StressTest, ThreadsAgreeOnEveryPage)
 		th.join();
 	sh.stop = true;
 	keeper.join();
+	keeper2.join();
 
 	EXPECT_EQ(sh.problems, 0u);
 	EXPECT_GT(sh.allocs, uint64_t(ops));

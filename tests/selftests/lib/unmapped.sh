@@ -38,11 +38,20 @@ ut_cmd() {
 # ut_key KEY - a value from the last ut_cmd result.
 ut_key() { echo "$ut_out" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 
-# memfree_kb - MemFree plus the pages parked on per-CPU free lists, which
-# MemFree leaves out and which swing by megabytes between two reads.
+# memfree_kb - free memory in kB, as steady as it gets: the per-CPU
+# vmstat deltas folded in (stat_refresh) and the pages parked on per-CPU
+# free lists (which MemFree leaves out) counted, all read from one pass
+# over /proc/zoneinfo. Read in two steps, as MemFree and then the lists, a
+# per-CPU list of several MiB can move between the reads. Every slab cache
+# is shrunk first (SLUB's empty slabs, KASAN's quarantine). Caches are not
+# dropped here: that would run the module's shrinker too.
 memfree_kb() {
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp * 4 }' /proc/meminfo
+	for s in /sys/kernel/slab/*/shrink; do
+		echo 1 > "$s"
+	done 2> /dev/null
+	echo 1 > /proc/sys/vm/stat_refresh 2> /dev/null
+	awk '$1 == "pages" && $2 == "free" { n += $3 } $1 == "count:" { n += $2 }
+		END { print n * 4 }' /proc/zoneinfo
 }
 
 # vmstat NAME - one /proc/vmstat counter.

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * unmapped_dmcheck.c - test-only module: did anything leave RAM out of the
+ * kernel direct map, or change how the direct map maps it?
+ *
+ * The selftest runner loads it once, takes a snapshot before each test
+ * loads unmapped.ko and compares after the test unloaded it. It does not
+ * use unmapped.ko and no test touches it, so its snapshot survives the
+ * tests (unmapped_test.ko, which tests load and unload, has its own).
+ *
+ * Interface: /sys/kernel/debug/unmapped_dmcheck/cmd (root). Write a
+ * command, read back "key value" lines ("error N" when it failed).
+ *
+ *   snapshot  record, for every page with a struct page on an online node,
+ *             whether the direct map maps it, and for every 2M region the
+ *             size of the entry covering it (4K, 2M or 1G) and, for 2M and
+ *             1G entries, its attribute bits. Keys: pages absent regions
+ *             regions_large.
+ *   compare   compare with the snapshot. Keys:
+ *               pages, absent            pages checked; absent now
+ *               newly_absent             absent now, present at snapshot
+ *               regions_large            2M regions under a 2M/1G entry then
+ *               split_to_4k              ... now under 4K entries
+ *               split_1g                 ... under 1G then, 2M now
+ *               flags_changed            ... still 2M/1G, other bits
+ *             and up to 8 "missing PFN+N" / "flags PFN OLD NEW" lines.
+ *
+ * KFENCE's pool (debug kernels) is left out: KFENCE makes its own pages
+ * present and absent in the direct map as it hands out and frees objects.
+ *
+ * Only lookup_address() reads of the kernel's own page tables: nothing here
+ * touches a page, and a page absent from the direct map is never read.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/debugfs.h>
+#include <linux/kernel.h>
+#include <linux/kfence.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#define DC_RESULT_SIZE	2048
+#define DC_REGION_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+#define DC_MAX_LINES	8
+
+/* One 2M region at snapshot time. */
+struct dc_region {
+	u8 level;		/* PG_LEVEL_*, PG_LEVEL_NONE: no entry */
+	pteval_t flags;		/* 2M/1G entries only, PSE masked */
+};
+
+static DEFINE_MUTEX(dc_lock);		/* one command at a time */
+static struct dentry *dc_dir;
+static char dc_result[DC_RESULT_SIZE];
+static size_t dc_result_len;
+
+/* The snapshot covers pfns [dc_start, dc_end) in 2M-aligned regions. */
+static unsigned long dc_start, dc_end;
+static unsigned long *dc_absent;	/* bit per pfn: absent at snapshot */
+static struct dc_region *dc_regions;	/* per 2M region */
+
+static void dc_emit(const char *fmt, ...) __printf(1, 2);
+static void dc_emit(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dc_result_len += vscnprintf(dc_result + dc_result_len,
+				    sizeof(dc_result) - dc_result_len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Entry covering @pfn, its level, and whether it maps @pfn (KFENCE's pages
+ * count as mapped: see above).
+ */
+static pte_t *dc_entry(unsigned long pfn, unsigned int *level, bool *present)
+{
+	void *addr = pfn_to_kaddr(pfn);
+	pte_t *pte = lookup_address((unsigned long)addr, level);
+
+	*present = (pte && (pte_flags(*pte) & _PAGE_PRESENT)) ||
+		   is_kfence_address(addr);
+	if (!pte)
+		*level = PG_LEVEL_NONE;
+	return pte;
+}
+
+static pteval_t dc_flags(pte_t *pte)
+{
+	return pte_flags(*pte) & ~(pteval_t)_PAGE_PSE;
+}
+
+/* Span of every online node's memory, 2M aligned. */
+static void dc_span(unsigned long *start, unsigned long *end)
+{
+	int nid;
+
+	*start = ULONG_MAX;
+	*end = 0;
+	for_each_online_node(nid) {
+		if (!node_spanned_pages(nid))
+			continue;
+		*start = min(*start, node_start_pfn(nid));
+		*end = max(*end, node_end_pfn(nid));
+	}
+	if (*start > *end)
+		*start = *end = 0;
+	*start = ALIGN_DOWN(*start, DC_REGION_PAGES);
+	*end = ALIGN(*end, DC_REGION_PAGES);
+}
+
+/*
+ * Walk the 2M region at @pfn: return the level of its entry and, for a 2M
+ * or 1G entry, its bits in @flags; call @run(pfn, n, present) for runs of
+ * pages with a struct page. pfn_valid() is the same for a whole aligned 2M
+ * region (sparsemem sections and subsections are at least that large).
+ */
+static unsigned int dc_walk_region(unsigned long pfn, pteval_t *flags,
+				   void (*run)(unsigned long, unsigned long,
+					       bool, void *),
+				   void *arg)
+{
+	unsigned int level, lv;
+	unsigned long i;
+	bool present;
+	pte_t *pte;
+
+	*flags = 0;
+	if (!pfn_valid(pfn))
+		return PG_LEVEL_NONE;
+	pte = dc_entry(pfn, &level, &present);
+	if (pte && level >= PG_LEVEL_2M) {
+		*flags = dc_flags(pte);
+		run(pfn, DC_REGION_PAGES, present, arg);
+		return level;
+	}
+	run(pfn, 1, present, arg);
+	for (i = 1; i < DC_REGION_PAGES; i++) {
+		dc_entry(pfn + i, &lv, &present);
+		run(pfn + i, 1, present, arg);
+	}
+	return level;
+}
+
+static void dc_note_absent(unsigned long pfn, unsigned long n, bool present,
+			   void *arg)
+{
+	unsigned long *absent = arg;
+
+	if (!present) {
+		bitmap_set(dc_absent, pfn - dc_start, n);
+		*absent += n;
+	}
+}
+
+static int dc_snapshot(void)
+{
+	unsigned long pages = 0, absent = 0, large = 0, nr, pfn;
+
+	vfree(dc_absent);
+	kvfree(dc_regions);
+	dc_absent = NULL;
+	dc_regions = NULL;
+	dc_span(&dc_start, &dc_end);
+	nr = (dc_end - dc_start) / DC_REGION_PAGES;
+	dc_absent = vzalloc(BITS_TO_LONGS(dc_end - dc_start) * sizeof(long));
+	dc_regions = kvcalloc(nr, sizeof(*dc_regions), GFP_KERNEL);
+	if (!dc_absent || !dc_regions) {
+		vfree(dc_absent);
+		kvfree(dc_regions);
+		dc_absent = NULL;
+		dc_regions = NULL;
+		return -ENOMEM;
+	}
+	for (pfn = dc_start; pfn < dc_end; pfn += DC_REGION_PAGES) {
+		struct dc_region *r = &dc_regions[(pfn - dc_start) / DC_REGION_PAGES];
+		unsigned long before = absent;
+
+		r->level = dc_walk_region(pfn, &r->flags, dc_note_absent, &absent);
+		if (pfn_valid(pfn))
+			pages += DC_REGION_PAGES;
+		/* A large entry with a hole in it is not one we compare. */
+		if (r->level >= PG_LEVEL_2M && absent == before)
+			large++;
+		else if (r->level >= PG_LEVEL_2M)
+			r->level = PG_LEVEL_NONE;
+		cond_resched();
+	}
+	dc_emit("pages %lu\nabsent %lu\nregions %lu\nregions_large %lu\n",
+		pages, absent, nr, large);
+	return 0;
+}
+
+struct dc_compare {
+	unsigned long pages, absent, newly_absent, lines;
+	unsigned long run_start, run_len;	/* newly absent run being built */
+};
+
+static void dc_flush_run(struct dc_compare *c)
+{
+	if (c->run_len && c->lines < DC_MAX_LINES) {
+		c->lines++;
+		dc_emit("missing %#lx+%lu\n", c->run_start, c->run_len);
+	}
+	c->run_len = 0;
+}
+
+static void dc_check_run(unsigned long pfn, unsigned long n, bool present,
+			 void *arg)
+{
+	struct dc_compare *c = arg;
+	unsigned long i;
+
+	c->pages += n;
+	if (present)
+		return;
+	c->absent += n;
+	for (i = 0; i < n; i++, pfn++) {
+		if (pfn >= dc_start && pfn < dc_end &&
+		    test_bit(pfn - dc_start, dc_absent))
+			continue;
+		c->newly_absent++;
+		if (c->run_len && c->run_start + c->run_len == pfn) {
+			c->run_len++;
+			continue;
+		}
+		dc_flush_run(c);
+		c->run_start = pfn;
+		c->run_len = 1;
+	}
+}
+
+static int dc_compare(void)
+{
+	unsigned long large = 0, split4k = 0, split1g = 0, changed = 0, pfn;
+	struct dc_compare c = {};
+	unsigned long start, end;
+
+	if (!dc_regions)
+		return -ENOENT;
+	dc_span(&start, &end);
+	start = min(start, dc_start);
+	end = max(end, dc_end);
+	for (pfn = start; pfn < end; pfn += DC_REGION_PAGES) {
+		struct dc_region *r = NULL;
+		unsigned int level;
+		pteval_t flags;
+
+		if (pfn >= dc_start && pfn < dc_end)
+			r = &dc_regions[(pfn - dc_start) / DC_REGION_PAGES];
+		level = dc_walk_region(pfn, &flags, dc_check_run, &c);
+		if (!r || r->level < PG_LEVEL_2M)
+			continue;
+		large++;
+		if (level == PG_LEVEL_4K) {
+			split4k++;
+		} else if (level >= PG_LEVEL_2M) {
+			if (r->level == PG_LEVEL_1G && level == PG_LEVEL_2M)
+				split1g++;
+			if (flags != r->flags) {
+				changed++;
+				if (c.lines++ < DC_MAX_LINES)
+					dc_emit("flags %#lx %#llx %#llx\n", pfn,
+						(u64)r->flags, (u64)flags);
+			}
+		}
+		cond_resched();
+	}
+	dc_flush_run(&c);
+	dc_emit("pages %lu\nabsent %lu\nnewly_absent %lu\n", c.pages, c.absent,
+		c.newly_absent);
+	dc_emit("regions_large %lu\nsplit_to_4k %lu\nsplit_1g %lu\nflags_changed %lu\n",
+		large, split4k, split1g, changed);
+	return 0;
+}
+
+static ssize_t dc_cmd_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	char buf[32];
+	int err;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&dc_lock);
+	dc_result_len = 0;
+	if (sysfs_streq(buf, "snapshot"))
+		err = dc_snapshot();
+	else if (sysfs_streq(buf, "compare"))
+		err = dc_compare();
+	else
+		err = -EINVAL;
+	if (err) {
+		dc_result_len = 0;
+		dc_emit("error %d\n", err);
+	}
+	mutex_unlock(&dc_lock);
+	return err ?: len;
+}
+
+static ssize_t dc_cmd_read(struct file *file, char __user *ubuf, size_t len,
+			   loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&dc_lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, dc_result, dc_result_len);
+	mutex_unlock(&dc_lock);
+	return ret;
+}
+
+static const struct file_operations dc_cmd_fops = {
+	.owner = THIS_MODULE,
+	.write = dc_cmd_write,
+	.read = dc_cmd_read,
+	.llseek = default_llseek,
+};
+
+static int __init dc_init(void)
+{
+	dc_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("cmd", 0600, dc_dir, NULL, &dc_cmd_fops);
+	return 0;
+}
+
+static void __exit dc_exit(void)
+{
+	debugfs_remove_recursive(dc_dir);
+	vfree(dc_absent);
+	kvfree(dc_regions);
+}
+
+module_init(dc_init);
+module_exit(dc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("unmapped test: pages missing from the kernel direct map, and its entry sizes");

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# fault.sh - helpers for the fault-injection selftests (fault_*.sh), which
+# drive /sys/kernel/debug/unmapped/fault/ (module/shim/fault.c). Sourced
+# after ksft.sh and unmapped.sh; fault_start does the common set-up.
+F=$UM_DEBUGFS/fault
+
+fault_cleanup() {
+	for k in block_alloc dm_remove dm_restore scrub; do
+		echo 0 > $F/$k/nth 2> /dev/null
+	done
+	ut_unload
+}
+
+# fault_start - skip unless the module, its knobs and unmapped_test.ko are
+# there; disarm everything on exit. Sets has_ctl (unmappedctl installed).
+fault_start() {
+	trap fault_cleanup EXIT
+	um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
+	[ -d $F ] || ksft_exit_skip "no $F (debugfs)"
+	ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+	has_ctl=0
+	command -v unmappedctl > /dev/null && has_ctl=1
+}
+
+# arm KIND NTH [TIMES [AFTER]] / disarm KIND
+arm() {
+	echo "${3:-1}" > $F/$1/times
+	[ -w $F/$1/after ] && echo "${4:-0}" > $F/$1/after
+	echo "$2" > $F/$1/nth
+}
+disarm() { echo 0 > $F/$1/nth; }
+injected() { cat $F/$1/injected; }
+# last KIND - pfn of the last injected failure of KIND
+last() { awk '{ print $2 }' $F/$1/last; }
+
+# present PFN N - how many of N pages from PFN the direct map maps now.
+present() {
+	echo "$1 $2" > $UT_DEBUGFS/pfn_state
+	grep -c ' present 1 ' $UT_DEBUGFS/pfn_state
+}
+
+# snap - remember the counters; d NAME - how much NAME moved since.
+snap() { cat $UM_DEBUGFS/stats > /tmp/fault.stats; }
+d() { echo $(($(um_stat "$1") - $(awk -v k="$1" '$1 == k { print $2 }' /tmp/fault.stats))); }
+
+# consistent WHAT - the counters agree with each other and with the blocks:
+#   pages_in_use = alloc_pages - free_pages (pages out = handed - returned)
+#   refill_pages = release_pages + pages_cached + pages neither cached nor
+#                  released (leaked, seen as such in debugfs blocks)
+consistent() {
+	in_use=$(um_stat pages_in_use)
+	out=$(($(um_stat alloc_pages) - $(um_stat free_pages)))
+	kept=$(($(um_stat refill_pages) - $(um_stat release_pages) - $(um_stat pages_cached)))
+	# "pfn A-B order O node N free F used U released R ...": the rest of
+	# each block is neither free, in use nor released: kept unmapped.
+	leaked=$(awk '{ p = 1; for (i = 0; i < $4; i++) p *= 2; n += p - $8 - $10 - $12 }
+		END { print n + 0 }' $UM_DEBUGFS/blocks)
+	if [ "$in_use" -eq "$out" ] && [ "$kept" -eq "$leaked" ]; then
+		ksft_ok "$1: counters consistent (in use $in_use, kept unmapped $kept)"
+	else
+		ksft_fail "$1: counters consistent (in use $in_use vs $out handed out; $kept neither cached nor released vs $leaked leaked in blocks)"
+	fi
+}
+
+# reload - unload (the drain retries leaked pages) and load again. The
+# knobs' counts go with the module: tally them first.
+t_block_alloc=0 t_dm_remove=0 t_dm_restore=0 t_scrub=0
+tally() {
+	t_block_alloc=$((t_block_alloc + $(injected block_alloc)))
+	t_dm_remove=$((t_dm_remove + $(injected dm_remove)))
+	t_dm_restore=$((t_dm_restore + $(injected dm_restore)))
+	t_scrub=$((t_scrub + $(injected scrub)))
+}
+
+# fault_end - say how many failures of each kind were injected; exit.
+fault_end() {
+	tally
+	ksft_diag "injected: block_alloc $t_block_alloc, dm_remove $t_dm_remove, dm_restore $t_dm_restore, scrub $t_scrub"
+	ksft_exit
+}
+reload() { tally && um_unload && um_load "$@"; }
+
+# ctl WANT ARGS... - unmappedctl alloc with the given exit status.
+ctl() {
+	want=$1
+	shift
+	unmappedctl alloc "$@" > /tmp/fault.ctl 2>&1
+	rc=$?
+	[ $rc -eq "$want" ] || sed 's/^/#   /' /tmp/fault.ctl
+	[ $rc -eq "$want" ]
+}

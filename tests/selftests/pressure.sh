@@ -1,0 +1,158 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# pressure - allocation churn while memory runs out: no deadlock, no hung
+# task, no OOM kill while the cache holds pages it could give back.
+#
+# Two phases, each UM_PRESSURE_SECS (20) long and until a hog is done:
+#   release  max_cached_mb=256, the cache filled to it: the hog writes to
+#            tmpfs what is available plus most of the cache (tmpfs pages
+#            cannot be reclaimed without swap: only the cache's shrinker
+#            can make room).
+#   trim     max_cached_mb=16: every free of the kernel churner pushes the
+#            cache over its cap, so trims run all the time and the shrinker
+#            keeps finding the node busy with one; the hog writes what is
+#            available. This is where a shrinker that backs off from a busy
+#            node reports no progress while the cache holds pages.
+# Meanwhile: a kernel churner (unmapped_test.ko: 48 MiB of 2M blocks
+# allocated and freed in a loop, plus GFP_ATOMIC rounds), two user churners
+# (/dev/unmapped through unmappedctl: one 2M block, filled, verified,
+# freed) and a drop_caches loop. The churners only take whole 2M blocks,
+# which never invoke the OOM killer themselves, so an OOM kill means the
+# cache kept memory it should have given back. shrink_empty (debugfs stats)
+# counts shrinker calls that gave nothing although the cache had pages.
+#
+# The hung-task detector runs with a 20 s timeout (the strict boot options
+# make a hung task panic); a deadlock shows as a hung task or a churner
+# that stops while the hog holds the memory.
+. "$(dirname "$0")/../ksft.sh"
+. "$(dirname "$0")/../unmapped.sh"
+
+secs=${UM_PRESSURE_SECS:-20}
+hog=/tmp/pressure-hog
+run=/tmp/pressure-run
+hung=/proc/sys/kernel/hung_task_timeout_secs
+hugepages=/proc/sys/vm/nr_hugepages
+
+ksft_plan 16
+old_hung=$(cat $hung 2> /dev/null)
+pids=""
+stop_churners() {
+	rm -f $run/go
+	for p in $pids; do wait "$p"; done
+	pids=""
+}
+cleanup() {
+	rm -f $run/go
+	for p in $pids; do kill "$p" 2> /dev/null; done
+	wait
+	rm -f "$hog/fill"
+	umount "$hog" 2> /dev/null
+	echo 0 > $hugepages
+	[ -n "$old_hung" ] && echo "$old_hung" > $hung
+	ut_unload
+}
+trap cleanup EXIT
+um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
+ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
+if [ -w $hung ]; then
+	echo 20 > $hung
+else
+	ksft_diag "no $hung: the hung-task detector is not armed"
+fi
+
+mkdir -p "$hog" $run
+mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_skip "cannot mount tmpfs"
+# Keep the run short under TCG: set most memory aside as huge pages (first:
+# taking them reclaims, which would empty the cache).
+aside=$((($(memfree_kb) / 1024 - 256 - 400) / 2))
+[ $aside -gt 0 ] && echo $aside > $hugepages
+ksft_diag "set aside $(cat $hugepages) huge pages"
+
+# Churners count their rounds in $run/NAME.rounds, failures in .fails.
+churn() {
+	name=$1
+	shift
+	r=0 f=0
+	while [ -e $run/go ]; do
+		if "$@" > /dev/null 2>&1; then r=$((r + 1)); else f=$((f + 1)); fi
+		echo "$r" > $run/$name.rounds
+		echo "$f" > $run/$name.fails
+	done
+}
+kernel_round() {
+	echo "alloc mb=48 lo=9 hi=9" > $UT_DEBUGFS/cmd &&
+	echo free > $UT_DEBUGFS/cmd &&
+	echo "atomic rounds=64" > $UT_DEBUGFS/cmd
+}
+user_round() { unmappedctl alloc --order 9 --fill 0x5a; }
+dropper() { echo 3 > /proc/sys/vm/drop_caches; usleep 200000; }
+rounds() { cat $run/$1.rounds 2> /dev/null || echo 0; }
+fails() { cat $run/$1.fails 2> /dev/null || echo 0; }
+
+# phase NAME CAP_MB FROM_CACHE_MB - one round of pressure; the hog writes
+# what is available plus FROM_CACHE_MB, less what the churners may hold
+# (48 + 2 * 2 MiB) and 32 MiB for the kernel.
+phase() {
+	name=$1 cap=$2
+	echo "$cap" > $UM_PARAMS/max_cached_mb
+	echo "$cap" > $UM_PARAMS/prefill_mb
+	echo 0 > $UM_PARAMS/prefill_mb
+	ksft_cmp "$name: the cache is filled to its cap (free pages)" "$(um_stat pages_free)" -ge $((cap * 256))
+	avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+	need=$((avail + $3 - 52 - 32))
+	ksft_diag "$name: $avail MiB available, the cache holds $(($(um_stat pages_free) / 256)) MiB free (cap $cap); the hog writes $need MiB"
+
+	mark="pressure: $name $$"
+	echo "$mark" > /dev/kmsg
+	s0=$(um_stat shrink_pages) r0=$(um_stat release_pages)
+	c0=$(um_stat shrink_calls) b0=$(um_stat shrink_empty)
+	rm -f $run/*.rounds $run/*.fails
+	touch $run/go
+	churn kernel kernel_round & pids="$pids $!"
+	churn user1 user_round & pids="$pids $!"
+	churn user2 user_round & pids="$pids $!"
+	churn drop dropper & pids="$pids $!"
+	t0=$(date +%s)
+	dd if=/dev/zero of="$hog/fill" bs=1M count="$need" 2> $run/dd.err
+	rc=$?
+	ksft_diag "$name: the hog took $(($(date +%s) - t0)) s; free cache now $(($(um_stat pages_free) / 256)) MiB"
+	ksft_cmp "$name: the hog finished" "$rc" -eq 0
+	[ $rc -eq 0 ] || sed 's/^/# /' $run/dd.err
+
+	# Memory stays full: the churners must go on (failing is fine).
+	k0=$(rounds kernel) u0=$(($(rounds user1) + $(rounds user2)))
+	left=$((secs - ($(date +%s) - t0)))
+	[ $left -lt 5 ] && left=5
+	sleep $left
+	k1=$(rounds kernel) u1=$(($(rounds user1) + $(rounds user2)))
+	ksft_cmp "$name: the kernel churner kept going with memory full (rounds)" $((k1 - k0)) -gt 0
+	ksft_cmp "$name: the user churners kept going with memory full (rounds)" $((u1 - u0)) -gt 0
+	stop_churners
+	ksft_diag "$name: kernel churner $(rounds kernel) rounds ($(fails kernel) failed), user churners $(($(rounds user1) + $(rounds user2))) blocks ($(($(fails user1) + $(fails user2))) ENOMEM), $(rounds drop) drop_caches"
+
+	oom=$(dmesg | sed -n "\|$mark|,\$p" | grep -ciE 'invoked oom-killer|Out of memory')
+	ksft_cmp "$name: no OOM kill" "$oom" -eq 0
+	[ "$oom" -eq 0 ] || dmesg | sed -n "\|$mark|,\$p" | grep -iE 'oom|Killed process' | head -n 5 | sed 's/^/# /'
+	shrunk=$(($(um_stat shrink_pages) - s0))
+	trimmed=$(($(um_stat release_pages) - r0 - shrunk))
+	busy=$(($(um_stat shrink_empty) - b0))
+	calls=$(($(um_stat shrink_calls) - c0))
+	ksft_diag "$name: released $shrunk pages by the shrinker, $trimmed by trims; $calls shrinker calls, $busy of them gave nothing back although the cache had pages"
+	rm -f "$hog/fill"
+}
+
+phase release 256 224
+ksft_cmp "release: the shrinker gave most of the cache back (pages)" "$shrunk" -ge $((192 * 256))
+phase trim 16 0
+ksft_cmp "trim: trims ran all along (pages)" "$trimmed" -gt 0
+# A shrinker that backs off from a node busy with a trim came back empty
+# from about half its calls here; another release taking the last chunk
+# first may still do it now and then.
+ksft_cmp "trim: the shrinker rarely came back empty while the cache had pages (x10 vs calls)" $((busy * 10)) -le "$calls"
+
+ksft_cmp "nothing in use once the churners stopped" "$(um_stat pages_in_use)" -eq 0
+ksft_cmp "nothing refused by the page allocator" "$(um_stat refused_free_pages)" -eq 0
+ksft_cmp "nothing kept unmapped" $(($(um_stat refill_pages) - $(um_stat release_pages) - $(um_stat pages_cached))) -eq 0
+ksft_exit
