@@ -18,7 +18,9 @@
  *              until N MiB are held; check every page with lookup_address()
  *              (must be absent). Keys: blocks pages failed ns call_ipis
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
- *              dm_pages_1g. The blocks stay held until "free".
+ *              dm_pages_1g, pages_node_N for every online node N, and
+ *              wrong_node_blocks (blocks not on node=N; 0 without node=).
+ *              The blocks stay held until "free".
  *     free     give every held block back. Keys: blocks pages ns call_ipis
  *              splits_l2 splits_l3.
  *     counters call_ipis splits_l2 splits_l3 now (for deltas around
@@ -266,6 +268,25 @@ static void ut_mark_touched(unsigned long pfn, unsigned int order)
 		ut_regions[lo].touched = true;
 }
 
+/* Where the held blocks are: pages per online node, blocks off @nid. */
+static void ut_emit_nodes(int nid)
+{
+	unsigned long wrong = 0, i;
+	int n;
+
+	for_each_online_node(n) {
+		unsigned long pages = 0;
+
+		for (i = 0; i < ut_nr_blocks; i++)
+			if (page_to_nid(ut_blocks[i].page) == n)
+				pages += 1UL << ut_blocks[i].order;
+		ut_emit("pages_node_%d %lu\n", n, pages);
+	}
+	for (i = 0; i < ut_nr_blocks && nid != NUMA_NO_NODE; i++)
+		wrong += page_to_nid(ut_blocks[i].page) != nid;
+	ut_emit("wrong_node_blocks %lu\n", wrong);
+}
+
 static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 			int nid)
 {
@@ -321,6 +342,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	}
 	ut_emit("present_pages %lu\ndm_pages_4k %lu\ndm_pages_2m %lu\ndm_pages_1g %lu\n",
 		present, dm[PG_LEVEL_4K], dm[PG_LEVEL_2M], dm[PG_LEVEL_1G]);
+	ut_emit_nodes(nid);
 	return 0;
 }
 
