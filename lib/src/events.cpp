@@ -11,6 +11,7 @@
 #include <linux/unmapped.h>
 #include <netlink/attr.h>
 #include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/socket.h>
 #include <poll.h>
@@ -31,6 +32,7 @@ namespace {
 
 constexpr const char *subscribe_what = "subscribe to unmapped.ko events";
 constexpr const char *receive_what = "receive unmapped.ko events";
+constexpr const char *unloaded_hint = "unmapped.ko was unloaded";
 
 /* Datagrams read per wait(), so a busy stream cannot keep it forever. */
 constexpr int max_reads = 1024;
@@ -73,14 +75,30 @@ Event parse_event(nlmsghdr *nlh)
 
 struct Receive {
 	std::vector<Event> *out = nullptr;
+	int family = 0;
+	bool gone = false;		/* the family was unregistered */
 	std::exception_ptr thrown{};
 };
+
+/* Is @nlh nlctrl's notification that family @family is gone? */
+bool family_deleted(nlmsghdr *nlh, int family)
+{
+	nlattr *tb[CTRL_ATTR_MAX + 1];
+	if (genlmsg_hdr(nlh)->cmd != CTRL_CMD_DELFAMILY ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, nullptr) < 0 || !tb[CTRL_ATTR_FAMILY_ID])
+		return false;
+	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
+}
 
 int on_event(nl_msg *msg, void *arg)
 {
 	auto *r = static_cast<Receive *>(arg);
 	nlmsghdr *nlh = nlmsg_hdr(msg);
-	if (genlmsg_hdr(nlh)->cmd != UNMAPPED_CMD_EVENT)
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		r->gone |= family_deleted(nlh, r->family);
+		return NL_SKIP;
+	}
+	if (nlh->nlmsg_type != r->family || genlmsg_hdr(nlh)->cmd != UNMAPPED_CMD_EVENT)
 		return NL_SKIP;
 	try {
 		r->out->push_back(parse_event(nlh));
@@ -97,6 +115,12 @@ EventWatcher::EventWatcher() : genl_(std::make_unique<detail::Genl>(subscribe_wh
 {
 	genl_->join(UNMAPPED_GENL_MCGRP_EVENTS, subscribe_what);
 	nl_sock *sk = genl_->sock();
+	/* nlctrl says when the family goes away (rmmod): nothing else would. */
+	int notify = genl_ctrl_resolve_grp(sk, "nlctrl", "notify");
+	if (notify < 0)
+		throw Error(detail::nl_errno(notify), subscribe_what, nl_geterror(notify));
+	if (int err = nl_socket_add_membership(sk, notify); err < 0)
+		throw Error(detail::nl_errno(err), subscribe_what, nl_geterror(err));
 	/* Notifications carry no sequence number of ours. */
 	nl_socket_disable_seq_check(sk);
 	if (int err = nl_socket_set_nonblocking(sk); err < 0)
@@ -122,6 +146,8 @@ std::vector<Event> EventWatcher::wait(std::chrono::milliseconds timeout)
 	std::vector<Event> out;
 	if (!genl_)
 		throw Error(EBADF, receive_what, "moved-from EventWatcher");
+	if (gone_)
+		throw Error(ENOENT, receive_what, unloaded_hint);
 
 	pollfd p{.fd = fd(), .events = POLLIN, .revents = 0};
 	int ms = timeout.count() < 0 ? -1
@@ -136,7 +162,7 @@ std::vector<Event> EventWatcher::wait(std::chrono::milliseconds timeout)
 		return out;
 
 	nl_sock *sk = genl_->sock();
-	Receive r{.out = &out};
+	Receive r{.out = &out, .family = genl_->family()};
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &r);
 	/* @r lives only here: never leave the socket pointing at it. */
 	struct Unhook {
@@ -157,6 +183,10 @@ std::vector<Event> EventWatcher::wait(std::chrono::milliseconds timeout)
 	}
 	if (r.thrown)
 		std::rethrow_exception(r.thrown);
+	/* Events that came before the end are handed out first. */
+	gone_ = r.gone;
+	if (gone_ && out.empty())
+		throw Error(ENOENT, receive_what, unloaded_hint);
 	return out;
 }
 

@@ -49,6 +49,8 @@ public:
 	Genl &operator=(const Genl &) = delete;
 
 	nl_sock *sock() const noexcept { return sock_.get(); }
+	/* The family's id: the nlmsg_type of its messages. */
+	int family() const noexcept { return family_; }
 
 	/* A request @cmd to the family; @flags e.g. NLM_F_DUMP. */
 	NlMsg message(std::uint8_t cmd, int flags) const;

@@ -8,12 +8,13 @@
 # direct-map cost, as many as the counters say happened. Then: SIGINT and
 # SIGTERM end it with status 0, --count and --timeout bound it, and over
 # the rate limit (event_rate) events are dropped, counted and reported as
-# lost=N on the next one; and the module unloads under a listener.
+# lost=N on the next one; and the module unloads under a listener, which
+# then exits 1 saying so.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
 out=/tmp/netlink_events
-ksft_plan 18
+ksft_plan 20
 watcher=""
 cleanup() {
 	[ -n "$watcher" ] && kill "$watcher" 2> /dev/null && wait "$watcher"
@@ -104,9 +105,14 @@ ksft_cmp "event_rate=2: refills beyond the burst are dropped and counted" "$drop
 ksft_check "... and the next event says how many were lost" grep -qE '\] (refill|release|shrink) .* lost=[1-9]' $out.w
 grep 'lost=' $out.w | head -n 2 | sed 's/^/# /'
 
-# A listener holds no reference: the module unloads under it and comes back.
+# A listener holds no reference: the module unloads under it, and the
+# watcher, told by nlctrl, says so and ends.
 start_watch
-ksft_check "rmmod and insmod while a watcher listens" eval 'rmmod unmapped && insmod "$UM_MODULE"'
-stop_watch INT
-ksft_cmp "... the watcher still exits 0 on SIGINT" "$watch_rc" -eq 0
+ksft_check "rmmod while a watcher listens" rmmod unmapped
+for i in $(seq 100); do kill -0 "$watcher" 2> /dev/null || break; sleep 0.1; done
+stop_watch INT 2> /dev/null
+ksft_cmp "... the watcher exits 1 by itself" "$watch_rc" -eq 1
+ksft_check "... saying the module was unloaded" grep -q "unmapped.ko was unloaded" $out.err
+ksft_diag "$(tail -n 1 $out.err)"
+ksft_check "insmod again" insmod "$UM_MODULE"
 ksft_exit

@@ -41,7 +41,8 @@ cost fields are direct-map change calls, all-CPU TLB flushes, 2M->4K and
 1G->2M splits of the direct map, and the wall time. "lost=N" at the end
 says the module dropped N events just before this one (over its rate
 limit, module parameter event_rate, or its queue); a line on stderr says
-when events were lost because this program read too slowly.
+when events were lost because this program read too slowly. When
+unmapped.ko is unloaded, watch says so and exits with status 1.
 
 Options:
   -c, --count N          exit after N events

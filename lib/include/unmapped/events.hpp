@@ -16,8 +16,9 @@
  * counted by overruns(). Allocations and frees themselves are not events
  * (too many); the tracepoints unmapped:alloc and unmapped:free have them.
  *
- * Errors throw unmapped::Error: ENOENT (module not loaded, or too old),
- * EPERM (not allowed to subscribe).
+ * Errors throw unmapped::Error: ENOENT (module not loaded, or too old;
+ * from wait(): unloaded since, once the events before that are handed
+ * out), EPERM (not allowed to subscribe).
  * Thread safety: one thread at a time per EventWatcher.
  */
 #ifndef UNMAPPED_EVENTS_HPP
@@ -100,7 +101,9 @@ public:
 	/*
 	 * The events that have arrived, waiting up to @timeout for the first
 	 * (zero: do not wait; negative: no limit). Empty on timeout, or when
-	 * a signal interrupted the wait.
+	 * a signal interrupted the wait. Throws ENOENT once the module is
+	 * unloaded: a watcher never outlives the family it subscribed to (a
+	 * module loaded again needs a new EventWatcher).
 	 */
 	std::vector<Event> wait(std::chrono::milliseconds timeout);
 
@@ -110,6 +113,7 @@ public:
 private:
 	std::unique_ptr<detail::Genl> genl_;
 	std::uint64_t overruns_ = 0;
+	bool gone_ = false;
 };
 
 } // namespace unmapped
