@@ -62,7 +62,7 @@ check: deps
 
 demo: deps
 	+$(MAKE) all
-	tools/vm/run --add tools/demo:/root/demo -- sh /root/demo
+	tools/vm/run --mttcg --add tools/demo:/root/demo -- sh /root/demo
 
 # The /dev/unmapped fuzzer alone, for DURATION seconds (default 600), in a VM
 # booted with the strict options; check runs it for 40 s.
