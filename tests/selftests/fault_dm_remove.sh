@@ -82,5 +82,5 @@ ksft_cmp "dm_remove: nothing in use" "$(um_stat pages_in_use)" -eq 0
 ut_unload
 reload
 ut_load
-ksft_cmp "dm_remove+dm_restore: after unload the kept block is mapped again" "$(present "$kpfn" 512)" -eq 512
+ksft_cmp "dm_remove+dm_restore: after unload the kept block is mapped again" "$(present_after_unload "$kpfn" 512)" -eq 512
 fault_end

@@ -89,16 +89,16 @@ reload
 ut_load
 ksft_cmp "unload retried every kept page: no loss reported" \
 	"$(dmesg | sed -n "\|$mark|,\$p" | grep -c 'unmapped: unload:')" -eq 0
-ksft_cmp "dm_restore: after unload the kept block is mapped again" "$(present "$pfn" 512)" -eq 512
-ksft_cmp "dm_restore in a trim: after unload mapped again" "$(present "$tpfn" 512)" -eq 512
-ksft_cmp "dm_restore after the change: after unload mapped" "$(present "$apfn" 512)" -eq 512
+ksft_cmp "dm_restore: after unload the kept block is mapped again" "$(present_after_unload "$pfn" 512)" -eq 512
+ksft_cmp "dm_restore in a trim: after unload mapped again" "$(present_after_unload "$tpfn" 512)" -eq 512
+ksft_cmp "dm_restore after the change: after unload mapped" "$(present_after_unload "$apfn" 512)" -eq 512
 if [ -n "$ppfn" ]; then
-	ksft_cmp "dm_restore, page backend: after unload mapped again" "$(present "$ppfn" 512)" -eq 512
+	ksft_cmp "dm_restore, page backend: after unload mapped again" "$(present_after_unload "$ppfn" 512)" -eq 512
 else
 	ksft_fail "dm_restore, page backend: no page-backend block was listed in debugfs blocks"
 fi
 if [ -n "$upfn" ]; then
-	ksft_cmp "dm_restore, user path: after unload mapped again" "$(present "$upfn" 512)" -eq 512
+	ksft_cmp "dm_restore, user path: after unload mapped again" "$(present_after_unload "$upfn" 512)" -eq 512
 else
 	ksft_skip "dm_restore, user path: after unload" "no unmappedctl"
 fi

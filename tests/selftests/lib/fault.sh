@@ -40,6 +40,20 @@ present() {
 	grep -c ' present 1 ' $UT_DEBUGFS/pfn_state
 }
 
+# present_after_unload PFN N - present() for pages rmmod gave back, once it
+# settles (5 s at most). They belong to the page allocator then, and the
+# next insmod may take some for module text and free its init section from
+# a workqueue: vfree's vm_reset_perms() leaves those pages invalid in the
+# direct map for a moment (seen once: 508 of 512).
+present_after_unload() {
+	for i in $(seq 50); do
+		n=$(present "$1" "$2")
+		[ "$n" -eq "$2" ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
+
 # snap - remember the counters; d NAME - how much NAME moved since.
 snap() { cat $UM_DEBUGFS/stats > /tmp/fault.stats; }
 d() { echo $(($(um_stat "$1") - $(awk -v k="$1" '$1 == k { print $2 }' /tmp/fault.stats))); }
