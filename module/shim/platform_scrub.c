@@ -27,7 +27,7 @@
  * happens. The cost is one page-clear (about a microsecond natively) of
  * interrupt latency per page.
  *
- * The area comes from vmap() of a placeholder page (exported, and it
+ * The area comes from vmap() of one filler page (exported, and it
  * allocates the page tables down to the PTE level), whose entries are then
  * cleared; get_vm_area() and init_mm, needed to do the same with
  * apply_to_page_range(), are not exported. Vmalloc page tables are never
@@ -54,7 +54,7 @@ struct um_scrub_slot {
 
 static DEFINE_PER_CPU(struct um_scrub_slot, um_scrub_slot);
 static void *um_scrub_area;
-static struct page *um_scrub_placeholder;
+static struct page *um_scrub_filler;
 
 /**
  * um_scrub_init() - reserve one window per possible CPU. [sleeps]
@@ -67,18 +67,18 @@ int um_scrub_init(void)
 	unsigned int i;
 	int cpu;
 
-	um_scrub_placeholder = alloc_page(GFP_KERNEL);
-	if (!um_scrub_placeholder)
+	um_scrub_filler = alloc_page(GFP_KERNEL);
+	if (!um_scrub_filler)
 		return -ENOMEM;
 	pages = kvmalloc_array(nr_cpu_ids, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
-		goto free_placeholder;
+		goto free_filler;
 	for (i = 0; i < nr_cpu_ids; i++)
-		pages[i] = um_scrub_placeholder;
+		pages[i] = um_scrub_filler;
 	um_scrub_area = vmap(pages, nr_cpu_ids, VM_MAP, PAGE_KERNEL);
 	kvfree(pages);
 	if (!um_scrub_area)
-		goto free_placeholder;
+		goto free_filler;
 
 	for_each_possible_cpu(cpu) {
 		struct um_scrub_slot *slot = per_cpu_ptr(&um_scrub_slot, cpu);
@@ -91,7 +91,7 @@ int um_scrub_init(void)
 			goto unmap;
 		}
 	}
-	/* Windows start empty; nothing may keep the placeholder's translation. */
+	/* Windows start empty; nothing may keep the filler's translation. */
 	for_each_possible_cpu(cpu)
 		set_pte(per_cpu_ptr(&um_scrub_slot, cpu)->pte, __pte(0));
 	um_compat_flush_kernel_range((unsigned long)um_scrub_area,
@@ -100,8 +100,8 @@ int um_scrub_init(void)
 
 unmap:
 	vunmap(um_scrub_area);
-free_placeholder:
-	__free_page(um_scrub_placeholder);
+free_filler:
+	__free_page(um_scrub_filler);
 	return -ENOMEM;
 }
 
@@ -110,7 +110,7 @@ void um_scrub_exit(void)
 {
 	/* Every entry is clear; vunmap() accepts empty entries. */
 	vunmap(um_scrub_area);
-	__free_page(um_scrub_placeholder);
+	__free_page(um_scrub_filler);
 }
 
 static void um_scrub_page(um_pfn_t pfn)
