@@ -20,6 +20,9 @@
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
  *              dm_pages_1g, pages_node_N for every online node N, and
  *              wrong_node_blocks (blocks not on node=N; 0 without node=).
+ *              After dm_snapshot also touched_regions (2M regions that
+ *              held a block since) and touched_split (those of them now
+ *              mapped by 4K entries: a split under a held block).
  *              The blocks stay held until "free".
  *     free     give every held block back. Keys: blocks pages ns call_ipis
  *              splits_l2 splits_l3.
@@ -84,6 +87,10 @@
  *              read one line per pfn: "PFN present 0|1 level 4K|2M|1G|none",
  *              or "PFN invalid" for a pfn without a struct page.
  *
+ * alloc, free and counters first wait for the kernel's own queued
+ * direct-map work (a module's init sections being freed after insmod), so
+ * that their counter deltas start from a quiet state.
+ *
  * Nothing here ever writes an allocated page through the direct map; the
  * pattern of scrub_verify goes through a private vmap() alias that is torn
  * down (vm_unmap_aliases()) before the pages are freed.
@@ -103,6 +110,7 @@
 #include <linux/unmapped.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
+#include <linux/workqueue.h>
 #include <asm/hardirq.h>
 
 #define UT_RESULT_SIZE	4096
@@ -208,6 +216,27 @@ static void ut_read_counters(struct ut_counters *c)
 	c->ns = ktime_get_ns();
 }
 
+/*
+ * Let direct-map work the kernel queued by itself finish before a
+ * measurement starts, so that it is not counted against what a test does:
+ * insmod frees a module's init sections from a system_wq item, after
+ * synchronize_rcu(), and vfree() of them (VM_FLUSH_RESET_PERMS) may split
+ * the 2M mapping around those pages and flushes every CPU; lazy vmap
+ * purges run from system_wq too. The kernel's own wait for the init free
+ * (flush_module_init_free_work()) is not exported; flushing the whole
+ * queue includes it.
+ */
+static void ut_settle(void)
+{
+	__flush_workqueue(system_wq);
+}
+
+static void ut_start_counters(struct ut_counters *c)
+{
+	ut_settle();
+	ut_read_counters(c);
+}
+
 static void ut_emit_delta(const struct ut_counters *before)
 {
 	struct ut_counters now;
@@ -268,6 +297,28 @@ static void ut_mark_touched(unsigned long pfn, unsigned int order)
 		ut_regions[lo].touched = true;
 }
 
+/*
+ * Whether taking the blocks split what they sat in, judged from the page
+ * tables rather than from the global split counters, which also count
+ * what any other code splits meanwhile: of the regions touched since
+ * dm_snapshot (all mapped 2M or 1G then), how many are now 4K.
+ */
+static void ut_emit_touched(void)
+{
+	unsigned long touched = 0, split = 0, i;
+
+	for (i = 0; i < ut_nr_regions; i++) {
+		unsigned int level;
+
+		if (!ut_regions[i].touched)
+			continue;
+		touched++;
+		ut_dm_entry(ut_regions[i].pfn, &level);
+		split += level == PG_LEVEL_4K;
+	}
+	ut_emit("touched_regions %lu\ntouched_split %lu\n", touched, split);
+}
+
 /* Where the held blocks are: pages per online node, blocks off @nid. */
 static void ut_emit_nodes(int nid)
 {
@@ -308,7 +359,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 		ut_api_put_if_idle();
 		return -ENOMEM;
 	}
-	ut_read_counters(&before);
+	ut_start_counters(&before);
 	while (have < want && ut_nr_blocks < max_blocks) {
 		struct page *page = ut_api.alloc_node(nid, GFP_KERNEL, order);
 
@@ -342,6 +393,8 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	}
 	ut_emit("present_pages %lu\ndm_pages_4k %lu\ndm_pages_2m %lu\ndm_pages_1g %lu\n",
 		present, dm[PG_LEVEL_4K], dm[PG_LEVEL_2M], dm[PG_LEVEL_1G]);
+	if (ut_regions)
+		ut_emit_touched();
 	ut_emit_nodes(nid);
 	return 0;
 }
@@ -351,7 +404,7 @@ static int ut_cmd_free(void)
 	struct ut_counters before;
 	unsigned long pages = 0, n = ut_nr_blocks;
 
-	ut_read_counters(&before);
+	ut_start_counters(&before);
 	while (ut_nr_blocks) {
 		struct ut_block *b = &ut_blocks[--ut_nr_blocks];
 
@@ -863,7 +916,7 @@ static int ut_run(char *line)
 	if (!strcmp(verb, "counters")) {
 		struct ut_counters now;
 
-		ut_read_counters(&now);
+		ut_start_counters(&now);
 		ut_emit("call_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\nnow %llu\n",
 			now.call_ipis, now.splits_l2, now.splits_l3, now.ns);
 		return 0;

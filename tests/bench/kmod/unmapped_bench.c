@@ -56,6 +56,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
+#include <linux/workqueue.h>
 #include <asm/hardirq.h>
 #include <asm/tlbflush.h>
 
@@ -346,6 +347,16 @@ static void read_counters(struct counters *c)
 	c->splits_l3 = bench_events[DIRECT_MAP_LEVEL3_SPLIT];
 }
 
+/*
+ * Before a measurement: wait for direct-map work the kernel queued by
+ * itself, chiefly the init sections of the modules just loaded, freed from
+ * system_wq (their vfree() can split a 2M mapping and flushes all CPUs).
+ */
+static void settle(void)
+{
+	__flush_workqueue(system_wq);
+}
+
 static const char *const path_names[] = { "unmapped", "percpu", "alloc" };
 static const char *const workload_names[] = { "seq", "mixed", "churn" };
 
@@ -381,6 +392,7 @@ static int run_command(const struct bench_cmd *cmd)
 		goto out;
 	}
 
+	settle();
 	read_counters(&before);
 	wall = ktime_get_ns();
 	if (cmd->threads == 1) {
@@ -575,6 +587,7 @@ static int counters_show(struct seq_file *m, void *unused)
 {
 	struct counters c;
 
+	settle();
 	mutex_lock(&bench_lock);
 	read_counters(&c);
 	mutex_unlock(&bench_lock);
