@@ -10,11 +10,15 @@
  * sprint_symbol()), so a kernel where the compiler renamed or inlined one
  * (e.g. change_page_attr_set_clr.constprop.0) refuses the module instead of
  * calling a function with another signature.
+ *
+ * fault_symbol=NAME (load time, for tests) makes the look-up of NAME come
+ * back empty, so the refusal can be tested on a kernel that has them all.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
@@ -62,6 +66,11 @@ static const struct um_symbol um_symbols[] = {
 	UM_SYMBOL(flush_tlb_one_kernel),
 };
 
+static char *um_fault_symbol;
+module_param_named(fault_symbol, um_fault_symbol, charp, 0);
+MODULE_PARM_DESC(fault_symbol,
+		 "Test only: treat this kernel function as missing, so insmod must fail");
+
 typedef unsigned long (*um_kallsyms_lookup_name_t)(const char *name);
 
 static um_kallsyms_lookup_name_t um_find_kallsyms_lookup_name(void)
@@ -86,19 +95,39 @@ static bool um_symbol_starts_at(const char *name, unsigned long addr)
 	return !strncmp(buf, name, len) && !strncmp(buf + len, "+0x0/", 5);
 }
 
-int um_compat_resolve(void)
+/* fault_symbol names one of um_symbols[] (or is unset)? */
+static bool um_fault_symbol_ok(void)
 {
-	um_kallsyms_lookup_name_t lookup = um_find_kallsyms_lookup_name();
 	size_t i;
 
+	if (!um_fault_symbol)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(um_symbols); i++)
+		if (!strcmp(um_fault_symbol, um_symbols[i].name))
+			return true;
+	pr_err("fault_symbol=%s: not a function this module looks up\n",
+	       um_fault_symbol);
+	return false;
+}
+
+int um_compat_resolve(void)
+{
+	um_kallsyms_lookup_name_t lookup;
+	size_t i;
+
+	if (!um_fault_symbol_ok())
+		return -EINVAL;
+	lookup = um_find_kallsyms_lookup_name();
 	if (!lookup) {
 		pr_err("cannot find kallsyms_lookup_name (needs CONFIG_KPROBES and CONFIG_KALLSYMS)\n");
 		return -ENOENT;
 	}
 	for (i = 0; i < ARRAY_SIZE(um_symbols); i++) {
 		const struct um_symbol *sym = &um_symbols[i];
-		unsigned long addr = lookup(sym->name);
+		unsigned long addr = 0;
 
+		if (!um_fault_symbol || strcmp(um_fault_symbol, sym->name))
+			addr = lookup(sym->name);
 		if (!addr || !um_symbol_starts_at(sym->name, addr)) {
 			pr_err("kernel function %s not found: this kernel is not supported\n",
 			       sym->name);

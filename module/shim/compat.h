@@ -42,7 +42,8 @@
  * message naming the first symbol that is missing or does not resolve to
  * the start of a function of that name.
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT, or -EINVAL when the fault_symbol parameter names no
+ * function looked up here.
  */
 int um_compat_resolve(void);
 
