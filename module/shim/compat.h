@@ -13,6 +13,7 @@
 #define UNMAPPED_SHIM_COMPAT_H
 
 #include <linux/atomic.h>
+#include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
@@ -34,6 +35,22 @@
 #else
 #define UM_NR_PAGE_ORDERS	MAX_ORDER
 #endif
+
+/*
+ * Set @set and clear @clear in @vma->vm_flags (mmap_lock held for writing).
+ * 6.3 made vm_flags read-only behind vm_flags_{set,clear,mod}(), which
+ * check the mmap_lock and, from 6.4, also write-lock the VMA.
+ */
+static inline void um_compat_vm_flags_mod(struct vm_area_struct *vma,
+					  vm_flags_t set, vm_flags_t clear)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_mod(vma, set, clear);
+#else
+	vma->vm_flags |= set;
+	vma->vm_flags &= ~clear;
+#endif
+}
 
 /**
  * um_compat_resolve() - find the unexported kernel functions the shim needs.

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/unmapped.h>
 
+#include "compat.h"
 #include "region.h"
 
 /* A block is stored as pfn << UM_BLOCK_ORDER_BITS | order. */
@@ -469,9 +470,8 @@ int um_region_map(struct um_region *r, struct vm_area_struct *vma)
 	unsigned int i;
 	int err;
 
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
-			 VM_DONTCOPY;
-	vma->vm_flags &= ~VM_MAYEXEC;
+	um_compat_vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+			       VM_DONTDUMP | VM_DONTCOPY, VM_MAYEXEC);
 
 	for (i = 0; i < r->nr_blocks; i++) {
 		unsigned long b = r->blocks[i];
