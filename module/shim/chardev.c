@@ -19,6 +19,7 @@
 
 #include "boundary.h"
 #include "chardev.h"
+#include "compat.h"
 #include "region.h"
 
 static ushort dev_mode = 0600;
@@ -31,7 +32,7 @@ MODULE_PARM_DESC(max_file_bytes,
 		 "Most bytes one open /dev/unmapped may hold (0 = no cap)");
 
 #define UM_ALLOC_FLAGS		(UNMAPPED_ALLOC_BLOCK | UNMAPPED_ALLOC_THISNODE)
-#define UM_ALLOC_MAX_ORDER	(MAX_ORDER - 1)
+#define UM_ALLOC_MAX_ORDER	(UM_NR_PAGE_ORDERS - 1)
 
 static_assert(sizeof(struct unmapped_info) == UNMAPPED_INFO_SIZE_VER0);
 static_assert(sizeof(struct unmapped_alloc) == UNMAPPED_ALLOC_SIZE_VER0);

@@ -21,7 +21,7 @@
 
 /* A block is stored as pfn << UM_BLOCK_ORDER_BITS | order. */
 #define UM_BLOCK_ORDER_BITS	4
-static_assert(MAX_ORDER <= (1 << UM_BLOCK_ORDER_BITS));
+static_assert(UM_NR_PAGE_ORDERS <= (1 << UM_BLOCK_ORDER_BITS));
 
 static inline unsigned long um_block_pack(unsigned long pfn, unsigned int order)
 {
