@@ -17,6 +17,7 @@
 #include <linux/mm_types.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
@@ -49,6 +50,20 @@ static inline void um_compat_vm_flags_mod(struct vm_area_struct *vma,
 #else
 	vma->vm_flags |= set;
 	vma->vm_flags &= ~clear;
+#endif
+}
+
+/*
+ * kvrealloc() of @p from @oldsize to @newsize bytes. 6.12 dropped the old
+ * size (the allocator knows it) to match krealloc().
+ */
+static inline void *um_compat_kvrealloc(const void *p, size_t oldsize,
+					size_t newsize, gfp_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return kvrealloc(p, newsize, flags);
+#else
+	return kvrealloc(p, oldsize, newsize, flags);
 #endif
 }
 

@@ -131,8 +131,8 @@ static int um_region_grow(struct um_region *r, unsigned long *room)
 	unsigned long new_room = min(*room * 2, r->nr_pages);
 	unsigned long *blocks;
 
-	blocks = kvrealloc(r->blocks, *room * sizeof(*blocks),
-			   new_room * sizeof(*blocks), GFP_KERNEL);
+	blocks = um_compat_kvrealloc(r->blocks, *room * sizeof(*blocks),
+				     new_room * sizeof(*blocks), GFP_KERNEL);
 	if (!blocks)
 		return -ENOMEM;
 	r->blocks = blocks;
