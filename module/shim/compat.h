@@ -19,6 +19,7 @@
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "unmapped needs Linux 6.1 or later"
@@ -64,6 +65,20 @@ static inline void *um_compat_kvrealloc(const void *p, size_t oldsize,
 	return kvrealloc(p, newsize, flags);
 #else
 	return kvrealloc(p, oldsize, newsize, flags);
+#endif
+}
+
+/*
+ * The parsed attributes of the request behind a generic netlink dump. 6.6
+ * moved them from struct genl_dumpit_info into its struct genl_info.
+ */
+static inline struct nlattr **um_compat_genl_dump_attrs(
+	struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

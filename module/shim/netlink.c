@@ -17,6 +17,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/unmapped.h>
 
+#include "compat.h"
 #include "netlink.h"
 #include "shim.h"
 
@@ -178,8 +179,7 @@ static int um_nl_get_stats_start(struct netlink_callback *cb)
 static int um_nl_get_stats_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr *node = info->attrs[UNMAPPED_A_NODE];
+	struct nlattr *node = um_compat_genl_dump_attrs(cb)[UNMAPPED_A_NODE];
 	struct um_cache *cache = um_platform.cache;
 	struct um_stats *st;
 	int nid, err = 0;
