@@ -82,6 +82,43 @@ static inline struct nlattr **um_compat_genl_dump_attrs(
 #endif
 }
 
+/*
+ * The page frame that a present PTE of @vma maps at user address @addr
+ * (mmap_lock held), for the test module unmapped_pfnmap.ko. 6.10 made
+ * follow_pte() take the VMA; 6.12 replaced it with follow_pfnmap_start(),
+ * which serves only VM_IO | VM_PFNMAP mappings and also reads huge PMD/PUD
+ * entries, where follow_pte() fails.
+ * Return: 0 with *@pfn set, or -errno when nothing maps @addr that way.
+ */
+static inline int um_compat_follow_pfn(struct vm_area_struct *vma,
+				       unsigned long addr, unsigned long *pfn)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
+	int err = follow_pfnmap_start(&args);
+
+	if (err)
+		return err;
+	*pfn = args.pfn;
+	follow_pfnmap_end(&args);
+	return 0;
+#else
+	spinlock_t *ptl;
+	pte_t *ptep;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	int err = follow_pte(vma, addr, &ptep, &ptl);
+#else
+	int err = follow_pte(vma->vm_mm, addr, &ptep, &ptl);
+#endif
+
+	if (err)
+		return err;
+	*pfn = pte_pfn(*ptep);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+#endif
+}
+
 /**
  * um_compat_resolve() - find the unexported kernel functions the shim needs.
  *

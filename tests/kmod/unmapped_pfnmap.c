@@ -14,7 +14,9 @@
  *   write "PID ADDR COUNT" (ADDR page aligned, decimal or 0x hex,
  *   COUNT <= 1048576), then read one line per page:
  *   "ADDR PFN" (both hex), or "ADDR none" when no present PTE maps it
- *   (including pages mapped by a huge PMD/PUD, which this does not walk).
+ *   (including pages mapped by a huge PMD/PUD, which this does not walk;
+ *   from 6.12 it reads those too but serves only VM_IO | VM_PFNMAP
+ *   mappings, see um_compat_follow_pfn()).
  *   Errors come back from the write: ESRCH (no such process or no mm),
  *   EFAULT (a page outside any VMA), EINVAL (bad syntax or count).
  */
@@ -30,6 +32,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+
+#include "compat.h"
 
 #define PM_MAX_PAGES	(1UL << 20)
 #define PM_NONE		(~0UL)
@@ -50,18 +54,14 @@ static int pm_walk(struct mm_struct *mm, unsigned long addr,
 	for (i = 0; i < count; i++) {
 		unsigned long a = addr + i * PAGE_SIZE;
 		struct vm_area_struct *vma = vma_lookup(mm, a);
-		spinlock_t *ptl;
-		pte_t *ptep;
 
 		if (!vma) {
 			err = -EFAULT;
 			break;
 		}
-		pfns[i] = PM_NONE;
-		if (is_vm_hugetlb_page(vma) || follow_pte(mm, a, &ptep, &ptl))
-			continue;
-		pfns[i] = pte_pfn(*ptep);
-		pte_unmap_unlock(ptep, ptl);
+		if (is_vm_hugetlb_page(vma) ||
+		    um_compat_follow_pfn(vma, a, &pfns[i]))
+			pfns[i] = PM_NONE;
 	}
 	mmap_read_unlock(mm);
 	return err;

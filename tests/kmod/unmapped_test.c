@@ -47,7 +47,7 @@
  *                wrong_order      free the held block with order - 1 and
  *                                 order + 1 (still held afterwards)
  *                tail             free the held block's last page alone
- *                order_too_large  alloc and free with order MAX_ORDER
+ *                order_too_large  alloc and free with order UM_NR_PAGE_ORDERS
  *                bad_node         alloc on node nr_node_ids + 3 and on -5
  *                bad_gfp          alloc with __GFP_DMA32, with __GFP_COMP
  *                null             free(NULL)
@@ -112,6 +112,8 @@
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include <asm/hardirq.h>
+
+#include "compat.h"
 
 #define UT_RESULT_SIZE	4096
 #define UT_MAX_PFNS	(1UL << 20)
@@ -348,7 +350,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	unsigned long i, j;
 	int err;
 
-	if (ut_nr_blocks || !mb || lo > hi || hi >= MAX_ORDER)
+	if (ut_nr_blocks || !mb || lo > hi || hi >= UM_NR_PAGE_ORDERS)
 		return -EINVAL;
 	err = ut_api_get();
 	if (err)
@@ -490,12 +492,12 @@ static int ut_cmd_misuse(const char *c)
 		else
 			err = -ENOENT;
 	} else if (!strcmp(c, "order_too_large")) {
-		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, MAX_ORDER);
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, UM_NR_PAGE_ORDERS);
 		nulls += !page;
 		if (page)	/* would be a bug; give it back as it came */
-			ut_api.free(page, MAX_ORDER);
+			ut_api.free(page, UM_NR_PAGE_ORDERS);
 		if (ut_aside.page)
-			ut_api.free(ut_aside.page, MAX_ORDER);
+			ut_api.free(ut_aside.page, UM_NR_PAGE_ORDERS);
 	} else if (!strcmp(c, "bad_node")) {
 		page = ut_api.alloc_node(nr_node_ids + 3, GFP_KERNEL, 0);
 		nulls += !page;
@@ -923,7 +925,7 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "hold")) {
 		err = UT_ARG("order", 0, &a);
-		return err ?: a >= MAX_ORDER ? -EINVAL : ut_cmd_hold(a);
+		return err ?: a >= UM_NR_PAGE_ORDERS ? -EINVAL : ut_cmd_hold(a);
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
