@@ -6,7 +6,7 @@
 #   make check     every test: host unit tests, simulator, VM selftests
 #
 # Other targets: all (default: module + userspace), module, userspace, deps,
-# sim, bench, fuzz, vm-shell, install, debug-kernel, clean, help. Variables: KDIR
+# sim, bench, fuzz, vm-shell, install, debug-kernel, compat-build, clean, help. Variables: KDIR
 # (kernel build directory, default tools/kdir), KERNEL=debug (build for and
 # boot the debug kernel of `make debug-kernel`), BUILD_TYPE (Release|Debug),
 # SANITIZE (e.g. address,undefined), CI=true (warnings are errors, no colour),
@@ -32,7 +32,7 @@ export UM_DEBUG_KERNEL_DIR := $(DEBUG_KERNEL_DIR)
 # Resolved when a recipe runs, so `make deps` can install the headers first.
 kdir = $${KDIR:-$$(tools/kdir)}
 
-.PHONY: all deps module userspace check demo sim bench fuzz vm-shell install debug-kernel clean help
+.PHONY: all deps module userspace check demo sim bench fuzz vm-shell install debug-kernel compat-build clean help
 
 all: module userspace
 
@@ -92,6 +92,10 @@ vm-shell: all
 # Not part of check: about an hour on 2 cores. Then: make check KERNEL=debug
 debug-kernel:
 	tools/debug-kernel/build $(DEBUG_KERNEL_DIR)
+
+# Compile (only) against bookworm-backports' newer kernel headers.
+compat-build:
+	tools/compat-build $(COMPAT_KERNEL)
 
 install: userspace
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)

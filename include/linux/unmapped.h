@@ -40,7 +40,8 @@
  * @gfp: GFP_KERNEL and friends. Without __GFP_DIRECT_RECLAIM the call never
  *       sleeps and is served from the cache only. __GFP_NOIO/__GFP_NOFS
  *       restrictions are honoured when the cache grows.
- * @order: 0 .. MAX_ORDER - 1.
+ * @order: below the number of orders the page allocator serves (MAX_ORDER
+ *         on 6.1; NR_PAGE_ORDERS from 6.8): 0 .. 10 on x86.
  *
  * Context: process context if @gfp allows blocking, else any context.
  * Return: the first page of the block, or NULL (no memory, bad node or
