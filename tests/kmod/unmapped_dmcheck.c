@@ -24,6 +24,10 @@
  *               split_1g                 ... under 1G then, 2M now
  *               flags_changed            ... still 2M/1G, other bits
  *             and up to 8 "missing PFN+N" / "flags PFN OLD NEW" lines.
+ *   settle    wait for the work items queued on system_wq, among them the
+ *             freeing of the init sections of the modules loaded last
+ *             (which can split a 2M direct mapping and flushes all CPUs),
+ *             so that a test starts from a quiet direct map. No keys.
  *
  * KFENCE's pool (debug kernels) is left out: KFENCE makes its own pages
  * present and absent in the direct map as it hands out and frees objects.
@@ -45,6 +49,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #define DC_RESULT_SIZE	2048
 #define DC_REGION_PAGES	(PMD_SIZE >> PAGE_SHIFT)
@@ -299,6 +304,8 @@ static ssize_t dc_cmd_write(struct file *file, const char __user *ubuf,
 		err = dc_snapshot();
 	else if (sysfs_streq(buf, "compare"))
 		err = dc_compare();
+	else if (sysfs_streq(buf, "settle"))
+		__flush_workqueue(system_wq);
 	else
 		err = -EINVAL;
 	if (err) {

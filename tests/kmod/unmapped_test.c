@@ -87,9 +87,10 @@
  *              read one line per pfn: "PFN present 0|1 level 4K|2M|1G|none",
  *              or "PFN invalid" for a pfn without a struct page.
  *
- * alloc, free and counters first wait for the kernel's own queued
+ * alloc, free, hold and counters first wait for the kernel's own queued
  * direct-map work (a module's init sections being freed after insmod), so
- * that their counter deltas start from a quiet state.
+ * that their counter deltas, and the costs unmapped.ko reports for the
+ * refills they cause, start from a quiet state.
  *
  * Nothing here ever writes an allocated page through the direct map; the
  * pattern of scrub_verify goes through a private vmap() alias that is torn
@@ -430,6 +431,7 @@ static int ut_cmd_hold(unsigned int order)
 
 	if (ut_aside.page)
 		return -EBUSY;
+	ut_settle();
 	err = ut_api_get();
 	if (err)
 		return err;
