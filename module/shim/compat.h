@@ -55,6 +55,21 @@ static inline void um_compat_vm_flags_mod(struct vm_area_struct *vma,
 }
 
 /*
+ * Unmap [@addr, @addr + @size) of the VM_PFNMAP @vma (mmap_lock held). 7.1
+ * renamed zap_vma_ptes() to zap_special_vma_range() (e.g. gasket-dkms #29,
+ * against 7.1.2; Debian's 7.2 and 7.3 have the new name, 6.12 the old).
+ */
+static inline void um_compat_zap_pfnmap(struct vm_area_struct *vma,
+					unsigned long addr, unsigned long size)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
+	zap_special_vma_range(vma, addr, size);
+#else
+	zap_vma_ptes(vma, addr, size);
+#endif
+}
+
+/*
  * kvrealloc() of @p from @oldsize to @newsize bytes. 6.12 dropped the old
  * size (the allocator knows it) to match krealloc().
  */
@@ -79,43 +94,6 @@ static inline struct nlattr **um_compat_genl_dump_attrs(
 	return genl_info_dump(cb)->attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
-#endif
-}
-
-/*
- * The page frame that a present PTE of @vma maps at user address @addr
- * (mmap_lock held), for the test module unmapped_pfnmap.ko. 6.10 made
- * follow_pte() take the VMA; 6.12 replaced it with follow_pfnmap_start(),
- * which serves only VM_IO | VM_PFNMAP mappings and also reads huge PMD/PUD
- * entries, where follow_pte() fails.
- * Return: 0 with *@pfn set, or -errno when nothing maps @addr that way.
- */
-static inline int um_compat_follow_pfn(struct vm_area_struct *vma,
-				       unsigned long addr, unsigned long *pfn)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
-	int err = follow_pfnmap_start(&args);
-
-	if (err)
-		return err;
-	*pfn = args.pfn;
-	follow_pfnmap_end(&args);
-	return 0;
-#else
-	spinlock_t *ptl;
-	pte_t *ptep;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-	int err = follow_pte(vma, addr, &ptep, &ptl);
-#else
-	int err = follow_pte(vma->vm_mm, addr, &ptep, &ptl);
-#endif
-
-	if (err)
-		return err;
-	*pfn = pte_pfn(*ptep);
-	pte_unmap_unlock(ptep, ptl);
-	return 0;
 #endif
 }
 

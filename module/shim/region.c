@@ -481,7 +481,7 @@ int um_region_map(struct um_region *r, struct vm_area_struct *vma)
 				      vma->vm_page_prot);
 		if (err) {
 			/* The region may be freed once we return: unmap now. */
-			zap_vma_ptes(vma, vma->vm_start, addr - vma->vm_start);
+			um_compat_zap_pfnmap(vma, vma->vm_start, addr - vma->vm_start);
 			return err;
 		}
 		addr += size;

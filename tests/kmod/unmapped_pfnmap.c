@@ -13,10 +13,8 @@
  * Interface: /sys/kernel/debug/unmapped_pfnmap/ptes (root)
  *   write "PID ADDR COUNT" (ADDR page aligned, decimal or 0x hex,
  *   COUNT <= 1048576), then read one line per page:
- *   "ADDR PFN" (both hex), or "ADDR none" when no present PTE maps it
- *   (including pages mapped by a huge PMD/PUD, which this does not walk;
- *   from 6.12 it reads those too but serves only VM_IO | VM_PFNMAP
- *   mappings, see um_compat_follow_pfn()).
+ *   "ADDR PFN" (both hex), or "ADDR none" when nothing present maps it
+ *   (see ktest_follow_pfn(); hugetlb mappings always read "none").
  *   Errors come back from the write: ESRCH (no such process or no mm),
  *   EFAULT (a page outside any VMA), EINVAL (bad syntax or count).
  */
@@ -33,7 +31,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "compat.h"
+#include "ktest_compat.h"
 
 #define PM_MAX_PAGES	(1UL << 20)
 #define PM_NONE		(~0UL)
@@ -60,7 +58,7 @@ static int pm_walk(struct mm_struct *mm, unsigned long addr,
 			break;
 		}
 		if (is_vm_hugetlb_page(vma) ||
-		    um_compat_follow_pfn(vma, a, &pfns[i]))
+		    ktest_follow_pfn(vma, a, &pfns[i]))
 			pfns[i] = PM_NONE;
 	}
 	mmap_read_unlock(mm);

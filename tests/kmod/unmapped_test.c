@@ -115,6 +115,7 @@
 #include <asm/hardirq.h>
 
 #include "compat.h"
+#include "ktest_compat.h"
 
 #define UT_RESULT_SIZE	4096
 #define UT_MAX_PFNS	(1UL << 20)
@@ -212,7 +213,7 @@ static void ut_read_counters(struct ut_counters *c)
 	memset(c, 0, sizeof(*c));
 	/* Received call-function IPIs: exact, unlike /proc/interrupts' CAL. */
 	for_each_possible_cpu(cpu) {
-		c->call_ipis += per_cpu(irq_stat, cpu).irq_call_count;
+		c->call_ipis += ktest_call_ipis(cpu);
 		c->splits_l2 += per_cpu(vm_event_states, cpu).event[DIRECT_MAP_LEVEL2_SPLIT];
 		c->splits_l3 += per_cpu(vm_event_states, cpu).event[DIRECT_MAP_LEVEL3_SPLIT];
 	}

@@ -50,6 +50,7 @@
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -61,6 +62,8 @@
 #include <asm/tlbflush.h>
 
 #include <linux/unmapped.h>
+
+#include "ktest_compat.h"
 
 #define BENCH_MAX_ITERS		64
 #define BENCH_MAX_THREADS	8
@@ -338,8 +341,8 @@ static void read_counters(struct counters *c)
 	c->tlb_ipis = 0;
 	c->kernel_flush_ipis = 0;
 	for_each_online_cpu(cpu) {
-		c->call_ipis += per_cpu(irq_stat, cpu).irq_call_count;
-		c->tlb_ipis += per_cpu(irq_stat, cpu).irq_tlb_count;
+		c->call_ipis += ktest_call_ipis(cpu);
+		c->tlb_ipis += ktest_tlb_ipis(cpu);
 		c->kernel_flush_ipis += per_cpu(bench_flush_ipis, cpu);
 	}
 	all_vm_events(bench_events);
