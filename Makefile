@@ -48,8 +48,7 @@ deps:
 # it; Debian 12's 6.1 headers have no vmlinux and skip BTF anyway.
 module:
 	+$(MAKE) -C "$(kdir)" M=$(CURDIR) modules CONFIG_DEBUG_INFO_BTF_MODULES=
-	UM_KERNEL_CONSTRUCTORS=$$(sed -n 's/^CONFIG_CONSTRUCTORS=//p' "$(kdir)/.config") \
-		module/scripts/check-cxx-subset module/unmapped.ko
+	module/scripts/check-ko "$(kdir)" module/unmapped.ko
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \

@@ -3,11 +3,13 @@
  * compat.h - every difference between kernel versions, in one place.
  *
  * The rest of the shim calls only what is declared here for anything that
- * moved between releases: kernel functions that are not exported to modules
- * (resolved once at load, see um_compat_resolve()), the meaning of
- * MAX_ORDER and the shrinker API. The module is built and tested on
- * Debian 12's 6.1; the branches for later kernels follow their upstream
- * API changes and are compiled only there.
+ * moved between releases or is not exported to modules: the unexported
+ * kernel functions (kcall.c: resolved once at load, see
+ * um_compat_resolve(), and called through static calls, safe under IBT),
+ * the meaning of MAX_ORDER, the shrinker API and the rest below. Every
+ * branch is built for and booted on a kernel of the test matrix
+ * (tools/kernels/matrix: Debian 12's 6.1, Debian 13's 6.12, the newest
+ * 7.x).
  */
 #ifndef UNMAPPED_SHIM_COMPAT_H
 #define UNMAPPED_SHIM_COMPAT_H
@@ -97,24 +99,20 @@ static inline struct nlattr **um_compat_genl_dump_attrs(
 #endif
 }
 
-/**
- * um_compat_resolve() - find the unexported kernel functions the shim needs.
- *
- * Once, at module load, before any other um_compat_* call. Fails with a
- * message naming the first symbol that is missing or does not resolve to
- * the start of a function of that name.
- *
- * Return: 0, -ENOENT, or -EINVAL when the fault_symbol parameter names no
- * function looked up here.
- */
-int um_compat_resolve(void);
+/* --- unexported kernel functions (kcall.c) ------------------------------- */
 
-/* --- direct map (all [sleeps]; they may split and allocate page tables) --- */
+struct seq_file;
+
+int um_compat_resolve(void);
+void um_kcall_show(struct seq_file *m);
+
+/* direct map (all [sleeps]; they may split and allocate page tables) */
 
 /**
  * um_compat_dm_remove_range() - clear _PAGE_PRESENT on @nr pages of the
  * direct map from @addr in one change_page_attr pass, which flushes the TLBs
  * of every CPU itself. Large mappings wholly inside the range stay large.
+ * No other mapping of the pages (the kernel image's alias) is touched.
  * Return: 0 or -errno from the kernel.
  */
 int um_compat_dm_remove_range(unsigned long addr, int nr);

@@ -13,6 +13,10 @@
  *                 range, order, node, free/used/released pages, backend, and
  *                 the direct map as lookup_address() sees it now: the entry
  *                 size(s) covering the block and how many pages are present
+ *   kernel_calls  the unexported kernel functions and how they are called:
+ *                 IBT or not, and per function its address, the target of
+ *                 its static call trampoline and whether the kernel sealed
+ *                 its ENDBR (kcall.c)
  *   fault/        injected failures, for tests (fault.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,6 +26,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "fault.h"
 #include "shim.h"
 
@@ -152,6 +157,13 @@ static int um_blocks_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(um_blocks);
 
+static int um_kernel_calls_show(struct seq_file *m, void *unused)
+{
+	um_kcall_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(um_kernel_calls);
+
 /**
  * um_debugfs_init() - create /sys/kernel/debug/unmapped/ for @cache.
  * Failure is not an error (debugfs may be absent or locked down).
@@ -165,6 +177,9 @@ void um_debugfs_init(struct um_cache *cache)
 			    &um_stats_fops);
 	debugfs_create_file("blocks", 0444, um_debugfs_dir, cache,
 			    &um_blocks_fops);
+	/* Kernel addresses: root only. */
+	debugfs_create_file("kernel_calls", 0400, um_debugfs_dir, NULL,
+			    &um_kernel_calls_fops);
 	um_fault_init(um_debugfs_dir);
 }
 

@@ -3,11 +3,13 @@
 #
 # module_load - unmapped.ko loads, carries the C++ core, unloads, reloads;
 # on a kernel that lacks one of the functions it looks up it refuses to load,
-# names the function and leaves nothing behind (fault_symbol= hides one).
+# names the function and leaves nothing behind (fault_symbol= hides one);
+# where a function cannot be called by a direct jump (kcall.c) it refuses
+# and names IBT (fault_kcall= leaves one static call unpatched).
 . "$(dirname "$0")/../ksft.sh"
 module=${UM_MODULE:-/opt/unmapped/modules/unmapped.ko}
 
-ksft_plan 13
+ksft_plan 19
 ksft_check "module is loaded by the runner" grep -q '^unmapped ' /proc/modules
 ksft_check "sysfs has /sys/module/unmapped" test -d /sys/module/unmapped
 # Mangled C++ names in kallsyms prove the core runs in the kernel.
@@ -45,6 +47,12 @@ done
 ksft_check "missing function: nothing left behind (${leftovers:-none})" test -z "$leftovers"
 refused "bad fault_symbol" fault_symbol=printk \
 	"fault_symbol=printk: not a function this module looks up" "Invalid argument"
+refused "unpatched static call" fault_kcall=flush_tlb_kernel_range \
+	"IBT: the static call to flush_tlb_kernel_range was not patched into a direct jump" \
+	"unknown symbol in module"
+refused "unpatched lookup" fault_kcall=kallsyms_lookup_name \
+	"IBT: the static call to kallsyms_lookup_name was not patched into a direct jump" \
+	"unknown symbol in module"
 ksft_check "insmod again" insmod "$module"
 ksft_check "it runs: /dev/unmapped is back" test -c /dev/unmapped
 ksft_exit
