@@ -6,11 +6,14 @@
 #   make check     every test: host unit tests, simulator, VM selftests
 #
 # Other targets: all (default: module + userspace), module, userspace, deps,
-# sim, bench, fuzz, vm-shell, install, debug-kernel, compat-build, clean, help. Variables: KDIR
-# (kernel build directory, default tools/kdir), KERNEL=debug (build for and
-# boot the debug kernel of `make debug-kernel`), BUILD_TYPE (Release|Debug),
-# SANITIZE (e.g. address,undefined), CI=true (warnings are errors, no colour),
-# DURATION/PROCS/SEED (make fuzz: seconds, processes, base seed).
+# sim, bench, fuzz, vm-shell, install, debug-kernel, kernels, clean, help.
+# Variables: KDIR (kernel build directory, default tools/kdir), KERNEL (a
+# kernel of the test matrix, tools/kernels/matrix: 6.1, 6.12, 7, a Debian
+# release string, or debug for `make debug-kernel`'s: module builds for it,
+# check/demo/bench/fuzz/vm-shell boot it; check without it runs the whole
+# matrix), BUILD_TYPE (Release|Debug), SANITIZE (e.g. address,undefined),
+# CI=true (warnings are errors, no colour), DURATION/PROCS/SEED (make fuzz:
+# seconds, processes, base seed).
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -23,21 +26,22 @@ DESTDIR ?=
 export UM_BUILD_DIR := $(abspath $(BUILD))
 
 DEBUG_KERNEL_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/unmapped/debug-kernel
-ifeq ($(KERNEL),debug)
-export KDIR ?= $(DEBUG_KERNEL_DIR)/src
-export UM_VM_KERNEL := debug
-endif
 export UM_DEBUG_KERNEL_DIR := $(DEBUG_KERNEL_DIR)
+# One kernel instead of the host's (and, for check, instead of the matrix).
+ifneq ($(KERNEL),)
+export UM_VM_KERNEL := $(KERNEL)
+export UM_CHECK_KERNELS := $(KERNEL)
+endif
 
 # Resolved when a recipe runs, so `make deps` can install the headers first.
 kdir = $${KDIR:-$$(tools/kdir)}
 
-.PHONY: all deps module userspace check demo sim bench fuzz vm-shell install debug-kernel compat-build clean help
+.PHONY: all deps module userspace check demo sim bench fuzz vm-shell install debug-kernel kernels clean help
 
 all: module userspace
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/deps
@@ -46,9 +50,15 @@ deps:
 # (template value parameters, references) and fails the link. Kernels whose
 # headers ship vmlinux (Debian's from 6.x backports, e.g. 6.12) would run
 # it; Debian 12's 6.1 headers have no vmlinux and skip BTF anyway.
+# With KERNEL=..., into build/kmod/RELEASE (tools/kernel build), else in
+# the source tree for the host's kernel.
 module:
+ifneq ($(KERNEL),)
+	tools/kernel build $(KERNEL)
+else
 	+$(MAKE) -C "$(kdir)" M=$(CURDIR) modules CONFIG_DEBUG_INFO_BTF_MODULES=
 	module/scripts/check-ko "$(kdir)" module/unmapped.ko
+endif
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
@@ -58,9 +68,10 @@ $(BUILD)/CMakeCache.txt:
 userspace: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
-# deps first (it may install the compilers), then build, then test.
+# deps first (it may install the compilers), then build, then test; the
+# modules are built per kernel by tools/check (tools/kernel build).
 check: deps
-	+$(MAKE) all
+	+$(MAKE) userspace
 	tools/check $(BUILD)
 
 demo: deps
@@ -92,9 +103,9 @@ vm-shell: all
 debug-kernel:
 	tools/debug-kernel/build $(DEBUG_KERNEL_DIR)
 
-# Compile (only) against bookworm-backports' newer kernel headers.
-compat-build:
-	tools/compat-build $(COMPAT_KERNEL)
+# The kernels of the test matrix, resolved and downloaded (tools/kernel).
+kernels:
+	@for k in $$(tools/kernel list); do tools/kernel info $$k | tr '\n' ' '; echo; done
 
 install: userspace
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
