@@ -96,7 +96,16 @@ struct um_config {
 #define UM_ALLOC_ATOMIC	(1u << 1)  /* serve from the cache only: no refill,
 				    * no sleeping; fails with -EAGAIN */
 #define UM_ALLOC_THISNODE (1u << 2) /* nid is strict: never another node */
-#define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE)
+#define UM_ALLOC_MAYFAIL (1u << 3) /* a refill may fail rather than reclaim
+				    * hard or invoke the OOM killer (the
+				    * caller's __GFP_RETRY_MAYFAIL/NORETRY) */
+#define UM_ALLOC_NOFS	(1u << 4)  /* the caller may hold locks that
+				    * filesystem or I/O reclaim waits for
+				    * (GFP_NOFS/GFP_NOIO): never wait for
+				    * another thread's refill, which may be
+				    * in such reclaim; refill alongside it */
+#define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE | \
+			 UM_ALLOC_MAYFAIL | UM_ALLOC_NOFS)
 
 /* um_cache_shrink() flags */
 #define UM_SHRINK_NOWAIT  (1u << 0) /* shrinker context. Accepted and moot:
@@ -196,6 +205,7 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(refill_pages,		"pages taken from the page allocator")	\
 	X(refill_fallbacks,	"refills served below the wanted order") \
 	X(refill_failures,	"refills that got no memory")		\
+	X(refills_nowait,	"refills a GFP_NOFS/NOIO caller did beside a busy one") \
 	X(releases,		"blocks given back to the page allocator") \
 	X(release_pages,	"pages given back to the page allocator") \
 	X(shrink_calls,		"shrink requests")			\
@@ -315,13 +325,16 @@ void um_plat_meta_free(struct um_platform *p, void *ptr); /* [atomic] */
 /**
  * um_plat_block_alloc() - a block from the page allocator. [sleeps]
  * Physically contiguous, aligned to 2^order pages, on node @nid only, zeroed,
- * mapped in the direct map with its boot-time attributes. Each page can later
- * be freed on its own (um_plat_pages_free). Does not try hard for order > 0
- * (no OOM kill, little reclaim): the core falls back to lower orders.
+ * mapped in the direct map with its boot-time attributes and in no other
+ * kernel mapping the platform cannot remove with it. Each page can later be
+ * freed on its own (um_plat_pages_free). Does not try hard for order > 0
+ * (no OOM kill, little reclaim): the core falls back to lower orders. With
+ * UM_ALLOC_MAYFAIL in @flags (the allocation's UM_ALLOC_* flags) not for
+ * order 0 either.
  * Return: 0 and *pfn, or -ENOMEM.
  */
 int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
-			um_pfn_t *pfn);
+			unsigned int flags, um_pfn_t *pfn);
 
 /**
  * um_plat_pages_free() - give pages back to the page allocator. [atomic]

@@ -20,14 +20,18 @@ NodeLock::~NodeLock()
 	um_plat_unlock(node_.lock_, flags_);
 }
 
-NodeSerial::NodeSerial(NodeCache &node) : node_(node)
+NodeSerial::NodeSerial(NodeCache &node, Mode mode) : node_(node), held_(true)
 {
-	um_plat_mutex_lock(node_.mutex_);
+	if (mode == kTry)
+		held_ = um_plat_mutex_trylock(node_.mutex_);
+	else
+		um_plat_mutex_lock(node_.mutex_);
 }
 
 NodeSerial::~NodeSerial()
 {
-	um_plat_mutex_unlock(node_.mutex_);
+	if (held_)
+		um_plat_mutex_unlock(node_.mutex_);
 }
 
 Block *NodeCache::blockOfLink(ListNode *n)

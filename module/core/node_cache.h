@@ -17,7 +17,9 @@
  *     threads racing on an empty cache do not both refill, and the leaked
  *     retry, so a leaked run is restored and freed once. It is held across
  *     page allocations (which may enter reclaim), so nothing that reclaim
- *     calls may wait for it.
+ *     calls may wait for it, and neither may a caller that holds a lock
+ *     such reclaim waits for: a UM_ALLOC_NOFS refill only tries the mutex
+ *     and, if a refill is under way, takes its own block beside it.
  *   Releases (shrink, trim, drain) take no mutex: each detaches its chunk
  *     under lock_ and pins its block (Block::pins), so any number of them,
  *     the shrinker's included, run side by side and none ever comes back
@@ -25,8 +27,9 @@
  *     freed by whoever drops its last pin once all its pages are gone, and
  *     a block is unlinked (lookup tree included) BEFORE its pages go back
  *     to the page allocator, which may hand the same range to a refill.
- *   Adding a block needs mutex_ and lock_; removing one needs lock_ (and no
- *     pin on it); walking blocks_ needs lock_.
+ *   Adding a block needs lock_ (and mutex_, but for UM_ALLOC_NOFS refills:
+ *     a new block holds no leaked run a retry could be restoring); removing
+ *     one needs lock_ (and no pin on it); walking blocks_ needs lock_.
  *   Order: mutex_ before lock_. UM_ALLOC_ATOMIC never touches mutex_.
  *   Events are emitted with no lock held.
  *
@@ -58,16 +61,24 @@ private:
 	unsigned long flags_;
 };
 
-/* Holds the node's mutex while it lives. */
+/*
+ * Holds the node's mutex while it lives. Made with kTry it only tries:
+ * held() says whether it got it.
+ */
 class NodeSerial {
 public:
-	explicit NodeSerial(NodeCache &node);
+	enum Mode { kWait, kTry };
+
+	explicit NodeSerial(NodeCache &node, Mode mode = kWait);
 	~NodeSerial();
 	NodeSerial(const NodeSerial &) = delete;
 	NodeSerial &operator=(const NodeSerial &) = delete;
 
+	bool held() const { return held_; }
+
 private:
 	NodeCache &node_;
+	bool held_;
 };
 
 /* A chunk taken for an allocation; its dirty pages still to be scrubbed. */
@@ -240,7 +251,7 @@ private:
 
 	/* --- refill (refill.cpp) --- */
 	int refillFor(unsigned order, Grant *grant, RefillTicket *t);
-	int prepareRefill(const NodeSerial &s, unsigned order,
+	int prepareRefill(const NodeSerial &s, unsigned order, unsigned flags,
 			  RefillTicket *t);
 	void commitRefillLocked(const NodeLock &g, RefillTicket *t);
 	void emitRefill(const RefillTicket &t);

@@ -10,13 +10,14 @@
 namespace um {
 
 /**
- * prepareRefill() - everything that sleeps, with the node's mutex held and
- * no spinlock: allocate the block (2 MiB, or the request's order if larger,
- * then lower orders down to the request's), its metadata, and take it out
- * of the direct map with one call (range) or one flush (page).
+ * prepareRefill() - everything that sleeps, with the node's mutex held (or,
+ * for UM_ALLOC_NOFS, tried) and no spinlock: allocate the block (2 MiB, or
+ * the request's order if larger, then lower orders down to the request's)
+ * as @flags allow, its metadata, and take it out of the direct map with one
+ * call (range) or one flush (page).
  */
 int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
-			     RefillTicket *t)
+			     unsigned flags, RefillTicket *t)
 {
 	bool must_keep;
 
@@ -34,7 +35,7 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 
 	t->wanted_order = policy::refillOrder(order);
 	t->order = t->wanted_order;
-	while (um_plat_block_alloc(plat_, nid_, t->order, &t->pfn))
+	while (um_plat_block_alloc(plat_, nid_, t->order, flags, &t->pfn))
 		if (!policy::nextFallbackOrder(t->order, order, &t->order))
 			return t->err;
 
@@ -108,10 +109,16 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
  * second finds the first one's leftovers. The new block is published and
  * the request carved from it in the same critical section, so a racing
  * allocation cannot starve this one.
+ *
+ * A UM_ALLOC_NOFS caller never waits for the mutex: its holder may be deep
+ * in reclaim that waits for a filesystem lock this caller holds (a
+ * deadlock), so when another refill is under way it takes a block of its
+ * own beside it (refills_nowait).
  */
 int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 {
-	NodeSerial serial(*this);
+	NodeSerial serial(*this, (grant->flags & UM_ALLOC_NOFS) ?
+				 NodeSerial::kTry : NodeSerial::kWait);
 
 	t->outcome = RefillTicket::Outcome::NotNeeded;
 	{
@@ -120,10 +127,12 @@ int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 		if (takeLocked(g, order, grant))
 			return 0;
 	}
-	prepareRefill(serial, order, t);
+	prepareRefill(serial, order, grant->flags, t);
 
 	NodeLock g(*this);
 
+	if (!serial.held())
+		stat(stats_, UM_STAT_refills_nowait)++;
 	commitRefillLocked(g, t);
 	if (t->outcome != RefillTicket::Outcome::Ready)
 		return t->err;
@@ -161,7 +170,8 @@ int NodeCache::prefill()
 			}
 			if (!deficit)
 				return 0;
-			prepareRefill(serial, 0, &t);
+			/* Best effort: never the OOM killer for a prefill. */
+			prepareRefill(serial, 0, UM_ALLOC_MAYFAIL, &t);
 
 			NodeLock g(*this);
 

@@ -73,12 +73,22 @@ static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 		flags |= UM_ALLOC_NOZERO;
 	if (gfp & __GFP_THISNODE)
 		flags |= UM_ALLOC_THISNODE;
-	if (!blocking)
+	/* The caller's memalloc_nofs/noio scope counts as its gfp does. */
+	gfp = current_gfp_context(gfp);
+	if (!blocking) {
 		flags |= UM_ALLOC_ATOMIC;
-	else if (!(gfp & __GFP_IO))
-		scope = memalloc_noio_save();
-	else if (!(gfp & __GFP_FS))
-		scope = memalloc_nofs_save();
+	} else {
+		if (gfp & (__GFP_RETRY_MAYFAIL | __GFP_NORETRY))
+			flags |= UM_ALLOC_MAYFAIL;
+		/* May hold locks that FS/IO reclaim waits for. */
+		if ((gfp & (__GFP_FS | __GFP_IO)) != (__GFP_FS | __GFP_IO))
+			flags |= UM_ALLOC_NOFS;
+		/* Whatever a refill allocates obeys the caller's context. */
+		if (!(gfp & __GFP_IO))
+			scope = memalloc_noio_save();
+		else if (!(gfp & __GFP_FS))
+			scope = memalloc_nofs_save();
+	}
 
 	err = um_cache_alloc(cache, nid, order, flags, &pfn);
 

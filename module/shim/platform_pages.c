@@ -28,7 +28,7 @@ void um_plat_meta_free(struct um_platform *p, void *ptr)
 }
 
 int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
-			um_pfn_t *pfn)
+			unsigned int flags, um_pfn_t *pfn)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_ZERO | __GFP_NOWARN;
 	struct page *page;
@@ -39,9 +39,17 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 		return -ENOMEM;
 	if (um_fault(UM_FAULT_BLOCK_ALLOC, 0, 1UL << order, NULL))
 		return -ENOMEM;
-	/* Blocks are an optimisation: no OOM kill, little reclaim for them. */
+	/*
+	 * Blocks are an optimisation: no OOM kill, little reclaim for them.
+	 * An order-0 refill serves one page the caller asked for: it tries
+	 * as hard as the caller's gfp says (ALLOC's __GFP_RETRY_MAYFAIL must
+	 * not invoke the OOM killer for an ioctl). NOFS/NOIO come from the
+	 * caller's memalloc scope (api.c).
+	 */
 	if (order)
 		gfp |= __GFP_NORETRY;
+	else if (flags & UM_ALLOC_MAYFAIL)
+		gfp |= __GFP_RETRY_MAYFAIL;
 	page = alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return -ENOMEM;

@@ -13,9 +13,12 @@
  *
  *   cmd        write one command line; read back the result of the last one
  *              as "key value" lines ("error N" when it failed: N is -errno).
- *     alloc mb=N [lo=L] [hi=H] [node=N]
+ *     alloc mb=N [lo=L] [hi=H] [node=N] [mayfail=1]
  *              allocate blocks of order L, L+1, ..., H, L, ... (default 0-9)
- *              until N MiB are held; check every page with lookup_address()
+ *              until N MiB are held (GFP_KERNEL; with mayfail=1 also
+ *              __GFP_RETRY_MAYFAIL, so that running out of memory fails
+ *              the allocation instead of invoking the OOM killer; the
+ *              command stops at the first failure); check every page with lookup_address()
  *              (must be absent). Keys: blocks pages failed ns call_ipis
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
  *              dm_pages_1g, pages_node_N for every online node N, and
@@ -58,6 +61,17 @@
  *              from the direct map, free it. Served from the cache only;
  *              freed pages are dirty, so the next allocation scrubs them in
  *              that context. Keys: ok failed present_pages.
+ *     nofs     the deadlock a GFP_NOFS caller could meet, for lockdep: a test mutex
+ *              stands for a filesystem lock that reclaim takes (lockdep
+ *              is told so with fs_reclaim_acquire()); an order-10
+ *              GFP_KERNEL allocation refills (node mutex held across a
+ *              page allocation that may enter that reclaim); then, with
+ *              the test mutex held, an order-10 GFP_NOFS allocation
+ *              refills too. Waiting for the node mutex there would close
+ *              the cycle node mutex -> fs_reclaim -> test mutex -> node
+ *              mutex, which lockdep reports. Start with an empty cache
+ *              (drop_caches). Keys: kernel_ok nofs_ok (1: the allocation
+ *              succeeded).
  *     scrub_verify blocks=N
  *              fill N order-9 blocks with a pattern through a temporary
  *              vmap(), free them, allocate again and check every byte is
@@ -104,6 +118,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -343,8 +358,9 @@ static void ut_emit_nodes(int nid)
 }
 
 static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
-			int nid)
+			int nid, bool mayfail)
 {
+	gfp_t gfp = GFP_KERNEL | (mayfail ? __GFP_RETRY_MAYFAIL : 0);
 	unsigned long want = mb << (20 - PAGE_SHIFT), have = 0, max_blocks;
 	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {};
 	struct ut_counters before;
@@ -365,7 +381,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	}
 	ut_start_counters(&before);
 	while (have < want && ut_nr_blocks < max_blocks) {
-		struct page *page = ut_api.alloc_node(nid, GFP_KERNEL, order);
+		struct page *page = ut_api.alloc_node(nid, gfp, order);
 
 		if (!page) {
 			failed++;
@@ -564,6 +580,41 @@ static int ut_cmd_atomic(unsigned long rounds)
 	}
 	ut_api_put_if_idle();
 	ut_emit("ok %lu\nfailed %lu\npresent_pages %lu\n", ok, failed, present);
+	return 0;
+}
+
+/* --- reclaim context ------------------------------------------------------ */
+
+/* Stands for a filesystem lock that reclaim waits for. */
+static DEFINE_MUTEX(ut_fs_lock);
+
+static int ut_cmd_nofs(void)
+{
+	struct page *kernel, *nofs;
+	int err;
+
+	err = ut_api_get();
+	if (err)
+		return err;
+	/* Reclaim takes the "filesystem lock": fs_reclaim -> ut_fs_lock. */
+	fs_reclaim_acquire(GFP_KERNEL);
+	mutex_lock(&ut_fs_lock);
+	mutex_unlock(&ut_fs_lock);
+	fs_reclaim_release(GFP_KERNEL);
+
+	/* node mutex -> fs_reclaim (the refill's page allocation). */
+	kernel = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, UM_NR_PAGE_ORDERS - 1);
+	/* ut_fs_lock -> ? : the NOFS refill must not wait for the node mutex. */
+	mutex_lock(&ut_fs_lock);
+	nofs = ut_api.alloc_node(NUMA_NO_NODE, GFP_NOFS, UM_NR_PAGE_ORDERS - 1);
+	mutex_unlock(&ut_fs_lock);
+
+	if (kernel)
+		ut_api.free(kernel, UM_NR_PAGE_ORDERS - 1);
+	if (nofs)
+		ut_api.free(nofs, UM_NR_PAGE_ORDERS - 1);
+	ut_api_put_if_idle();
+	ut_emit("kernel_ok %d\nnofs_ok %d\n", !!kernel, !!nofs);
 	return 0;
 }
 
@@ -912,9 +963,12 @@ static int ut_run(char *line)
 		ut_arg(copy, key, def, out); })
 
 	if (!strcmp(verb, "alloc")) {
+		unsigned long e;
+
 		err = UT_ARG("mb", 0, &a) ?: UT_ARG("lo", 0, &b) ?:
-		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d);
-		return err ?: ut_cmd_alloc(a, b, c, (int)d);
+		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d) ?:
+		      UT_ARG("mayfail", 0, &e);
+		return err ?: ut_cmd_alloc(a, b, c, (int)d, e);
 	}
 	if (!strcmp(verb, "free"))
 		return ut_cmd_free();
@@ -946,6 +1000,8 @@ static int ut_run(char *line)
 		err = UT_ARG("rounds", 16, &a);
 		return err ?: ut_cmd_atomic(a);
 	}
+	if (!strcmp(verb, "nofs"))
+		return ut_cmd_nofs();
 	if (!strcmp(verb, "scrub_verify")) {
 		err = UT_ARG("blocks", 4, &a);
 		return err ?: ut_cmd_scrub_verify(a);

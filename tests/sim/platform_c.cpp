@@ -83,9 +83,9 @@ void um_plat_meta_free(struct um_platform *p, void *ptr)
 }
 
 int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
-			um_pfn_t *pfn)
+			unsigned int flags, um_pfn_t *pfn)
 {
-	return S(p).blockAlloc(nid, order, pfn);
+	return S(p).blockAlloc(nid, order, flags, pfn);
 }
 
 void um_plat_pages_free(struct um_platform *p, um_pfn_t pfn, um_u64 nr)

@@ -285,9 +285,11 @@ void SimPlatform::metaFree(void *ptr)
 	std::free(ptr);
 }
 
-int SimPlatform::blockAlloc(int nid, unsigned order, um_pfn_t *pfn)
+int SimPlatform::blockAlloc(int nid, unsigned order, unsigned flags,
+			    um_pfn_t *pfn)
 {
 	mightSleep("um_plat_block_alloc");
+	last_block_alloc_flags = flags;
 	/* Direct reclaim may run shrinkers, i.e. call back into the cache. */
 	if (on_reclaim) {
 		int outside = mutexesHeldOutside();

@@ -96,6 +96,8 @@ public:
 		fail_scrub;
 	/* um_plat_block_alloc() fails for every order >= this. */
 	unsigned fail_order_at_least = 64;
+	/* The UM_ALLOC_* flags of the last um_plat_block_alloc() call. */
+	std::atomic<unsigned> last_block_alloc_flags{ 0 };
 
 	/* --- hooks, called without the sim's mutex --- */
 	std::function<void()> on_reclaim;	/* inside block_alloc */
@@ -128,7 +130,7 @@ public:
 	/* --- the um_plat_* implementation (platform_c.cpp forwards) --- */
 	void *metaAlloc(size_t size);
 	void metaFree(void *ptr);
-	int blockAlloc(int nid, unsigned order, um_pfn_t *pfn);
+	int blockAlloc(int nid, unsigned order, unsigned flags, um_pfn_t *pfn);
 	void pagesFree(um_pfn_t pfn, um_u64 nr);
 	int dmSetRange(um_pfn_t pfn, um_u64 nr, int present, um_dm_cost *cost);
 	int dmSetPage(um_pfn_t pfn, int present, um_dm_cost *cost);

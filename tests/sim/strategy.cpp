@@ -36,7 +36,7 @@ public:
 		um_platform *p = sim_.plat();
 		uint64_t n = uint64_t(1) << order;
 
-		if (um_plat_block_alloc(p, 0, order, pfn))
+		if (um_plat_block_alloc(p, 0, order, 0, pfn))
 			return false;
 		for (uint64_t i = 0; i < n; i++) {
 			if (um_plat_dm_set_page(p, *pfn + i, 0, &cost_))

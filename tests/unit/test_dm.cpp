@@ -27,7 +27,7 @@ protected:
 	{
 		um_pfn_t pfn = 0;
 
-		EXPECT_EQ(um_plat_block_alloc(sim_.plat(), 0, order, &pfn), 0);
+		EXPECT_EQ(um_plat_block_alloc(sim_.plat(), 0, order, 0, &pfn), 0);
 		return pfn;
 	}
 

@@ -7,6 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <thread>
 
 using namespace t;
@@ -196,6 +199,83 @@ TEST_F(RefillTest, AtomicNeverWaitsForARefill)
 	sim_->on_reclaim = nullptr;
 	EXPECT_EQ(atomic_err, -UM_EAGAIN);
 	mustFree(pfn, 0);
+}
+
+TEST_F(RefillTest, NofsNeverWaitsForARefillInReclaim)
+{
+	start();
+	um_pfn_t nofs_pfn = 0;
+	int nofs_err = 1;
+	bool finished = false;
+
+	/*
+	 * A GFP_KERNEL refill holds the node mutex and is in reclaim, which
+	 * (in the deadlock) waits for a filesystem lock that a GFP_NOFS
+	 * caller holds while it allocates from the same empty node. The NOFS
+	 * allocation must finish while that refill is still in reclaim: it
+	 * takes its own block instead of waiting for the mutex.
+	 */
+	sim_->on_reclaim = [&] {
+		if (finished)
+			return;
+		finished = true;
+		auto nofs = std::async(std::launch::async, [&] {
+			nofs_err = um_cache_alloc(cache_, 0, 0, UM_ALLOC_NOFS,
+						  &nofs_pfn);
+		});
+		if (nofs.wait_for(std::chrono::seconds(10)) !=
+		    std::future_status::ready) {
+			/* It waits for this thread: the deadlock itself. */
+			std::fprintf(stderr, "NOFS allocation waited for the refill in reclaim\n");
+			std::_Exit(1);
+		}
+	};
+	um_pfn_t pfn = mustAlloc(0);
+
+	sim_->on_reclaim = nullptr;
+	EXPECT_EQ(nofs_err, 0);
+	EXPECT_NE(nofs_pfn, pfn);
+	EXPECT_EQ(stat(UM_STAT_refills), 2u);
+	EXPECT_EQ(stat(UM_STAT_refills_nowait), 1u);
+	mustFree(nofs_pfn, 0);
+	mustFree(pfn, 0);
+}
+
+TEST_F(RefillTest, NofsTakesTheMutexWhenFree)
+{
+	start();
+	/* Nobody refills: the mutex is free, nothing is counted. */
+	um_pfn_t pfn;
+
+	ASSERT_EQ(um_cache_alloc(cache_, 0, 0, UM_ALLOC_NOFS, &pfn), 0);
+	EXPECT_EQ(stat(UM_STAT_refills), 1u);
+	EXPECT_EQ(stat(UM_STAT_refills_nowait), 0u);
+	mustFree(pfn, 0);
+}
+
+TEST_F(RefillTest, RefillsPassTheCallersFlagsToThePageAllocator)
+{
+	start();
+	um_pfn_t pfn;
+
+	ASSERT_EQ(um_cache_alloc(cache_, 0, 10, UM_ALLOC_MAYFAIL, &pfn), 0);
+	EXPECT_TRUE(sim_->last_block_alloc_flags & UM_ALLOC_MAYFAIL);
+	mustFree(pfn, 10);
+	um_cache_drain(cache_);
+	ASSERT_EQ(um_cache_alloc(cache_, 0, 10, 0, &pfn), 0);
+	EXPECT_EQ(stat(UM_STAT_refills), 2u);
+	EXPECT_FALSE(sim_->last_block_alloc_flags & UM_ALLOC_MAYFAIL);
+	mustFree(pfn, 10);
+}
+
+TEST_F(RefillTest, PrefillNeverInsistsOnMemory)
+{
+	um_config cfg = config();
+
+	cfg.prefill_pages = 512;
+	start(cfg);
+	EXPECT_EQ(stat(UM_STAT_refills), 1u);
+	EXPECT_TRUE(sim_->last_block_alloc_flags & UM_ALLOC_MAYFAIL);
 }
 
 TEST_F(RefillTest, PrefillAtCreateAndOnDemand)

@@ -83,7 +83,7 @@ TEST(SimPlatform, RangeRemovalFlushesAndKeeps2M)
 	um_pfn_t pfn;
 	um_dm_cost cost = {};
 
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 9, &pfn), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 9, 0, &pfn), 0);
 	ASSERT_EQ(um_plat_dm_set_range(s.plat(), pfn, 512, 0, &cost), 0);
 	EXPECT_EQ(cost.calls, 1u);
 	EXPECT_EQ(cost.flushes, 1u);
@@ -101,7 +101,7 @@ TEST(SimPlatform, MissingFlushIsCaught)
 	um_pfn_t pfn;
 	um_dm_cost cost = {};
 
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 0, &pfn), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 0, 0, &pfn), 0);
 	ASSERT_EQ(um_plat_dm_set_page(s.plat(), pfn, 0, &cost), 0);
 	EXPECT_EQ(cost.splits_l2, 1u);
 	/* Not present, but still in some CPU's TLB. */
@@ -133,8 +133,8 @@ TEST(SimPlatform, SplitFlushEndsEarlierStaleEntries)
 	um_pfn_t a, b;
 	um_dm_cost cost = {};
 
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 9, &a), 0);
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 9, &b), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 9, 0, &a), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 9, 0, &b), 0);
 	ASSERT_EQ(um_plat_dm_set_page(s.plat(), a, 0, &cost), 0);
 	EXPECT_TRUE(s.reachable(a));
 	/* Splitting b's 2M page does flush_tlb_all() before changing b. */
@@ -150,7 +150,7 @@ TEST(SimPlatform, SecretsMustNotReachTheAllocator)
 	SimPlatform s(small());
 	um_pfn_t pfn;
 
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 1, &pfn), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 1, 0, &pfn), 0);
 	EXPECT_TRUE(s.isZero(pfn, 2));
 	s.writeSecret(pfn, 2);
 	EXPECT_FALSE(s.isZero(pfn, 2));
@@ -167,7 +167,7 @@ TEST(SimPlatform, UnmappedPagesMustNotReachTheAllocator)
 	um_pfn_t pfn;
 	um_dm_cost cost = {};
 
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 0, &pfn), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 0, 0, &pfn), 0);
 	ASSERT_EQ(um_plat_dm_set_range(s.plat(), pfn, 1, 0, &cost), 0);
 	um_plat_pages_free(s.plat(), pfn, 1);
 	EXPECT_TRUE(hasError(s, "not in the direct map"));
@@ -178,7 +178,7 @@ TEST(SimPlatform, ScrubZeroesOrFailsPartly)
 	SimPlatform s(small());
 	um_pfn_t pfn;
 
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 2, &pfn), 0);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 2, 0, &pfn), 0);
 	s.writeSecret(pfn, 4);
 	s.fail_scrub.failNth(1);
 	EXPECT_EQ(um_plat_scrub(s.plat(), pfn, 4, 0), -UM_EIO);
@@ -198,7 +198,7 @@ TEST(SimPlatform, SleepingUnderSpinlockIsCaught)
 	unsigned long flags = um_plat_lock(l);
 
 	EXPECT_EQ(spinlocksHeld(), 1);
-	EXPECT_EQ(um_plat_block_alloc(s.plat(), 0, 0, &pfn), 0);
+	EXPECT_EQ(um_plat_block_alloc(s.plat(), 0, 0, 0, &pfn), 0);
 	um_plat_unlock(l, flags);
 	EXPECT_EQ(spinlocksHeld(), 0);
 	EXPECT_TRUE(hasError(s, "um_plat_block_alloc [sleeps]"));
@@ -233,11 +233,11 @@ TEST(SimPlatform, FailuresAreInjectable)
 	um_dm_cost cost = {};
 
 	s.fail_order_at_least = 5;
-	EXPECT_EQ(um_plat_block_alloc(s.plat(), 0, 5, &pfn), -UM_ENOMEM);
-	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 4, &pfn), 0);
+	EXPECT_EQ(um_plat_block_alloc(s.plat(), 0, 5, 0, &pfn), -UM_ENOMEM);
+	ASSERT_EQ(um_plat_block_alloc(s.plat(), 0, 4, 0, &pfn), 0);
 	s.fail_block_alloc.failNth(1);
 	um_pfn_t other;
-	EXPECT_EQ(um_plat_block_alloc(s.plat(), 0, 0, &other), -UM_ENOMEM);
+	EXPECT_EQ(um_plat_block_alloc(s.plat(), 0, 0, 0, &other), -UM_ENOMEM);
 
 	/* A failed range removal leaves the first half changed. */
 	s.fail_remove_range.failNth(1);
@@ -273,7 +273,7 @@ TEST(SimPlatform, MemorylessNode)
 	EXPECT_EQ(um_plat_nr_nodes(s.plat()), 2);
 	EXPECT_TRUE(um_plat_node_has_memory(s.plat(), 0));
 	EXPECT_FALSE(um_plat_node_has_memory(s.plat(), 1));
-	EXPECT_EQ(um_plat_block_alloc(s.plat(), 1, 0, &pfn), -UM_ENOMEM);
+	EXPECT_EQ(um_plat_block_alloc(s.plat(), 1, 0, 0, &pfn), -UM_ENOMEM);
 	/* All memory is node 0's. */
 	EXPECT_EQ(um_plat_pfn_node(s.plat(), 0), 0);
 	EXPECT_EQ(um_plat_pfn_node(s.plat(), (cfg.mem_bytes >> 12) - 1), 0);
