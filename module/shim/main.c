@@ -139,6 +139,7 @@ undo_debugfs:
 	um_debugfs_exit();
 	um_core_exit();
 undo_scrub:
+	um_pages_exit();
 	um_scrub_exit();
 	return err;
 }
@@ -150,6 +151,7 @@ static void __exit unmapped_exit(void)
 	um_shrinker_exit();
 	um_debugfs_exit();
 	um_core_exit();
+	um_pages_exit();
 	um_scrub_exit();
 }
 

@@ -34,6 +34,7 @@ void um_platform_init(struct um_platform *p)
 	atomic64_set(&p->api_refused, 0);
 	atomic64_set(&p->dm_level_drops, 0);
 	atomic64_set(&p->shrink_empty, 0);
+	atomic64_set(&p->alias_kept_pages, 0);
 }
 
 /**

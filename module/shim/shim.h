@@ -33,6 +33,9 @@
  * @dm_level_drops: whole 2M chunks that a range change left mapped at 4K
  *	   although they were mapped by a 2M or 1G entry before it (the range
  *	   backend promises never to; see platform_dm.c).
+ * @alias_kept_pages: pages the page allocator gave a refill that the kernel
+ *	   image's high mapping also maps, held until unload instead
+ *	   (platform_pages.c).
  */
 struct um_platform {
 	struct um_cache *cache;
@@ -43,6 +46,7 @@ struct um_platform {
 	atomic64_t api_refused;
 	atomic64_t dm_level_drops;
 	atomic64_t shrink_empty;
+	atomic64_t alias_kept_pages;
 };
 
 extern struct um_platform um_platform;
@@ -50,6 +54,9 @@ extern struct um_platform um_platform;
 /* platform.c: trim work, nodes, time, bug reports */
 void um_platform_init(struct um_platform *p);
 void um_platform_trim_enable(struct um_platform *p, bool enable);
+
+/* platform_pages.c: blocks kept out of the cache for an alias */
+void um_pages_exit(void);
 
 /* platform_scrub.c: per-CPU temporary mapping slots */
 int um_scrub_init(void);

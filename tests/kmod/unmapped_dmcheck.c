@@ -14,8 +14,10 @@
  *   snapshot  record, for every page with a struct page on an online node,
  *             whether the direct map maps it, and for every 2M region the
  *             size of the entry covering it (4K, 2M or 1G) and, for 2M and
- *             1G entries, its attribute bits. Keys: pages absent regions
- *             regions_large.
+ *             1G entries, its attribute bits; and for every page of the
+ *             kernel image's high mapping (ktest_highmap.h) whether it is
+ *             present there. Keys: pages absent regions regions_large
+ *             highmap_present.
  *   compare   compare with the snapshot. Keys:
  *               pages, absent            pages checked; absent now
  *               newly_absent             absent now, present at snapshot
@@ -23,7 +25,13 @@
  *               split_to_4k              ... now under 4K entries
  *               split_1g                 ... under 1G then, 2M now
  *               flags_changed            ... still 2M/1G, other bits
- *             and up to 8 "missing PFN+N" / "flags PFN OLD NEW" lines.
+ *               highmap_newly_present    high-map pages present now, not
+ *                                        at snapshot (an alias the kernel
+ *                                        had removed came back; the kernel
+ *                                        itself only makes pages read-only
+ *                                        there, as modules load)
+ *             and up to 8 "missing PFN+N" / "flags PFN OLD NEW" /
+ *             "highmap PFN" lines.
  *   settle    wait for the work items queued on system_wq, among them the
  *             freeing of the init sections of the modules loaded last
  *             (which can split a 2M direct mapping and flushes all CPUs),
@@ -51,6 +59,8 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
+#include "ktest_highmap.h"
+
 #define DC_RESULT_SIZE	2048
 #define DC_REGION_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 #define DC_MAX_LINES	8
@@ -70,6 +80,8 @@ static size_t dc_result_len;
 static unsigned long dc_start, dc_end;
 static unsigned long *dc_absent;	/* bit per pfn: absent at snapshot */
 static struct dc_region *dc_regions;	/* per 2M region */
+/* Per page of the high mapping: present at snapshot. */
+static unsigned long *dc_hm_present;
 
 static void dc_emit(const char *fmt, ...) __printf(1, 2);
 static void dc_emit(const char *fmt, ...)
@@ -166,6 +178,49 @@ static void dc_note_absent(unsigned long pfn, unsigned long n, bool present,
 	}
 }
 
+/*
+ * Walk the high mapping: @fn(idx, pfn, flags) for every page an entry
+ * covers (one call per entry, with the page count, for large entries).
+ */
+static void dc_highmap_walk(void (*fn)(unsigned long idx, unsigned long n,
+				       unsigned long pfn, pteval_t flags))
+{
+	unsigned long idx = 0, n, pfn;
+	pteval_t flags;
+
+	while (idx < KTEST_HIGHMAP_PAGES) {
+		n = min(ktest_highmap_entry(idx, &flags, &pfn),
+			KTEST_HIGHMAP_PAGES - idx);
+		fn(idx, n, pfn, flags);
+		idx += n;
+		cond_resched();
+	}
+}
+
+static void dc_highmap_record(unsigned long idx, unsigned long n,
+			      unsigned long pfn, pteval_t flags)
+{
+	if (flags & _PAGE_PRESENT)
+		bitmap_set(dc_hm_present, idx, n);
+}
+
+static unsigned long dc_hm_newly_present;
+
+static void dc_highmap_check(unsigned long idx, unsigned long n,
+			     unsigned long pfn, pteval_t flags)
+{
+	unsigned long i;
+
+	if (!(flags & _PAGE_PRESENT))
+		return;
+	for (i = 0; i < n; i++) {
+		if (test_bit(idx + i, dc_hm_present))
+			continue;
+		if (dc_hm_newly_present++ < DC_MAX_LINES)
+			dc_emit("highmap %#lx\n", pfn + i);
+	}
+}
+
 static int dc_snapshot(void)
 {
 	unsigned long pages = 0, absent = 0, large = 0, nr, pfn;
@@ -174,6 +229,12 @@ static int dc_snapshot(void)
 	kvfree(dc_regions);
 	dc_absent = NULL;
 	dc_regions = NULL;
+	if (!dc_hm_present)
+		dc_hm_present = bitmap_zalloc(KTEST_HIGHMAP_PAGES, GFP_KERNEL);
+	if (!dc_hm_present)
+		return -ENOMEM;
+	bitmap_zero(dc_hm_present, KTEST_HIGHMAP_PAGES);
+	dc_highmap_walk(dc_highmap_record);
 	dc_span(&dc_start, &dc_end);
 	nr = (dc_end - dc_start) / DC_REGION_PAGES;
 	dc_absent = vzalloc(BITS_TO_LONGS(dc_end - dc_start) * sizeof(long));
@@ -201,6 +262,8 @@ static int dc_snapshot(void)
 	}
 	dc_emit("pages %lu\nabsent %lu\nregions %lu\nregions_large %lu\n",
 		pages, absent, nr, large);
+	dc_emit("highmap_present %u\n",
+		bitmap_weight(dc_hm_present, KTEST_HIGHMAP_PAGES));
 	return 0;
 }
 
@@ -280,8 +343,11 @@ static int dc_compare(void)
 		cond_resched();
 	}
 	dc_flush_run(&c);
+	dc_hm_newly_present = 0;
+	dc_highmap_walk(dc_highmap_check);
 	dc_emit("pages %lu\nabsent %lu\nnewly_absent %lu\n", c.pages, c.absent,
 		c.newly_absent);
+	dc_emit("highmap_newly_present %lu\n", dc_hm_newly_present);
 	dc_emit("regions_large %lu\nsplit_to_4k %lu\nsplit_1g %lu\nflags_changed %lu\n",
 		large, split4k, split1g, changed);
 	return 0;
@@ -346,6 +412,7 @@ static void __exit dc_exit(void)
 	debugfs_remove_recursive(dc_dir);
 	vfree(dc_absent);
 	kvfree(dc_regions);
+	bitmap_free(dc_hm_present);
 }
 
 module_init(dc_init);

@@ -21,7 +21,9 @@
  *              command stops at the first failure); check every page with lookup_address()
  *              (must be absent). Keys: blocks pages failed ns call_ipis
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
- *              dm_pages_1g, pages_node_N for every online node N, and
+ *              dm_pages_1g, alias_pages (held pages that the kernel
+ *              image's high mapping maps: must be 0), pages_node_N for
+ *              every online node N, and
  *              wrong_node_blocks (blocks not on node=N; 0 without node=).
  *              After dm_snapshot also touched_regions (2M regions that
  *              held a block since) and touched_split (those of them now
@@ -131,6 +133,7 @@
 
 #include "compat.h"
 #include "ktest_compat.h"
+#include "ktest_highmap.h"
 
 #define UT_RESULT_SIZE	4096
 #define UT_MAX_PFNS	(1UL << 20)
@@ -362,7 +365,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 {
 	gfp_t gfp = GFP_KERNEL | (mayfail ? __GFP_RETRY_MAYFAIL : 0);
 	unsigned long want = mb << (20 - PAGE_SHIFT), have = 0, max_blocks;
-	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {};
+	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {}, alias = 0;
 	struct ut_counters before;
 	unsigned int order = lo;
 	unsigned long i, j;
@@ -406,6 +409,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 			if (ut_dm_present(pfn + j, &level))
 				present++;
 			dm[level]++;
+			alias += ktest_highmap_present(pfn + j);
 		}
 		if (ut_regions)
 			ut_mark_touched(pfn, ut_blocks[i].order);
@@ -413,6 +417,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	}
 	ut_emit("present_pages %lu\ndm_pages_4k %lu\ndm_pages_2m %lu\ndm_pages_1g %lu\n",
 		present, dm[PG_LEVEL_4K], dm[PG_LEVEL_2M], dm[PG_LEVEL_1G]);
+	ut_emit("alias_pages %lu\n", alias);
 	if (ut_regions)
 		ut_emit_touched();
 	ut_emit_nodes(nid);
