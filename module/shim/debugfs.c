@@ -17,6 +17,7 @@
  *                 IBT or not, and per function its address, the target of
  *                 its static call trampoline and whether the kernel sealed
  *                 its ENDBR (kcall.c)
+ *   scrub         where the per-CPU scrub windows are (platform_scrub.c)
  *   fault/        injected failures, for tests (fault.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -164,6 +165,13 @@ static int um_kernel_calls_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(um_kernel_calls);
 
+static int um_scrub_info_show(struct seq_file *m, void *unused)
+{
+	um_scrub_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(um_scrub_info);
+
 /**
  * um_debugfs_init() - create /sys/kernel/debug/unmapped/ for @cache.
  * Failure is not an error (debugfs may be absent or locked down).
@@ -180,6 +188,8 @@ void um_debugfs_init(struct um_cache *cache)
 	/* Kernel addresses: root only. */
 	debugfs_create_file("kernel_calls", 0400, um_debugfs_dir, NULL,
 			    &um_kernel_calls_fops);
+	debugfs_create_file("scrub", 0400, um_debugfs_dir, NULL,
+			    &um_scrub_info_fops);
 	um_fault_init(um_debugfs_dir);
 }
 

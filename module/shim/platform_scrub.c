@@ -32,6 +32,12 @@
  * cleared; get_vm_area() and init_mm, needed to do the same with
  * apply_to_page_range(), are not exported. Vmalloc page tables are never
  * freed while the area exists, so the entry pointers stay valid.
+ *
+ * The area is marked VM_IOREMAP so that vread(), which /proc/kcore uses for
+ * the vmalloc range, treats it as a hole: on 6.1 vread() looks each page up
+ * with vmalloc_to_page() and copies it through its direct-map address with
+ * a plain memcpy(), so a read that raced with a scrub on another CPU would
+ * find the unmapped page in the window and fault (an oops, root only).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +45,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <asm/pgtable.h>
@@ -75,7 +82,7 @@ int um_scrub_init(void)
 		goto free_filler;
 	for (i = 0; i < nr_cpu_ids; i++)
 		pages[i] = um_scrub_filler;
-	um_scrub_area = vmap(pages, nr_cpu_ids, VM_MAP, PAGE_KERNEL);
+	um_scrub_area = vmap(pages, nr_cpu_ids, VM_MAP | VM_IOREMAP, PAGE_KERNEL);
 	kvfree(pages);
 	if (!um_scrub_area)
 		goto free_filler;
@@ -103,6 +110,12 @@ unmap:
 free_filler:
 	__free_page(um_scrub_filler);
 	return -ENOMEM;
+}
+
+/** um_scrub_show() - the windows' area, for debugfs "scrub". */
+void um_scrub_show(struct seq_file *m)
+{
+	seq_printf(m, "area %px pages %u\n", um_scrub_area, nr_cpu_ids);
 }
 
 /** um_scrub_exit() - give the windows back. [sleeps] */

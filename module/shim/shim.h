@@ -59,8 +59,10 @@ void um_platform_trim_enable(struct um_platform *p, bool enable);
 void um_pages_exit(void);
 
 /* platform_scrub.c: per-CPU temporary mapping slots */
+struct seq_file;
 int um_scrub_init(void);
 void um_scrub_exit(void);
+void um_scrub_show(struct seq_file *m);
 
 /* events.c: where core events go (tracepoints, netlink), each [atomic] */
 void um_trace_event(const struct um_event *ev);
