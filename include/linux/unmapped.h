@@ -12,9 +12,12 @@
  * whole, so allocating does not split the 2M/1G direct mapping and costs no
  * TLB flush unless the cache has to grow.
  *
+ * With __GFP_ACCOUNT the block is charged to the calling task's memory
+ * cgroup, as alloc_pages() charges (the allocation fails over its limit),
+ * and uncharged when freed.
+ *
  * What this API does NOT do: it does not hand out compound pages (the
- * block is 2^order independent pages), does not account memory to a cgroup,
- * and does not map the pages anywhere.
+ * block is 2^order independent pages) and does not map the pages anywhere.
  */
 #ifndef _LINUX_UNMAPPED_H
 #define _LINUX_UNMAPPED_H

@@ -158,6 +158,15 @@ int um_cache_alloc(struct um_cache *cache, int nid, unsigned int order,
 int um_cache_free(struct um_cache *cache, um_pfn_t pfn, unsigned int order);
 
 /**
+ * um_cache_check_chunk() - is (@pfn, @order) a block handed out by this
+ * cache? What um_cache_free() would return now, with nothing changed or
+ * counted, so that a caller can undo its own per-block state (a memory
+ * cgroup charge) before the block can be handed out again. [atomic]
+ */
+int um_cache_check_chunk(struct um_cache *cache, um_pfn_t pfn,
+			 unsigned int order);
+
+/**
  * um_cache_shrink_count() - free pages the shrinker may release now. [atomic]
  * @nid: node, or UM_NUMA_NO_NODE for all nodes. Excludes min_free_pages and,
  * unless shrink_partial, free pages inside partly used 2M blocks. An upper

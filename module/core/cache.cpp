@@ -190,6 +190,18 @@ extern "C" int um_cache_alloc(struct um_cache *cache, int nid,
 	return err;
 }
 
+extern "C" int um_cache_check_chunk(struct um_cache *cache, um_pfn_t pfn,
+				    unsigned int order)
+{
+	int nid = um_plat_pfn_node(cache->plat, pfn);
+
+	if (order >= um::kMaxOrder)
+		return -UM_ERANGE;
+	if (!um::validNid(cache, nid))
+		return -UM_ENOENT;
+	return cache->nodes[nid]->checkChunk(pfn, order);
+}
+
 extern "C" int um_cache_free(struct um_cache *cache, um_pfn_t pfn,
 			     unsigned int order)
 {

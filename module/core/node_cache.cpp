@@ -362,6 +362,16 @@ static int freeError(ChunkState state)
 	return -UM_EINVAL;
 }
 
+int NodeCache::checkChunk(um_pfn_t pfn, unsigned order)
+{
+	NodeLock g(*this);
+	Block *b = lookupLocked(g, pfn);
+
+	if (!b)
+		return -UM_ENOENT;
+	return freeError(b->classify(u32(pfn - b->base), order));
+}
+
 int NodeCache::free(um_pfn_t pfn, unsigned order)
 {
 	bool want_trim = false;

@@ -158,6 +158,12 @@ public:
 	 */
 	int free(um_pfn_t pfn, unsigned order);
 
+	/**
+	 * checkChunk() - what free(@pfn, @order) would say now, without
+	 * changing or counting anything. [atomic]
+	 */
+	int checkChunk(um_pfn_t pfn, unsigned order);
+
 	/** noteBadFree() - count a free of a page no block holds. [atomic] */
 	void noteBadFree();
 

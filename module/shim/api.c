@@ -3,7 +3,9 @@
  * api.c - the in-kernel API (include/linux/unmapped.h), exported GPL.
  *
  * Translates GFP flags into core flags, and core errors into rate-limited
- * reports that name the caller. A caller's mistake (foreign page, double
+ * reports that name the caller. __GFP_ACCOUNT charges the block to the
+ * caller's memory cgroup, as the page allocator does; freeing uncharges it
+ * before the block can be handed out again. A caller's mistake (foreign page, double
  * free, wrong or too large order, bad node, GFP flags this cache cannot
  * honour) never WARNs and never changes the cache: the core refuses it
  * before touching anything.
@@ -91,6 +93,13 @@ static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 	}
 
 	err = um_cache_alloc(cache, nid, order, flags, &pfn);
+	/* Charged as alloc_pages(__GFP_ACCOUNT) charges, in the same scope. */
+	if (!err && (gfp & __GFP_ACCOUNT) &&
+	    um_compat_memcg_charge(pfn_to_page(pfn), gfp, order)) {
+		atomic64_inc(&um_platform.memcg_refused);
+		um_cache_free(cache, pfn, order);
+		err = -ENOMEM;
+	}
 
 	if (blocking && !(gfp & __GFP_IO))
 		memalloc_noio_restore(scope);
@@ -144,8 +153,11 @@ void unmapped_pages_free(struct page *page, unsigned int order)
 		um_misuse(caller, "unmapped_pages_free(NULL, order %u)\n", order);
 		return;
 	}
-	/* Pointer arithmetic only: a bogus @page is never dereferenced. */
+	/* Pointer arithmetic only: a bogus @page is never dereferenced... */
 	pfn = page_to_pfn(page);
+	/* ...until it is known to be ours: then its charge goes first. */
+	if (!um_cache_check_chunk(cache, pfn, order))
+		um_compat_memcg_uncharge(page, order);
 	err = um_cache_free(cache, pfn, order);
 	switch (err) {
 	case 0:

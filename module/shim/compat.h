@@ -142,6 +142,21 @@ void um_compat_flush_kernel_range(unsigned long start, unsigned long end);
  */
 void um_compat_flush_one_kernel_local(unsigned long addr);
 
+/* memory cgroups */
+
+/**
+ * um_compat_memcg_charge() - charge the 2^@order pages at @page to the
+ * current task's memory cgroup, as alloc_pages(@gfp | __GFP_ACCOUNT) would.
+ * Return: 0 (also without memcg) or -ENOMEM (over the cgroup's limit).
+ */
+int um_compat_memcg_charge(struct page *page, gfp_t gfp, unsigned int order);
+
+/**
+ * um_compat_memcg_uncharge() - undo um_compat_memcg_charge(), if @page is
+ * charged. [atomic]
+ */
+void um_compat_memcg_uncharge(struct page *page, unsigned int order);
+
 /* --- shrinker ------------------------------------------------------------ */
 
 struct um_compat_shrinker;

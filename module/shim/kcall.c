@@ -46,9 +46,25 @@
 #include <linux/seq_file.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
+#include <linux/version.h>
 #include <asm/ibt.h>
 
 #include "compat.h"
+
+/*
+ * Memory cgroup charges of kernel pages (__GFP_ACCOUNT): built where the
+ * kernel has them, CONFIG_MEMCG_KMEM until 6.10 merged it into CONFIG_MEMCG.
+ */
+#if defined(CONFIG_MEMCG_KMEM) || \
+	(defined(CONFIG_MEMCG) && LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+#define UM_MEMCG_KMEM 1
+/* Whether any cgroup charges kernel memory now: 6.4 renamed the test. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define um_memcg_kmem_on()	memcg_kmem_online()
+#else
+#define um_memcg_kmem_on()	memcg_kmem_enabled()
+#endif
+#endif
 
 /* arch/x86/mm/pat/set_memory.c (static there, the same in 6.1 to 7.3). */
 #define UM_CPA_NO_CHECK_ALIAS	8
@@ -67,6 +83,8 @@ int um_proto_change_page_attr_set_clr(unsigned long *addr, int numpages,
 int um_proto_set_direct_map(struct page *page);
 void um_proto_flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void um_proto_flush_tlb_one_kernel(unsigned long addr);
+int um_proto_memcg_kmem_charge_page(struct page *page, gfp_t gfp, int order);
+void um_proto_memcg_kmem_uncharge_page(struct page *page, int order);
 
 DEFINE_STATIC_CALL_NULL(um_kallsyms_lookup_name, um_proto_kallsyms_lookup_name);
 DEFINE_STATIC_CALL_NULL(um_change_page_attr_set_clr, um_proto_change_page_attr_set_clr);
@@ -74,6 +92,10 @@ DEFINE_STATIC_CALL_NULL(um_set_direct_map_invalid_noflush, um_proto_set_direct_m
 DEFINE_STATIC_CALL_NULL(um_set_direct_map_default_noflush, um_proto_set_direct_map);
 DEFINE_STATIC_CALL_NULL(um_flush_tlb_kernel_range, um_proto_flush_tlb_kernel_range);
 DEFINE_STATIC_CALL_NULL(um_flush_tlb_one_kernel, um_proto_flush_tlb_one_kernel);
+#ifdef UM_MEMCG_KMEM
+DEFINE_STATIC_CALL_NULL(um___memcg_kmem_charge_page, um_proto_memcg_kmem_charge_page);
+DEFINE_STATIC_CALL_NULL(um___memcg_kmem_uncharge_page, um_proto_memcg_kmem_uncharge_page);
+#endif
 
 struct um_kcall {
 	const char *name;		/* the kernel function */
@@ -95,6 +117,10 @@ static struct um_kcall um_kcalls[] = {
 	UM_KCALL(set_direct_map_default_noflush),
 	UM_KCALL(flush_tlb_kernel_range),
 	UM_KCALL(flush_tlb_one_kernel),
+#ifdef UM_MEMCG_KMEM
+	UM_KCALL(__memcg_kmem_charge_page),
+	UM_KCALL(__memcg_kmem_uncharge_page),
+#endif
 };
 
 static char *um_fault_symbol;
@@ -334,4 +360,26 @@ void um_compat_flush_kernel_range(unsigned long start, unsigned long end)
 void um_compat_flush_one_kernel_local(unsigned long addr)
 {
 	static_call(um_flush_tlb_one_kernel)(addr);
+}
+
+/*
+ * Memory cgroup charges, as alloc_pages(__GFP_ACCOUNT) and __free_pages()
+ * do them (memcg_kmem_charge_page() and its uncharge are inline wrappers
+ * around these two unexported functions).
+ */
+int um_compat_memcg_charge(struct page *page, gfp_t gfp, unsigned int order)
+{
+#ifdef UM_MEMCG_KMEM
+	if (um_memcg_kmem_on())
+		return static_call(um___memcg_kmem_charge_page)(page, gfp, order);
+#endif
+	return 0;
+}
+
+void um_compat_memcg_uncharge(struct page *page, unsigned int order)
+{
+#ifdef UM_MEMCG_KMEM
+	if (um_memcg_kmem_on() && PageMemcgKmem(page))
+		static_call(um___memcg_kmem_uncharge_page)(page, order);
+#endif
 }

@@ -35,6 +35,7 @@ void um_platform_init(struct um_platform *p)
 	atomic64_set(&p->dm_level_drops, 0);
 	atomic64_set(&p->shrink_empty, 0);
 	atomic64_set(&p->alias_kept_pages, 0);
+	atomic64_set(&p->memcg_refused, 0);
 }
 
 /**

@@ -33,6 +33,8 @@
  * @dm_level_drops: whole 2M chunks that a range change left mapped at 4K
  *	   although they were mapped by a 2M or 1G entry before it (the range
  *	   backend promises never to; see platform_dm.c).
+ * @memcg_refused: __GFP_ACCOUNT allocations the caller's memory cgroup
+ *	   could not be charged for (api.c).
  * @alias_kept_pages: pages the page allocator gave a refill that the kernel
  *	   image's high mapping also maps, held until unload instead
  *	   (platform_pages.c).
@@ -47,6 +49,7 @@ struct um_platform {
 	atomic64_t dm_level_drops;
 	atomic64_t shrink_empty;
 	atomic64_t alias_kept_pages;
+	atomic64_t memcg_refused;
 };
 
 extern struct um_platform um_platform;

@@ -40,6 +40,8 @@
 	  "2M chunks a range change covered whole and left split (never expected)") \
 	X(shrink_empty,							\
 	  "shrinker calls that released nothing although count reported pages") \
+	X(memcg_refused,						\
+	  "__GFP_ACCOUNT allocations over the caller's memory cgroup limit") \
 	X(alias_kept_pages,						\
 	  "pages the kernel image's high mapping also maps: held until unload, never cached") \
 	X(events_queued,						\

@@ -65,6 +65,7 @@ void um_shim_stats(u64 *v)
 	v[UM_SHIM_STAT_dm_level_drops] =
 		atomic64_read(&um_platform.dm_level_drops);
 	v[UM_SHIM_STAT_shrink_empty] = atomic64_read(&um_platform.shrink_empty);
+	v[UM_SHIM_STAT_memcg_refused] = atomic64_read(&um_platform.memcg_refused);
 	v[UM_SHIM_STAT_alias_kept_pages] =
 		atomic64_read(&um_platform.alias_kept_pages);
 	um_nl_events_stats(v);

@@ -13,12 +13,14 @@
  *
  *   cmd        write one command line; read back the result of the last one
  *              as "key value" lines ("error N" when it failed: N is -errno).
- *     alloc mb=N [lo=L] [hi=H] [node=N] [mayfail=1]
+ *     alloc mb=N [lo=L] [hi=H] [node=N] [mayfail=1] [account=1]
  *              allocate blocks of order L, L+1, ..., H, L, ... (default 0-9)
  *              until N MiB are held (GFP_KERNEL; with mayfail=1 also
  *              __GFP_RETRY_MAYFAIL, so that running out of memory fails
- *              the allocation instead of invoking the OOM killer; the
- *              command stops at the first failure); check every page with lookup_address()
+ *              the allocation instead of invoking the OOM killer; with
+ *              account=1 __GFP_ACCOUNT, charged to the writer's memory
+ *              cgroup; the command stops at the first failure); check
+ *              every page with lookup_address()
  *              (must be absent). Keys: blocks pages failed ns call_ipis
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
  *              dm_pages_1g, alias_pages (held pages that the kernel
@@ -361,9 +363,10 @@ static void ut_emit_nodes(int nid)
 }
 
 static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
-			int nid, bool mayfail)
+			int nid, bool mayfail, bool account)
 {
-	gfp_t gfp = GFP_KERNEL | (mayfail ? __GFP_RETRY_MAYFAIL : 0);
+	gfp_t gfp = GFP_KERNEL | (mayfail ? __GFP_RETRY_MAYFAIL : 0) |
+		    (account ? __GFP_ACCOUNT : 0);
 	unsigned long want = mb << (20 - PAGE_SHIFT), have = 0, max_blocks;
 	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {}, alias = 0;
 	struct ut_counters before;
@@ -968,12 +971,12 @@ static int ut_run(char *line)
 		ut_arg(copy, key, def, out); })
 
 	if (!strcmp(verb, "alloc")) {
-		unsigned long e;
+		unsigned long e, f;
 
 		err = UT_ARG("mb", 0, &a) ?: UT_ARG("lo", 0, &b) ?:
 		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d) ?:
-		      UT_ARG("mayfail", 0, &e);
-		return err ?: ut_cmd_alloc(a, b, c, (int)d, e);
+		      UT_ARG("mayfail", 0, &e) ?: UT_ARG("account", 0, &f);
+		return err ?: ut_cmd_alloc(a, b, c, (int)d, e, f);
 	}
 	if (!strcmp(verb, "free"))
 		return ut_cmd_free();

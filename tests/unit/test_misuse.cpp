@@ -29,7 +29,7 @@ protected:
 		CacheTest::TearDown();
 	}
 
-	/* Run @call; expect @err and exactly one more @counted. */
+	/* Run @call; expect @err and exactly one more @counted (none: UM_STAT_NR). */
 	void expectRejected(int err, um_stat_item counted,
 			    const std::function<int()> &call)
 	{
@@ -132,6 +132,22 @@ TEST_F(MisuseTest, UnknownFlag)
 	expectRejected(-UM_EINVAL, UM_STAT_alloc_failures, [&] {
 		return um_cache_alloc(cache_, 0, 0, 0, nullptr);
 	});
+}
+
+TEST_F(MisuseTest, CheckChunkSaysWhatFreeWouldAndChangesNothing)
+{
+	auto check = [&](um_pfn_t pfn, unsigned order) {
+		return [=, this] { return um_cache_check_chunk(cache_, pfn, order); };
+	};
+
+	/* UM_STAT_NR: no counter may move. */
+	expectRejected(0, UM_STAT_NR, check(used_, 3));
+	expectRejected(-UM_ENOENT, UM_STAT_NR, check(base_ + 512, 0));
+	expectRejected(-UM_ENOENT, UM_STAT_NR, check(um_pfn_t(1) << 40, 0));
+	expectRejected(-UM_EALREADY, UM_STAT_NR, check(freed_, 0));
+	expectRejected(-UM_EINVAL, UM_STAT_NR, check(used_, 2));
+	expectRejected(-UM_EINVAL, UM_STAT_NR, check(used_ + 1, 3));
+	expectRejected(-UM_ERANGE, UM_STAT_NR, check(used_, UM_MAX_ORDER));
 }
 
 TEST_F(MisuseTest, ErrorsAreDistinct)
