@@ -94,7 +94,7 @@ sim: userspace
 # One fresh VM boot per path; results/<date>/ and the README table.
 bench: deps
 	+$(MAKE) all
-	tools/bench/run --readme
+	tools/bench/run $(if $(KERNEL),,--readme)
 
 vm-shell: all
 	tools/vm/run

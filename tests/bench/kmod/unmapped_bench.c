@@ -45,6 +45,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -54,6 +55,7 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/static_call.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
@@ -85,10 +87,19 @@ struct block {
 	unsigned int order;
 };
 
-/* Unexported functions the percpu path needs (see PLATFORM.md). */
-static int (*bench_set_invalid)(struct page *page);
-static int (*bench_set_default)(struct page *page);
-static void (*bench_flush_kernel_range)(unsigned long start, unsigned long end);
+/*
+ * Unexported functions the percpu path needs (see PLATFORM.md), called
+ * through static calls as unmapped.ko calls them (module/shim/kcall.c): an
+ * indirect call to them would trap on IBT machines. The prototypes give
+ * the static calls their types and are never defined.
+ */
+unsigned long bench_proto_lookup(const char *name);
+int bench_proto_set_direct_map(struct page *page);
+void bench_proto_flush(unsigned long start, unsigned long end);
+DEFINE_STATIC_CALL_NULL(bench_lookup, bench_proto_lookup);
+DEFINE_STATIC_CALL_NULL(bench_set_invalid, bench_proto_set_direct_map);
+DEFINE_STATIC_CALL_NULL(bench_set_default, bench_proto_set_direct_map);
+DEFINE_STATIC_CALL_NULL(bench_flush_kernel_range, bench_proto_flush);
 
 static struct page *(*bench_um_alloc)(int nid, gfp_t gfp, unsigned int order);
 static void (*bench_um_free)(struct page *page, unsigned int order);
@@ -101,19 +112,35 @@ static unsigned long churn_nr;
 static enum bench_path churn_path;
 static unsigned long *bench_events;	/* all_vm_events() buffer */
 
-static unsigned long ksym(const char *name)
+/* Bind the static calls; kallsyms_lookup_name's address from a kprobe. */
+static int bench_resolve(void)
 {
-	static unsigned long (*lookup)(const char *name);
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	unsigned long addr, off, inv, def, flush;
+	char sym[KSYM_SYMBOL_LEN];
 
-	if (!lookup) {
-		struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-
-		if (register_kprobe(&kp))
-			return 0;
-		lookup = (void *)kp.addr;
-		unregister_kprobe(&kp);
-	}
-	return lookup ? lookup(name) : 0;
+	if (register_kprobe(&kp))
+		return -ENOENT;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	/*
+	 * kp.addr is past the ENDBR on IBT kernels: start from the function's
+	 * first byte, where the kernel expects direct calls to land (call
+	 * depth tracking places its thunk just before it).
+	 */
+	sprint_symbol(sym, addr);
+	if (strncmp(sym, "kallsyms_lookup_name+", 21) || sscanf(sym + 20, "+%lx/", &off) != 1)
+		return -ENOENT;
+	static_call_update(bench_lookup, (typeof(&bench_proto_lookup))(addr - off));
+	inv = static_call(bench_lookup)("set_direct_map_invalid_noflush");
+	def = static_call(bench_lookup)("set_direct_map_default_noflush");
+	flush = static_call(bench_lookup)("flush_tlb_kernel_range");
+	if (!inv || !def || !flush)
+		return -ENOENT;
+	static_call_update(bench_set_invalid, (typeof(&bench_proto_set_direct_map))inv);
+	static_call_update(bench_set_default, (typeof(&bench_proto_set_direct_map))def);
+	static_call_update(bench_flush_kernel_range, (typeof(&bench_proto_flush))flush);
+	return 0;
 }
 
 /* --- the three paths ------------------------------------------------- */
@@ -131,14 +158,14 @@ static struct page *path_alloc(enum bench_path path, unsigned int order)
 		if (!page)
 			return NULL;
 		for (i = 0; i < (1U << order); i++) {
-			if (bench_set_invalid(page + i)) {
+			if (static_call(bench_set_invalid)(page + i)) {
 				while (i--)
-					bench_set_default(page + i);
+					static_call(bench_set_default)(page + i);
 				__free_pages(page, order);
 				return NULL;
 			}
 		}
-		bench_flush_kernel_range((unsigned long)page_address(page),
+		static_call(bench_flush_kernel_range)((unsigned long)page_address(page),
 			(unsigned long)page_address(page) + (PAGE_SIZE << order));
 		return page;
 	case PATH_ALLOC:
@@ -158,7 +185,7 @@ static void path_free(enum bench_path path, struct page *page, unsigned int orde
 	case PATH_PERCPU:
 		/* As secretmem: back into the direct map, then to the allocator. */
 		for (i = 0; i < (1U << order); i++)
-			bench_set_default(page + i);
+			static_call(bench_set_default)(page + i);
 		__free_pages(page, order);
 		break;
 	case PATH_ALLOC:
@@ -608,10 +635,7 @@ static int __init bench_init(void)
 	unsigned int i;
 	int err;
 
-	bench_set_invalid = (void *)ksym("set_direct_map_invalid_noflush");
-	bench_set_default = (void *)ksym("set_direct_map_default_noflush");
-	bench_flush_kernel_range = (void *)ksym("flush_tlb_kernel_range");
-	if (!bench_set_invalid || !bench_set_default || !bench_flush_kernel_range) {
+	if (bench_resolve()) {
 		pr_err("cannot resolve the direct-map functions\n");
 		return -ENOENT;
 	}
