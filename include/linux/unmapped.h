@@ -46,7 +46,8 @@
  * @order: below the number of orders the page allocator serves (MAX_ORDER
  *         on 6.1; NR_PAGE_ORDERS from 6.8): 0 .. 10 on x86.
  *
- * Context: process context if @gfp allows blocking, else any context.
+ * Context: process context if @gfp allows blocking, else any context but
+ * NMI (it takes an IRQ-safe spinlock).
  * Return: the first page of the block, or NULL (no memory, bad node or
  * order; the reason is counted in debugfs stats).
  */
@@ -62,10 +63,13 @@ struct page *unmapped_pages_alloc(gfp_t gfp, unsigned int order);
  *
  * The contents are treated as secret: zeroed before the pages are reused or
  * returned to the page allocator. A page that was not allocated here, a
- * double free or a wrong order is refused with a rate-limited warning naming
- * the caller, and the cache is left unchanged.
+ * wrong order, or a second free of a block that is still free in the cache
+ * is refused with a rate-limited warning naming the caller, and the cache
+ * is left unchanged. A second free after the block was handed out again
+ * cannot be told from the new owner's free: as with the page allocator, it
+ * frees the new owner's block.
  *
- * Context: any context.
+ * Context: any context but NMI (it takes an IRQ-safe spinlock).
  */
 void unmapped_pages_free(struct page *page, unsigned int order);
 

@@ -224,7 +224,7 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(dm_pages_removed,	"pages removed from the direct map")	\
 	X(dm_pages_restored,	"pages returned to the direct map")	\
 	X(dm_failures,		"direct-map changes that failed")	\
-	X(tlb_flushes,		"TLB flushes done or requested")	\
+	X(tlb_flushes,		"TLB flushes requested: one per range change (CPA skips it when nothing changed), one per page-backend batch") \
 	X(splits_l2,		"2M->4K direct-map splits seen by our calls") \
 	X(splits_l3,		"1G->2M direct-map splits seen by our calls") \
 	X(leaked_pages,		"pages that could not be mapped back (kept)") \

@@ -10,7 +10,8 @@
  * Locking rules
  *   lock_ (NodeLock, IRQ-safe spinlock) guards every field below that is
  *     not marked otherwise, and every Block reachable from them. Held only
- *     for bitmap and list work: O(1) or O(log n), never across a platform
+ *     for bitmap and list work: O(1), O(log n) or, for the lookup of a
+ *     freed pfn, O(orders x log n), never across a platform
  *     call tagged [sleeps], never across um_plat_event(). Methods that need
  *     it take a `const NodeLock &` and end in ...Locked.
  *   mutex_ (NodeSerial, sleeping) serialises refills on this node, so two

@@ -50,7 +50,7 @@ static const struct kernel_param_ops um_event_rate_ops = {
 };
 module_param_cb(event_rate, &um_event_rate_ops, &um_event_rate, 0644);
 MODULE_PARM_DESC(event_rate,
-		 "netlink events sent per second at most, and in one burst (1-1000000000, default 1000)");
+		 "netlink events sent per second at most, and in one burst (1-1000000, default 1000)");
 
 struct um_nl_entry {
 	struct um_event ev;

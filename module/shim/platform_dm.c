@@ -152,7 +152,10 @@ int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 		pr_err_ratelimited("%s pfn %#llx+%llu in the direct map failed: %d\n",
 				   present ? "restoring" : "removing", pfn, nr,
 				   err);
-	return err || injected ? -EIO : 0;
+	/* A failed split allocation says so; anything else is -EIO. */
+	if (err)
+		return err == -ENOMEM ? -ENOMEM : -EIO;
+	return injected ? -EIO : 0;
 }
 
 int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,

@@ -64,15 +64,17 @@ struct unmapped_info {
  * falling back to smaller ones; order must be 0.
  *
  * Memory is charged like io_uring's registered buffers: to the calling
- * user's locked memory (the counter memfd_secret() also charges), limited by
- * the caller's RLIMIT_MEMLOCK, and shown as VmPin of the allocating process;
+ * user's locked memory (summed over all of the user's processes; memfd_secret()
+ * charges the process's own mm->locked_vm instead), limited by the caller's
+ * RLIMIT_MEMLOCK, and shown as VmPin of the allocating process;
  * CAP_IPC_LOCK lifts the limit (and the charge). The charge lasts until the
  * pages are back in the cache.
  *
  * Errors: EINVAL (bad size, flags, length, order or node), EDQUOT
  * (RLIMIT_MEMLOCK would be exceeded), ENOSPC (the per-file cap would be
  * exceeded, or the file has no free region id), ENOMEM (no memory),
- * EINTR (a signal arrived; nothing is left allocated: try again).
+ * EINTR (a fatal signal arrived: the caller is being killed; other
+ * signals do not interrupt an allocation).
  */
 struct unmapped_alloc {
 	__u32 size;		/* in */
