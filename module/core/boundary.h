@@ -245,10 +245,22 @@ int um_cache_stats(struct um_cache *cache, int nid, struct um_stats *out);
 int um_cache_nodes(struct um_cache *cache);
 
 /*
- * um_cache_for_each_block() - visit each block held from the page
- * allocator (for debugfs "blocks"). The callback runs under the node lock:
- * it must not sleep or call back into the cache. [atomic]
+ * um_cache_blocks() - what the blocks held from the page allocator are
+ * (debugfs "blocks"), copied a bounded batch at a time. [atomic]
+ * A walk visits node after node and, within a node, blocks in pfn order
+ * (then order: a block nested in another's released pages comes after it).
+ * Each call copies at most min(@max, UM_BLOCKS_PER_LOCK) blocks of ONE
+ * node, under that node's IRQ-safe lock taken once for them (nodes with
+ * nothing left are passed over on the way): a lock hold is bounded
+ * whatever the cache holds, and slow work on the result (page-table
+ * lookups, printing) runs between calls, without any lock.
+ * A block taken or released during a walk may or may not be seen; no block
+ * is reported twice by one walk.
+ * @nid: one node, or UM_NUMA_NO_NODE for every node.
+ * @cur: zeroed to start a walk; advanced past the blocks copied.
+ * Return: blocks copied to @out; 0 once the walk is over.
  */
+#define UM_BLOCKS_PER_LOCK	32
 struct um_block_info {
 	um_pfn_t pfn;
 	unsigned int order;
@@ -258,9 +270,14 @@ struct um_block_info {
 	um_u64 used_pages;
 	um_u64 released_pages;	/* given back already (partial release) */
 };
-typedef void (*um_block_fn)(void *arg, const struct um_block_info *info);
-void um_cache_for_each_block(struct um_cache *cache, int nid, um_block_fn fn,
-			     void *arg);
+struct um_block_cursor {
+	int nid;		/* the node the walk is on */
+	unsigned int order;	/* the next block is the first at or after */
+	um_pfn_t pfn;		/* (pfn, order) on that node */
+};
+unsigned int um_cache_blocks(struct um_cache *cache, int nid,
+			     struct um_block_cursor *cur,
+			     struct um_block_info *out, unsigned int max);
 
 /* ======================================================================
  * Part 2: what the platform provides

@@ -285,9 +285,30 @@ extern "C" int um_cache_nodes(struct um_cache *cache)
 	return cache->nr_nodes;
 }
 
-extern "C" void um_cache_for_each_block(struct um_cache *cache, int nid,
-					um_block_fn fn, void *arg)
+extern "C" unsigned int um_cache_blocks(struct um_cache *cache, int nid,
+				       struct um_block_cursor *cur,
+				       struct um_block_info *out,
+				       unsigned int max)
 {
-	um::forNodes(cache, nid,
-		     [&](NodeCache &node) { node.forEachBlock(fn, arg); });
+	int last = nid == UM_NUMA_NO_NODE ? cache->nr_nodes - 1 : nid;
+
+	if (nid != UM_NUMA_NO_NODE && cur->nid < nid)
+		*cur = um_block_cursor{ nid, 0, 0 };
+	if (last >= cache->nr_nodes)
+		return 0;
+	max = um::minOf(max, unsigned(UM_BLOCKS_PER_LOCK));
+	/* One node lock per call: an empty node moves the walk on. */
+	while (max && cur->nid >= 0 && cur->nid <= last) {
+		um_pfn_t key = um::PfnTree::key(cur->pfn, cur->order);
+		unsigned int n = cache->nodes[cur->nid]->copyBlocks(&key, out,
+								     max);
+
+		if (n) {
+			cur->pfn = um::PfnTree::pfnOfKey(key);
+			cur->order = um::PfnTree::orderOfKey(key);
+			return n;
+		}
+		*cur = um_block_cursor{ cur->nid + 1, 0, 0 };
+	}
+	return 0;
 }

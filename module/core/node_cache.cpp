@@ -453,13 +453,16 @@ void NodeCache::copyStats(um_stats *out)
 	*out = stats_;
 }
 
-void NodeCache::forEachBlock(um_block_fn fn, void *arg)
+unsigned NodeCache::copyBlocks(um_pfn_t *key, um_block_info *out,
+			       unsigned max)
 {
 	NodeLock g(*this);
+	PfnTreeNode *n = lookup_.lowerBound(*key);
+	unsigned count = 0;
 
-	for (ListNode *n = blocks_.next; n != &blocks_; n = n->next) {
-		const Block *b = blockOfLink(n);
-		um_block_info info;
+	for (; n && count < max; n = PfnTree::next(n), count++) {
+		const Block *b = blockOfTree(n);
+		um_block_info &info = out[count];
 
 		__builtin_memset(&info, 0, sizeof(info));
 		info.pfn = b->base;
@@ -469,8 +472,9 @@ void NodeCache::forEachBlock(um_block_fn fn, void *arg)
 		info.free_pages = b->pages_free;
 		info.used_pages = b->pages_used;
 		info.released_pages = b->pages_gone - b->pages_leaked;
-		fn(arg, &info);
+		*key = n->key + 1;
 	}
+	return count;
 }
 
 } /* namespace um */

@@ -192,8 +192,13 @@ public:
 	void getConfig(um_config *cfg);
 	/** copyStats() - a consistent snapshot of the counters. [atomic] */
 	void copyStats(um_stats *out);
-	/** forEachBlock() - um_cache_for_each_block() for this node. [atomic] */
-	void forEachBlock(um_block_fn fn, void *arg);
+	/**
+	 * copyBlocks() - um_cache_blocks() on this node: up to @max blocks
+	 * from the first whose tree key is >= *@key, in key order, under one
+	 * lock hold. [atomic] On return *@key is where the next call starts.
+	 * Return: blocks copied.
+	 */
+	unsigned copyBlocks(um_pfn_t *key, um_block_info *out, unsigned max);
 
 	/*
 	 * Test seam: visit every block with the spinlock held, with the mask

@@ -139,6 +139,7 @@ unsigned long um_plat_lock(struct um_lock *l)
 	l->m.lock();
 	l->owner = std::this_thread::get_id();
 	sim::tl_spinlocks_held++;
+	l->sim->noteLockTaken();
 	return 0;
 }
 

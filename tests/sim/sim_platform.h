@@ -123,6 +123,8 @@ public:
 	void addError(const std::string &what);
 	size_t liveMetaAllocs();
 	int liveLocks() const { return live_locks_; }
+	/* um_plat_lock() calls so far: how often a core spinlock was taken. */
+	uint64_t locksTaken() const { return locks_taken_; }
 	int liveMutexes() const { return live_mutexes_; }
 
 	/* --- the um_plat_* implementation (platform_c.cpp forwards) --- */
@@ -141,6 +143,7 @@ public:
 	int currentNode() const;
 	int pfnNode(um_pfn_t pfn);
 	void noteLockCreated(int delta) { live_locks_ += delta; }
+	void noteLockTaken() { locks_taken_++; }
 	void noteMutexCreated(int delta) { live_mutexes_ += delta; }
 	/* [sleeps] check: an error if this thread holds a core spinlock. */
 	void mightSleep(const char *what);
@@ -172,6 +175,7 @@ private:
 	std::map<void *, size_t> meta_;
 	std::vector<std::string> errors_;
 	std::atomic<int> live_locks_{ 0 };
+	std::atomic<uint64_t> locks_taken_{ 0 };
 	std::atomic<int> live_mutexes_{ 0 };
 	std::atomic<bool> trim_requested_{ false };
 };

@@ -147,12 +147,9 @@ TEST_F(ReleaseTest, ShrinkPartialReleasesLargestFreeChunks)
 	EXPECT_EQ(releases_[1].order, 7u);
 	/* Restoring part of a 2M block splits it: the price of partial. */
 	EXPECT_EQ(stat(UM_STAT_splits_l2), 1u);
-	um_block_info info = {};
+	ASSERT_EQ(blocks(0).size(), 1u);
+	um_block_info info = blocks(0)[0];
 
-	um_cache_for_each_block(cache_, 0,
-		[](void *arg, const um_block_info *i) {
-			*static_cast<um_block_info *>(arg) = *i;
-		}, &info);
 	EXPECT_EQ(info.pfn, base);
 	EXPECT_EQ(info.released_pages, 384u);
 	EXPECT_EQ(info.used_pages, 1u);
