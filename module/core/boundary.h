@@ -82,7 +82,9 @@ enum um_backend {
  */
 struct um_config {
 	enum um_backend backend;
-	um_u64 max_free_pages;	/* cap on cached FREE pages; 0 = no cap */
+	um_u64 max_free_pages;	/* cap on cached FREE pages; 0 = no cap (see
+				 * um_cache_trim: whole blocks only unless
+				 * shrink_partial) */
 	um_u64 min_free_pages;	/* kept by the shrinker (low watermark) */
 	um_u64 prefill_pages;	/* taken at create / um_cache_prefill */
 	um_u32 shrink_partial;	/* shrinker may release parts of 2M blocks
@@ -170,7 +172,14 @@ um_u64 um_cache_shrink_count(struct um_cache *cache, int nid);
 um_u64 um_cache_shrink(struct um_cache *cache, int nid, um_u64 nr_pages,
 		       unsigned int flags);
 
-/** um_cache_trim() - enforce max_free_pages (see um_plat_request_trim). [sleeps] */
+/**
+ * um_cache_trim() - enforce max_free_pages (see um_plat_request_trim).
+ * [sleeps] Like the shrinker it releases whole free blocks, and free parts
+ * of partly used blocks only with shrink_partial: free pages inside blocks
+ * that still have pages handed out count against the cap but stay (giving
+ * them back would split the block's 2M direct mapping) until their block
+ * is wholly free.
+ */
 void um_cache_trim(struct um_cache *cache);
 
 /** um_cache_prefill() - top every node up to prefill_pages. [sleeps] */
@@ -200,6 +209,8 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(release_pages,	"pages given back to the page allocator") \
 	X(shrink_calls,		"shrink requests")			\
 	X(shrink_pages,		"pages released by shrink requests")	\
+	X(trim_calls,		"trims run over max_cached_mb")		\
+	X(trim_pages,		"pages released by trims")		\
 	X(scrubbed_pages,	"pages zeroed while unmapped")		\
 	X(dm_calls,		"direct-map change calls")		\
 	X(dm_pages_removed,	"pages removed from the direct map")	\
@@ -423,8 +434,10 @@ um_u64 um_plat_now_ns(struct um_platform *p);		/* [atomic] */
 void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */
 
 /**
- * um_plat_request_trim() - free pages exceed max_free_pages; arrange for
- * um_cache_trim() to run soon from process context. [atomic]
+ * um_plat_request_trim() - free pages exceed max_free_pages and a trim can
+ * release some of them; arrange for um_cache_trim() to run soon from
+ * process context. [atomic] At most one request is outstanding per node:
+ * the next comes after that trim has started.
  */
 void um_plat_request_trim(struct um_platform *p);
 

@@ -386,8 +386,8 @@ int NodeCache::free(um_pfn_t pfn, unsigned order)
 		stat(stats_, UM_STAT_free_pages) += ev.pages;
 		stats_.frees_by_order[order]++;
 		statsPagesReturned(stats_, ev.pages);
-		if (policy::overCap(cfg_, stat(stats_, UM_STAT_pages_free)) &&
-		    !trim_requested_)
+		/* Never ask for a trim that would find nothing to release. */
+		if (!trim_requested_ && trimWantedLocked(g))
 			want_trim = trim_requested_ = true;
 		ev.backend = um_backend(b->backend);
 	}

@@ -173,7 +173,11 @@ public:
 	/** drain() - release every free page, then retry leaked ones. [sleeps] */
 	u64 drain();
 
-	/** trim() - release down to max_free_pages, re-arm the request. [sleeps] */
+	/**
+	 * trim() - release down to max_free_pages, re-arm the request: the
+	 * next free after it that finds a trim able to release something
+	 * asks for one again. [sleeps] Return: pages released.
+	 */
 	u64 trim();
 
 	/**
@@ -251,6 +255,10 @@ private:
 	void emitRefill(const RefillTicket &t);
 
 	/* --- release (release.cpp) --- */
+	Block *chooseReleaseLocked(const NodeLock &g,
+				   const policy::ReleaseGoal &goal,
+				   unsigned *order);
+	bool trimWantedLocked(const NodeLock &g);
 	bool pickReleaseLocked(const NodeLock &g,
 			       const policy::ReleaseGoal &goal,
 			       ReleaseTicket *t);

@@ -195,7 +195,7 @@ MODULE_PARM_DESC(backend,
 
 module_param_cb(max_cached_mb, &um_param_mb_ops, &um_params.max_cached_mb, 0644);
 MODULE_PARM_DESC(max_cached_mb,
-		 "Cap on FREE cached memory per NUMA node in MiB; the excess goes back to the page allocator soon after a free. 0 = no cap (the shrinker alone limits it). Default 64.");
+		 "Cap on FREE cached memory per NUMA node in MiB; the excess goes back to the page allocator soon after a free, in whole 2M blocks. Free pages inside blocks that still have pages handed out count against the cap but stay until their block is wholly free, unless shrink_partial=Y (giving them back splits the block's 2M direct mapping). 0 = no cap (the shrinker alone limits it). Default 64.");
 
 module_param_cb(min_cached_mb, &um_param_mb_ops, &um_params.min_cached_mb, 0644);
 MODULE_PARM_DESC(min_cached_mb,
