@@ -52,7 +52,7 @@ static int __init um_core_init(void)
 		return err;
 	}
 	WRITE_ONCE(um_platform.cache, cache);
-	um_platform_trim_enable(&um_platform, true);
+	um_platform_work_enable(&um_platform, true);
 	um_params_attach(cache);
 	return 0;
 }
@@ -70,7 +70,7 @@ static void um_core_exit(void)
 	int err;
 
 	um_params_detach();
-	um_platform_trim_enable(&um_platform, false);
+	um_platform_work_enable(&um_platform, false);
 	um_cache_drain(cache);
 	um_cache_stats(cache, UM_NUMA_NO_NODE, &st);
 	if (st.v[UM_STAT_pages_cached] || st.v[UM_STAT_pages_in_use])

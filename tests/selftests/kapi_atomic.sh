@@ -24,7 +24,7 @@ ksft_cmp "empty cache: every GFP_ATOMIC allocation fails" "$(ut_key failed)" -eq
 ksft_cmp "empty cache: no refill attempted" "$(($(um_stat refills) - r0))" -eq 0
 ksft_cmp "empty cache: failures counted" "$(($(um_stat alloc_failures) - f0))" -eq $rounds
 
-echo 4 > $UM_PARAMS/prefill_mb
+um_prefill 4
 s0=$(um_stat scrubbed_pages)
 ut_cmd atomic rounds=$rounds
 ksft_cmp "filled cache: every GFP_ATOMIC allocation succeeds" "$(ut_key ok)" -eq $rounds

@@ -68,6 +68,18 @@ um_wait_free_below() {
 	[ "$(um_stat pages_free)" -le "$1" ]
 }
 
+# um_prefill MB [SECONDS] - raise prefill_mb and wait until the prefill,
+# which runs in the background, has filled the cache to it.
+um_prefill() {
+	echo "$1" > $UM_PARAMS/prefill_mb || return 1
+	t=$((${2:-120} * 10))
+	while [ "$(um_stat pages_free)" -lt $(($1 * 256)) ] && [ $t -gt 0 ]; do
+		usleep 100000
+		t=$((t - 1))
+	done
+	[ "$(um_stat pages_free)" -ge $(($1 * 256)) ]
+}
+
 # drop_caches - run the shrinkers (ours included) until they give up.
 drop_caches() { echo 2 > /proc/sys/vm/drop_caches; }
 
