@@ -96,9 +96,20 @@ struct um_config {
 #define UM_ALLOC_NOZERO	(1u << 0)  /* caller overwrites/converts the pages:
 				    * skip scrubbing (kernel callers only) */
 #define UM_ALLOC_ATOMIC	(1u << 1)  /* serve from the cache only: no refill,
-				    * no sleeping; fails with -EAGAIN */
+				    * no sleeping, at most
+				    * UM_ATOMIC_SCRUB_PAGES zeroed here;
+				    * fails with -EAGAIN */
 #define UM_ALLOC_THISNODE (1u << 2) /* nid is strict: never another node */
 #define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE)
+
+/*
+ * An UM_ALLOC_ATOMIC allocation zeroes at most this many dirty pages in its
+ * caller's context, which may be a hard interrupt: it prefers a chunk that
+ * needs no zeroing, and fails with -EAGAIN rather than zero more (an
+ * order-10 chunk is 1024 pages, about a millisecond with interrupts off).
+ * Dirty free pages are zeroed in the background instead (um_cache_scrub).
+ */
+#define UM_ATOMIC_SCRUB_PAGES	8
 
 /* um_cache_shrink() flags */
 #define UM_SHRINK_NOWAIT  (1u << 0) /* shrinker context. Accepted and moot:
@@ -185,6 +196,14 @@ void um_cache_trim(struct um_cache *cache);
 /** um_cache_prefill() - top every node up to prefill_pages. [sleeps] */
 int um_cache_prefill(struct um_cache *cache);
 
+/**
+ * um_cache_scrub() - zero the free pages still dirty on every node, so that
+ * atomic allocations find clean chunks (see um_plat_request_scrub). [sleeps]
+ * Each chunk is taken out of the buddy while it is zeroed, at most 16 pages
+ * at a time. Return: pages zeroed.
+ */
+um_u64 um_cache_scrub(struct um_cache *cache);
+
 /** um_cache_drain() - release every free page on every node. [sleeps] */
 um_u64 um_cache_drain(struct um_cache *cache);
 
@@ -212,6 +231,8 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(trim_calls,		"trims run over max_cached_mb")		\
 	X(trim_pages,		"pages released by trims")		\
 	X(scrubbed_pages,	"pages zeroed while unmapped")		\
+	X(bg_scrubbed_pages,	"free pages zeroed ahead of use, in the background (counted in scrubbed_pages too)") \
+	X(atomic_scrub_refused,	"atomic allocations refused: their chunk needed more zeroing than atomic context may do") \
 	X(dm_calls,		"direct-map change calls")		\
 	X(dm_pages_removed,	"pages removed from the direct map")	\
 	X(dm_pages_restored,	"pages returned to the direct map")	\
@@ -223,6 +244,7 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(pages_cached,		"pages held now (free + in use)")	\
 	X(pages_in_use,		"pages handed out now")			\
 	X(pages_free,		"free pages in the cache now")		\
+	X(pages_dirty,		"free pages waiting to be zeroed now")	\
 	X(peak_cached,		"highest pages_cached")			\
 	X(peak_in_use,		"highest pages_in_use")			\
 	X(blocks_cached,	"blocks from the page allocator held now")
@@ -440,6 +462,15 @@ void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */
  * the next comes after that trim has started.
  */
 void um_plat_request_trim(struct um_platform *p);
+
+/**
+ * um_plat_request_scrub() - a node that serves UM_ALLOC_ATOMIC allocations
+ * has dirty free pages; arrange for um_cache_scrub() to run soon from
+ * process context. [atomic] At most one request is outstanding per node.
+ * Nodes without atomic users never ask: their allocations zero what they
+ * take themselves, and NOZERO ones need nothing zeroed.
+ */
+void um_plat_request_scrub(struct um_platform *p);
 
 /**
  * um_plat_event() - something happened (tracepoints, netlink). Called with

@@ -259,6 +259,15 @@ extern "C" int um_cache_prefill(struct um_cache *cache)
 	return first_err;
 }
 
+extern "C" um_u64 um_cache_scrub(struct um_cache *cache)
+{
+	um::u64 zeroed = 0;
+
+	um::forNodes(cache, UM_NUMA_NO_NODE,
+		     [&](NodeCache &node) { zeroed += node.scrubFree(); });
+	return zeroed;
+}
+
 extern "C" um_u64 um_cache_drain(struct um_cache *cache)
 {
 	um::u64 released = 0;

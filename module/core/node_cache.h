@@ -5,7 +5,8 @@
  * State: the blocks held from the page allocator (blocks_), the buddy free
  * areas (free_area_[k]: blocks with a free chunk of order k), the whole
  * free blocks (whole_[k]: blocks of order k with every page free, the first
- * to be released), the pfn lookup tree and the counters.
+ * to be released), the blocks with dirty free pages (dirty_: work for the
+ * background scrub), the pfn lookup tree and the counters.
  *
  * Locking rules
  *   lock_ (NodeLock, IRQ-safe spinlock) guards every field below that is
@@ -186,6 +187,13 @@ public:
 	 */
 	u64 retryLeaked();
 
+	/**
+	 * scrubFree() - zero every dirty free page, a few at a time, each
+	 * piece out of the buddy while it is zeroed. [sleeps] Stops at the
+	 * first scrub failure (those pages stay dirty). Return: pages zeroed.
+	 */
+	u64 scrubFree();
+
 	/** prefill() - take blocks until prefill_pages are free. [sleeps] */
 	int prefill();
 
@@ -229,16 +237,23 @@ private:
 	static Block *blockOfLink(ListNode *n);
 	static Block *blockOfFreeLink(ListNode *n, unsigned k);
 	static Block *blockOfWholeLink(ListNode *n);
+	static Block *blockOfDirtyLink(ListNode *n);
 	static Block *blockOfTree(PfnTreeNode *n);
 
 	/* --- buddy and lists (node_cache.cpp) --- */
 	Block *lookupLocked(const NodeLock &g, um_pfn_t pfn);
 	bool takeLocked(const NodeLock &g, unsigned order, Grant *grant);
+	bool takeAtomicLocked(const NodeLock &g, unsigned order, Grant *grant,
+			      bool *too_dirty);
+	bool wantScrubLocked(const NodeLock &g);
 	void takeFromLocked(const NodeLock &g, Block *b, unsigned from,
 			    unsigned order, Grant *grant);
 	void syncFreeLinksLocked(const NodeLock &g, Block *b, unsigned lo,
 				 unsigned hi);
 	void syncWholeLocked(const NodeLock &g, Block *b);
+	void syncDirtyLocked(const NodeLock &g, Block *b);
+	void syncBlockLocked(const NodeLock &g, Block *b, unsigned lo,
+			     unsigned hi);
 	void linkBlockLocked(const NodeLock &g, Block *b);
 	void unlinkBlockLocked(const NodeLock &g, Block *b);
 	int finishGrant(Grant *grant, um_pfn_t *pfn);
@@ -253,6 +268,9 @@ private:
 			  RefillTicket *t);
 	void commitRefillLocked(const NodeLock &g, RefillTicket *t);
 	void emitRefill(const RefillTicket &t);
+
+	/* --- background scrub (scrub.cpp) --- */
+	bool pickDirtyLocked(const NodeLock &g, ReleaseTicket *t);
 
 	/* --- release (release.cpp) --- */
 	Block *chooseReleaseLocked(const NodeLock &g,
@@ -276,10 +294,13 @@ private:
 	ListNode blocks_;
 	ListNode free_area_[kMaxOrder];
 	ListNode whole_[kMaxOrder];
+	ListNode dirty_;		/* blocks with dirty (free) pages */
 	u32 free_mask_;			/* bit k: free_area_[k] not empty */
 	u32 whole_mask_;		/* bit k: whole_[k] not empty */
 	u64 pages_whole_free_;		/* pages of the blocks in whole_ */
 	bool trim_requested_;		/* um_plat_request_trim() pending */
+	bool scrub_requested_;		/* um_plat_request_scrub() pending */
+	bool serves_atomic_;		/* UM_ALLOC_ATOMIC seen here */
 	u32 retry_gen_;			/* retryLeaked() passes */
 	PfnTree lookup_;
 	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */

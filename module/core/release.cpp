@@ -61,9 +61,8 @@ bool NodeCache::pickReleaseLocked(const NodeLock &g,
 	t->backend = um_backend(b->backend);
 	t->off = b->detachFree(k, stats_.nr_free);
 	t->pfn = b->pfnAt(t->off);
-	syncFreeLinksLocked(g, b, k, k);
-	syncWholeLocked(g, b);
 	b->takeDirty(t->off, k, &t->dirty);
+	syncBlockLocked(g, b, k, k);
 	b->pins++;
 	statsPagesRemoved(stats_, pagesOf(k));
 	return true;
@@ -119,8 +118,7 @@ void NodeCache::finishRelease(ReleaseTicket *t)
 		unsigned top = b->reattach(t->off, t->order, t->dirty,
 					   stats_.nr_free);
 
-		syncFreeLinksLocked(g, b, t->order, top);
-		syncWholeLocked(g, b);
+		syncBlockLocked(g, b, t->order, top);
 		statsPagesAdded(stats_, n);
 		UM_BUG_ON(plat_, unpinLocked(g, b));
 		return;

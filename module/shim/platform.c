@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * platform.c - the platform object and the small um_plat_* services: NUMA
- * nodes, time, deferred work (trim, prefill), core bug reports.
+ * nodes, time, deferred work (trim, scrub, prefill), core bug reports.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +24,14 @@ static void um_trim_work(struct work_struct *work)
 	um_cache_trim(p->cache);
 }
 
+static void um_scrub_work(struct work_struct *work)
+{
+	struct um_platform *p = container_of(work, struct um_platform,
+					     scrub_work);
+
+	um_cache_scrub(p->cache);
+}
+
 static void um_prefill_work(struct work_struct *work)
 {
 	struct um_platform *p = container_of(work, struct um_platform,
@@ -36,6 +44,7 @@ static void um_prefill_work(struct work_struct *work)
 void um_platform_init(struct um_platform *p)
 {
 	INIT_WORK(&p->trim_work, um_trim_work);
+	INIT_WORK(&p->scrub_work, um_scrub_work);
 	INIT_WORK(&p->prefill_work, um_prefill_work);
 	spin_lock_init(&p->work_lock);
 	p->work_enabled = false;
@@ -47,7 +56,7 @@ void um_platform_init(struct um_platform *p)
 
 /**
  * um_platform_work_enable() - allow or stop the deferred work (trim,
- * prefill). [sleeps]
+ * scrub, prefill). [sleeps]
  * @p: the platform.
  * @enable: true once p->cache is set; false at unload.
  *
@@ -63,6 +72,7 @@ void um_platform_work_enable(struct um_platform *p, bool enable)
 	spin_unlock_irqrestore(&p->work_lock, flags);
 	if (!enable) {
 		cancel_work_sync(&p->trim_work);
+		cancel_work_sync(&p->scrub_work);
 		cancel_work_sync(&p->prefill_work);
 	}
 }
@@ -84,6 +94,16 @@ static void um_platform_queue(struct um_platform *p,
 void um_plat_request_trim(struct um_platform *p)
 {
 	um_platform_queue(p, system_wq, &p->trim_work);
+}
+
+void um_plat_request_scrub(struct um_platform *p)
+{
+	/*
+	 * system_wq runs it on this CPU, after the atomic section that freed
+	 * the pages or found them dirty; it zeroes 16 pages at a time and
+	 * reschedules between pages.
+	 */
+	um_platform_queue(p, system_wq, &p->scrub_work);
 }
 
 /**

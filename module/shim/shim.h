@@ -20,6 +20,7 @@
  *	   Readers outside main.c only run while it is set: the API and the
  *	   shrinker are registered after it and unregistered before.
  * @trim_work: runs um_cache_trim() for um_plat_request_trim().
+ * @scrub_work: runs um_cache_scrub() for um_plat_request_scrub().
  * @prefill_work: runs um_cache_prefill() for um_platform_request_prefill():
  *	   a prefill may reclaim for a long time, so it runs in a work item,
  *	   never in the thread that asked for it (a parameter write holds
@@ -41,6 +42,7 @@
 struct um_platform {
 	struct um_cache *cache;
 	struct work_struct trim_work;
+	struct work_struct scrub_work;
 	struct work_struct prefill_work;
 	spinlock_t work_lock;
 	bool work_enabled;
@@ -52,7 +54,7 @@ struct um_platform {
 
 extern struct um_platform um_platform;
 
-/* platform.c: deferred work (trim, prefill), nodes, time, bug reports */
+/* platform.c: deferred work (trim, scrub, prefill), nodes, time, bugs */
 void um_platform_init(struct um_platform *p);
 void um_platform_work_enable(struct um_platform *p, bool enable);
 void um_platform_request_prefill(struct um_platform *p);

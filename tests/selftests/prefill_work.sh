@@ -24,11 +24,7 @@ drop_caches
 (echo $mb > $UM_PARAMS/prefill_mb; touch $run/written) &
 writer=$!
 # Until the prefill is under way (with the write still in it, before).
-t=600
-while [ "$(um_stat pages_free)" -eq 0 ] && [ $t -gt 0 ]; do
-	usleep 10000
-	t=$((t - 1))
-done
+um_wait_stat pages_free -gt 0 60
 ksft_cmp "the prefill started" "$(um_stat pages_free)" -gt 0
 read_mb=$(cat $UM_PARAMS/min_cached_mb)
 free_after_read=$(um_stat pages_free)

@@ -15,16 +15,6 @@ trap 'ut_cmd release 2> /dev/null; ut_unload' EXIT
 um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
 ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
 
-# um_wait_stat NAME OP VALUE [SECONDS] - wait for a counter to get there.
-um_wait_stat() {
-	t=${4:-30}
-	until [ "$(um_stat $1)" "$2" "$3" ] || [ $t -le 0 ]; do
-		sleep 1
-		t=$((t - 1))
-	done
-	[ "$(um_stat $1)" "$2" "$3" ]
-}
-
 echo 1 > $UM_PARAMS/max_cached_mb	# 256 pages
 drop_caches
 ut_cmd hold order=0		# one page keeps its 2M block partly used

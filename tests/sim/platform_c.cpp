@@ -241,6 +241,11 @@ void um_plat_request_trim(struct um_platform *p)
 	S(p).requestTrim();
 }
 
+void um_plat_request_scrub(struct um_platform *p)
+{
+	S(p).requestScrub();
+}
+
 void um_plat_event(struct um_platform *p, const struct um_event *ev)
 {
 	S(p).event(ev);

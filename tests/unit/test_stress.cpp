@@ -101,6 +101,8 @@ void housekeeper(Shared &sh, unsigned seed)
 		case 2:
 			if (sh.sim->takeTrimRequest())
 				um_cache_trim(sh.cache);
+			if (sh.sim->takeScrubRequest())
+				um_cache_scrub(sh.cache);
 			break;
 		case 3:
 			if (um_cache_stats(sh.cache, UM_NUMA_NO_NODE, &s) ||
