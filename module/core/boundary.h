@@ -146,7 +146,8 @@ void um_cache_get_config(struct um_cache *cache, struct um_config *cfg);
  * On success the block is absent from the direct map on every CPU and, unless
  * UM_ALLOC_NOZERO, all zero.
  * Return: 0 and *pfn set; -ERANGE, -ENODEV, -EINVAL (unknown flag),
- *         -ENOMEM, -EAGAIN (ATOMIC and the cache is empty), -EIO.
+ *         -ENOMEM, -EAGAIN (ATOMIC and the cache is empty or too dirty, or
+ *         the cache is frozen for hibernation), -EIO.
  */
 int um_cache_alloc(struct um_cache *cache, int nid, unsigned int order,
 		   unsigned int flags, um_pfn_t *pfn);
@@ -206,6 +207,43 @@ um_u64 um_cache_scrub(struct um_cache *cache);
 
 /** um_cache_drain() - release every free page on every node. [sleeps] */
 um_u64 um_cache_drain(struct um_cache *cache);
+
+/* --- hibernation ------------------------------------------------------ */
+
+/*
+ * A hibernation image holds every page taken from the page allocator, and
+ * the kernel copies a page missing from the direct map by mapping it back
+ * one page at a time: for a page behind a non-present 2M entry, a split
+ * with interrupts off, and the page's secret on disk. So before one, the
+ * cache must hold no page at all, and take none until it is over.
+ */
+struct um_freeze_report {
+	um_u64 pages_in_use;	/* handed out when the freeze was tried */
+	um_u64 pages_kept;	/* still taken from the page allocator after
+				 * the drain: leaked (could not be mapped
+				 * back), or being released or zeroed by
+				 * another thread at that moment */
+	um_u64 pages_released;	/* given back by the freeze */
+};
+
+/**
+ * um_cache_freeze() - stop taking blocks and handing out pages, then give
+ * every free page back to the page allocator. [sleeps]
+ * Each node is marked frozen with its mutex and its spinlock held, and its
+ * pages_in_use read in the same critical section: an allocation that got a
+ * chunk or is refilling (under the mutex) before that is counted, one that
+ * comes after finds the node frozen and fails. Nothing is drained while
+ * pages are in use.
+ * Return: 0: frozen and empty, and until um_cache_thaw() every allocation
+ *	   fails with -EAGAIN, nothing refills (prefill included) and the
+ *	   background scrub stops; -EBUSY: pages in use or kept (@rep says
+ *	   which), the cache is not frozen (what was free may have been given
+ *	   back).
+ */
+int um_cache_freeze(struct um_cache *cache, struct um_freeze_report *rep);
+
+/** um_cache_thaw() - undo um_cache_freeze(); harmless when not frozen. [atomic] */
+void um_cache_thaw(struct um_cache *cache);
 
 /* --- statistics ------------------------------------------------------- */
 

@@ -268,6 +268,45 @@ extern "C" um_u64 um_cache_scrub(struct um_cache *cache)
 	return zeroed;
 }
 
+namespace um {
+namespace {
+/*
+ * A release or background scrub that another thread has under way when
+ * the freeze drains keeps its pages a moment longer: look again a few
+ * times before refusing.
+ */
+constexpr unsigned kFreezeDrainPasses = 4;
+} /* namespace */
+} /* namespace um */
+
+extern "C" int um_cache_freeze(struct um_cache *cache,
+			       struct um_freeze_report *rep)
+{
+	__builtin_memset(rep, 0, sizeof(*rep));
+	um::forNodes(cache, UM_NUMA_NO_NODE,
+		     [&](NodeCache &node) { rep->pages_in_use += node.freeze(); });
+	for (unsigned pass = 0; !rep->pages_in_use &&
+	     pass < um::kFreezeDrainPasses; pass++) {
+		if (pass)
+			um_plat_cond_resched(cache->plat);
+		rep->pages_released += um_cache_drain(cache);
+		rep->pages_kept = 0;
+		um::forNodes(cache, UM_NUMA_NO_NODE, [&](NodeCache &node) {
+			rep->pages_kept += node.pagesTaken();
+		});
+		if (!rep->pages_kept)
+			return 0;
+	}
+	um_cache_thaw(cache);
+	return -UM_EBUSY;
+}
+
+extern "C" void um_cache_thaw(struct um_cache *cache)
+{
+	um::forNodes(cache, UM_NUMA_NO_NODE,
+		     [](NodeCache &node) { node.thaw(); });
+}
+
 extern "C" um_u64 um_cache_drain(struct um_cache *cache)
 {
 	um::u64 released = 0;

@@ -83,6 +83,7 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	trim_requested_ = false;
 	scrub_requested_ = false;
 	serves_atomic_ = false;
+	frozen_ = false;
 	retry_gen_ = 0;
 	lookup_.init();
 	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
@@ -412,6 +413,8 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 	if ((flags & UM_ALLOC_ATOMIC) && !(flags & UM_ALLOC_NOZERO)) {
 		NodeLock g(*this);
 
+		if (frozen_)
+			return -UM_EAGAIN;
 		serves_atomic_ = true;
 		found = takeAtomicLocked(g, order, &grant, &too_dirty);
 		/* What it had to zero here, the next one should not. */
@@ -420,6 +423,8 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 	} else {
 		NodeLock g(*this);
 
+		if (frozen_)
+			return -UM_EAGAIN;
 		found = takeLocked(g, order, &grant);
 	}
 	if (want_scrub)
@@ -537,6 +542,30 @@ um_event NodeCache::event(um_event_type type, unsigned order, um_pfn_t pfn,
 void NodeCache::emit(const um_event &ev)
 {
 	um_plat_event(plat_, &ev);
+}
+
+u64 NodeCache::freeze()
+{
+	NodeSerial s(*this);
+	NodeLock g(*this);
+
+	frozen_ = true;
+	return stat(stats_, UM_STAT_pages_in_use);
+}
+
+void NodeCache::thaw()
+{
+	NodeLock g(*this);
+
+	frozen_ = false;
+}
+
+u64 NodeCache::pagesTaken()
+{
+	NodeLock g(*this);
+
+	return stat(stats_, UM_STAT_refill_pages) -
+	       stat(stats_, UM_STAT_release_pages);
 }
 
 u64 NodeCache::pagesInUse()

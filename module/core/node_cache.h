@@ -29,6 +29,10 @@
  *   Adding a block needs mutex_ and lock_; removing one needs lock_ (and no
  *     pin on it); walking blocks_ needs lock_.
  *   Order: mutex_ before lock_. UM_ALLOC_ATOMIC never touches mutex_.
+ *   frozen_ is written with both held and read with either: allocations
+ *     test it under lock_, refills (which hold mutex_ from their check to
+ *     their commit) under both, so freeze() sees every allocation that
+ *     got past the test.
  *   Events are emitted with no lock held.
  *
  * The shape of every slow operation is prepare (under lock_: pick and
@@ -197,6 +201,17 @@ public:
 	/** prefill() - take blocks until prefill_pages are free. [sleeps] */
 	int prefill();
 
+	/**
+	 * freeze() - from now on hand nothing out and take no block, until
+	 * thaw(). [sleeps] Takes the mutex, so a refill in progress ends
+	 * first. Return: pages in use when the node froze.
+	 */
+	u64 freeze();
+	/** thaw() - undo freeze(). [atomic] */
+	void thaw();
+	/** pagesTaken() - taken from the page allocator, not given back. [atomic] */
+	u64 pagesTaken();
+
 	/** pagesInUse() - pages handed out now. [atomic] */
 	u64 pagesInUse();
 	/** setConfig() / getConfig() - this node's copy of the knobs. [atomic] */
@@ -301,6 +316,8 @@ private:
 	bool trim_requested_;		/* um_plat_request_trim() pending */
 	bool scrub_requested_;		/* um_plat_request_scrub() pending */
 	bool serves_atomic_;		/* UM_ALLOC_ATOMIC seen here */
+	bool frozen_;			/* hibernation: no alloc, no refill;
+					 * set with mutex_ and lock_ held */
 	u32 retry_gen_;			/* retryLeaked() passes */
 	PfnTree lookup_;
 	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */

@@ -117,6 +117,8 @@ int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 	{
 		NodeLock g(*this);
 
+		if (frozen_)
+			return -UM_EAGAIN;
 		if (takeLocked(g, order, grant))
 			return 0;
 	}
@@ -156,6 +158,8 @@ int NodeCache::prefill()
 			{
 				NodeLock g(*this);
 
+				if (frozen_)
+					return -UM_EAGAIN;
 				deficit = policy::prefillDeficit(
 					cfg_, stat(stats_, UM_STAT_pages_free));
 			}

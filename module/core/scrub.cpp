@@ -26,7 +26,8 @@ constexpr unsigned kScrubOrder = 4;
  */
 bool NodeCache::pickDirtyLocked(const NodeLock &g, ReleaseTicket *t)
 {
-	if (listEmpty(&dirty_))
+	/* Frozen: a hibernation wants every block gone, not busy. */
+	if (frozen_ || listEmpty(&dirty_))
 		return false;
 
 	Block *b = blockOfDirtyLink(dirty_.next);

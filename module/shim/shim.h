@@ -92,4 +92,8 @@ void um_debugfs_exit(void);
 int um_shrinker_init(void);
 void um_shrinker_exit(void);
 
+/* pm.c: hibernation refused while pages are out, else the cache emptied */
+int um_pm_init(void);
+void um_pm_exit(void);
+
 #endif /* UNMAPPED_SHIM_H */
