@@ -19,7 +19,8 @@
  *   leaked    page could not be mapped back; never reused or freed
  *
  * Every page is covered by exactly one set bit among free[*], used[*] and
- * gone; pages_free + pages_used + pages_gone + pages_zeroing == pages(). Bitmaps cost 66 words for a 2 MiB block (0.03%), and finding a
+ * gone, and pages_free + pages_used + pages_gone + pages_zeroing ==
+ * pages(). Bitmaps cost 66 words for a 2 MiB block (0.03%), and finding a
  * free chunk scans at most 16 words, so every operation is O(1).
  *
  * Block is not thread-safe: NodeCache calls it with its spinlock held,

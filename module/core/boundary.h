@@ -242,7 +242,7 @@ struct um_freeze_report {
  */
 int um_cache_freeze(struct um_cache *cache, struct um_freeze_report *rep);
 
-/** um_cache_thaw() - undo um_cache_freeze(); harmless when not frozen. [atomic] */
+/** um_cache_thaw() - undo um_cache_freeze(); no-op if not frozen. [atomic] */
 void um_cache_thaw(struct um_cache *cache);
 
 /* --- statistics ------------------------------------------------------- */

@@ -283,8 +283,9 @@ extern "C" int um_cache_freeze(struct um_cache *cache,
 			       struct um_freeze_report *rep)
 {
 	__builtin_memset(rep, 0, sizeof(*rep));
-	um::forNodes(cache, UM_NUMA_NO_NODE,
-		     [&](NodeCache &node) { rep->pages_in_use += node.freeze(); });
+	um::forNodes(cache, UM_NUMA_NO_NODE, [&](NodeCache &node) {
+		rep->pages_in_use += node.freeze();
+	});
 	for (unsigned pass = 0; !rep->pages_in_use &&
 	     pass < um::kFreezeDrainPasses; pass++) {
 		if (pass)

@@ -309,8 +309,8 @@ bool NodeCache::takeAtomicLocked(const NodeLock &g, unsigned order,
 	u32 best_dirty = ~u32(0);
 
 	*too_dirty = false;
-	for (u32 c = free_mask_ >> order; c && best_dirty && probes < kAtomicProbes;
-	     c &= c - 1) {
+	for (u32 c = free_mask_ >> order;
+	     c && best_dirty && probes < kAtomicProbes; c &= c - 1) {
 		unsigned from = order + __builtin_ctz(c);
 		ListNode *head = &free_area_[from];
 

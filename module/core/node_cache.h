@@ -209,7 +209,7 @@ public:
 	u64 freeze();
 	/** thaw() - undo freeze(). [atomic] */
 	void thaw();
-	/** pagesTaken() - taken from the page allocator, not given back. [atomic] */
+	/** pagesTaken() - from the page allocator, not given back. [atomic] */
 	u64 pagesTaken();
 
 	/** pagesInUse() - pages handed out now. [atomic] */

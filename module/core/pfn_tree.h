@@ -50,7 +50,7 @@ public:
 	void erase(PfnTreeNode *node);
 	/** find() - the node with exactly @key, or nullptr. O(log n). */
 	PfnTreeNode *find(um_pfn_t key) const;
-	/** lowerBound() - the node with the smallest key >= @key, or nullptr. O(log n). */
+	/** lowerBound() - the node with the least key >= @key, or nullptr. */
 	PfnTreeNode *lowerBound(um_pfn_t key) const;
 	/** next() - the node after @node in key order, or nullptr. O(log n). */
 	static PfnTreeNode *next(PfnTreeNode *node);

@@ -72,16 +72,17 @@ u64 NodeCache::scrubFree()
 		clean.nr_pages = u32(pagesOf(t.order));
 		{
 			NodeLock g(*this);
-			/* A failed scrub leaves the pages dirty, for the next user. */
-			unsigned top = t.block->returnZeroed(t.off, t.order,
-							     err ? t.dirty : clean,
-							     stats_.nr_free);
+			/* If zeroing failed the pages stay dirty, for later. */
+			unsigned top = t.block->returnZeroed(
+				t.off, t.order, err ? t.dirty : clean,
+				stats_.nr_free);
 
 			syncBlockLocked(g, t.block, t.order, top);
 			if (!err) {
-				stat(stats_, UM_STAT_scrubbed_pages) += t.dirty.nr_set;
-				stat(stats_, UM_STAT_bg_scrubbed_pages) +=
-					t.dirty.nr_set;
+				u64 n = t.dirty.nr_set;
+
+				stat(stats_, UM_STAT_scrubbed_pages) += n;
+				stat(stats_, UM_STAT_bg_scrubbed_pages) += n;
 			}
 			UM_BUG_ON(plat_, unpinLocked(g, t.block));
 		}
