@@ -174,7 +174,9 @@ unsigned Block::freeChunk(u32 off, unsigned chunk_order, u64 *area_count)
 	clearBit(usedMap(chunk_order), off >> chunk_order);
 	pages_used -= n;
 	pages_free += n;
+	/* A handed-out chunk has no dirty bit: its own went with it. */
 	assignBits(pageMap(kDirtyMap), off, n, true);
+	pages_dirty += n;
 	return insertFree(off, chunk_order, area_count);
 }
 
@@ -190,26 +192,75 @@ unsigned Block::ungrantChunk(u32 off, unsigned chunk_order,
 	return insertFree(off, chunk_order, area_count);
 }
 
+/* Free pages leave the buddy; @counter says why (pages_gone, zeroing). */
+void Block::markGone(u32 off, unsigned chunk_order, u32 *counter)
+{
+	u32 n = u32(pagesOf(chunk_order));
+
+	assignBits(pageMap(kGoneMap), off, n, true);
+	pages_free -= n;
+	*counter += n;
+}
+
+void Block::unmarkGone(u32 off, unsigned chunk_order, u32 *counter)
+{
+	u32 n = u32(pagesOf(chunk_order));
+
+	assignBits(pageMap(kGoneMap), off, n, false);
+	*counter -= n;
+	pages_free += n;
+}
+
 u32 Block::detachFree(unsigned chunk_order, u64 *area_count)
 {
 	u32 off = findFree(chunk_order);
-	u32 n = u32(pagesOf(chunk_order));
 
 	dropFreeBit(off >> chunk_order, chunk_order, area_count);
-	assignBits(pageMap(kGoneMap), off, n, true);
-	pages_free -= n;
-	pages_gone += n;
+	markGone(off, chunk_order, &pages_gone);
 	return off;
+}
+
+u32 Block::takeForZeroing(u32 page, unsigned max_order, unsigned *chunk_order,
+			  u64 *area_count)
+{
+	unsigned k = 0;
+
+	/* Free chunks are maximal: one order at most has a bit over @page. */
+	while (k <= order && !testBit(freeMap(k), page >> k))
+		k++;
+	if (k > order)
+		return pages();
+	u32 off = page & ~u32(pagesOf(k) - 1);
+
+	dropFreeBit(off >> k, k, area_count);
+	/* Halve towards @page; each other half stays free. */
+	for (; k > max_order; k--) {
+		u32 half = u32(pagesOf(k - 1));
+
+		if (page - off >= half) {
+			addFreeBit(off >> (k - 1), k - 1, area_count);
+			off += half;
+		} else {
+			addFreeBit((off + half) >> (k - 1), k - 1, area_count);
+		}
+	}
+	markGone(off, k, &pages_zeroing);
+	*chunk_order = k;
+	return off;
+}
+
+unsigned Block::returnZeroed(u32 off, unsigned chunk_order,
+			     const PageSet &dirty, u64 *area_count)
+{
+	unmarkGone(off, chunk_order, &pages_zeroing);
+	putDirty(off, dirty);
+	return insertFree(off, chunk_order, area_count);
 }
 
 unsigned Block::reattach(u32 off, unsigned chunk_order, const PageSet &dirty,
 			 u64 *area_count)
 {
-	u32 n = u32(pagesOf(chunk_order));
-
-	assignBits(pageMap(kGoneMap), off, n, false);
-	pages_gone -= n;
-	pages_free += n;
+	unmarkGone(off, chunk_order, &pages_gone);
 	putDirty(off, dirty);
 	return insertFree(off, chunk_order, area_count);
 }
@@ -254,6 +305,7 @@ void Block::takeDirty(u32 off, unsigned chunk_order, PageSet *out)
 		*word &= ~mask;
 	}
 	out->nr_set = u32(countBits(out->bits, 0, n));
+	pages_dirty -= out->nr_set;
 }
 
 void Block::putDirty(u32 off, const PageSet &dirty)
@@ -265,6 +317,7 @@ void Block::putDirty(u32 off, const PageSet &dirty)
 		assignBits(map, off + start, len, true);
 		start += len;
 	}
+	pages_dirty += dirty.nr_set;
 }
 
 void Block::markLeaked(u32 off, u32 nr)
@@ -319,6 +372,16 @@ bool Block::isLeaked(u32 page) const
 u32 Block::dirtyPages() const
 {
 	return u32(countBits(pageMap(kDirtyMap), 0, pages()));
+}
+
+u32 Block::dirtyIn(u32 off, u32 nr) const
+{
+	return u32(countBits(pageMap(kDirtyMap), off, nr));
+}
+
+u32 Block::firstDirty() const
+{
+	return u32(findNextBit(pageMap(kDirtyMap), pages(), 0));
 }
 
 } /* namespace um */

@@ -10,12 +10,17 @@
  *   free[k]   chunk k-index i (pages i*2^k .. i*2^k+2^k-1) is free,
  *             for k = 0..B: the buddy free lists, as bits
  *   used[k]   that chunk is handed out, as one piece of order k
- *   dirty     page may hold a secret: scrub before reuse or release
- *   gone      page left the buddy (released, being released or leaked)
+ *   dirty     page may hold a secret: scrub before reuse or release.
+ *             Only free pages are dirty (a chunk's dirty bits leave with it)
+ *   gone      page left the buddy (released, being released or leaked), or
+ *             for a moment while the background scrub zeroes it
+ *             (pages_zeroing, not pages_gone: such pages are still free
+ *             as far as the counters go)
  *   leaked    page could not be mapped back; never reused or freed
  *
  * Every page is covered by exactly one set bit among free[*], used[*] and
- * gone. Bitmaps cost 66 words for a 2 MiB block (0.03%), and finding a
+ * gone, and pages_free + pages_used + pages_gone + pages_zeroing ==
+ * pages(). Bitmaps cost 66 words for a 2 MiB block (0.03%), and finding a
  * free chunk scans at most 16 words, so every operation is O(1).
  *
  * Block is not thread-safe: NodeCache calls it with its spinlock held,
@@ -66,6 +71,7 @@ struct Block {
 	ListNode link;			/* NodeCache::blocks_ */
 	ListNode free_link[kMaxOrder];	/* NodeCache::free_area_[k] */
 	ListNode whole_link;		/* NodeCache::whole_[order] */
+	ListNode dirty_link;		/* NodeCache::dirty_ */
 	PfnTreeNode tree;		/* NodeCache::lookup_ */
 	um_pfn_t base;
 	u8 order;
@@ -77,6 +83,9 @@ struct Block {
 	u32 pages_used;
 	u32 pages_gone;			/* includes pages_leaked */
 	u32 pages_leaked;
+	u32 pages_zeroing;		/* taken out by takeForZeroing() */
+	u32 pages_dirty;		/* free pages with their dirty bit */
+	u32 dirty_counted;		/* pages_dirty as the node counted it */
 
 	/** metaBytes() - metadata (struct + bitmaps) for a block of @order. */
 	static size_t metaBytes(unsigned order);
@@ -131,6 +140,25 @@ struct Block {
 	u32 detachFree(unsigned chunk_order, u64 *area_count);
 
 	/**
+	 * takeForZeroing() - take the free chunk that holds @page out of the
+	 * buddy to zero it, at most 2^@max_order pages of it: a larger free
+	 * chunk is split and the pieces that do not hold @page stay free.
+	 * Its pages count in pages_zeroing (gone bits: lookups and frees
+	 * skip them) until returnZeroed(). *@chunk_order is the order taken.
+	 * Return: page offset, or pages() if @page is not free.
+	 */
+	u32 takeForZeroing(u32 page, unsigned max_order, unsigned *chunk_order,
+			   u64 *area_count);
+
+	/**
+	 * returnZeroed() - undo takeForZeroing(): the chunk is free again,
+	 * dirty as in @dirty (what could not be zeroed).
+	 * Return: the order of the resulting free chunk.
+	 */
+	unsigned returnZeroed(u32 off, unsigned chunk_order,
+			      const PageSet &dirty, u64 *area_count);
+
+	/**
 	 * reattach() - undo detachFree() (release failed before the direct
 	 * map was touched): the pages are free again, dirty as in @dirty.
 	 * Return: the order of the resulting free chunk.
@@ -159,6 +187,10 @@ struct Block {
 	bool isGone(u32 page) const;
 	bool isLeaked(u32 page) const;
 	u32 dirtyPages() const;
+	/** dirtyIn() - dirty pages among @nr from @off. */
+	u32 dirtyIn(u32 off, u32 nr) const;
+	/** firstDirty() - the first dirty page, or pages() if none. */
+	u32 firstDirty() const;
 
 private:
 	u64 *words() { return reinterpret_cast<u64 *>(this + 1); }
@@ -175,6 +207,8 @@ private:
 
 	void addFreeBit(u32 index, unsigned k, u64 *area_count);
 	void dropFreeBit(u32 index, unsigned k, u64 *area_count);
+	void markGone(u32 off, unsigned chunk_order, u32 *counter);
+	void unmarkGone(u32 off, unsigned chunk_order, u32 *counter);
 	unsigned insertFree(u32 off, unsigned k, u64 *area_count);
 	void putDirty(u32 off, const PageSet &dirty);
 };

@@ -82,7 +82,9 @@ enum um_backend {
  */
 struct um_config {
 	enum um_backend backend;
-	um_u64 max_free_pages;	/* cap on cached FREE pages; 0 = no cap */
+	um_u64 max_free_pages;	/* cap on cached FREE pages; 0 = no cap (see
+				 * um_cache_trim: whole blocks only unless
+				 * shrink_partial) */
 	um_u64 min_free_pages;	/* kept by the shrinker (low watermark) */
 	um_u64 prefill_pages;	/* taken at create / um_cache_prefill */
 	um_u32 shrink_partial;	/* shrinker may release parts of 2M blocks
@@ -94,7 +96,9 @@ struct um_config {
 #define UM_ALLOC_NOZERO	(1u << 0)  /* caller overwrites/converts the pages:
 				    * skip scrubbing (kernel callers only) */
 #define UM_ALLOC_ATOMIC	(1u << 1)  /* serve from the cache only: no refill,
-				    * no sleeping; fails with -EAGAIN */
+				    * no sleeping, at most
+				    * UM_ATOMIC_SCRUB_PAGES zeroed here;
+				    * fails with -EAGAIN */
 #define UM_ALLOC_THISNODE (1u << 2) /* nid is strict: never another node */
 #define UM_ALLOC_MAYFAIL (1u << 3) /* a refill may fail rather than reclaim
 				    * hard or invoke the OOM killer (the
@@ -106,6 +110,15 @@ struct um_config {
 				    * in such reclaim; refill alongside it */
 #define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE | \
 			 UM_ALLOC_MAYFAIL | UM_ALLOC_NOFS)
+
+/*
+ * An UM_ALLOC_ATOMIC allocation zeroes at most this many dirty pages in its
+ * caller's context, which may be a hard interrupt: it prefers a chunk that
+ * needs no zeroing, and fails with -EAGAIN rather than zero more (an
+ * order-10 chunk is 1024 pages, about a millisecond with interrupts off).
+ * Dirty free pages are zeroed in the background instead (um_cache_scrub).
+ */
+#define UM_ATOMIC_SCRUB_PAGES	8
 
 /* um_cache_shrink() flags */
 #define UM_SHRINK_NOWAIT  (1u << 0) /* shrinker context. Accepted and moot:
@@ -142,7 +155,8 @@ void um_cache_get_config(struct um_cache *cache, struct um_config *cfg);
  * On success the block is absent from the direct map on every CPU and, unless
  * UM_ALLOC_NOZERO, all zero.
  * Return: 0 and *pfn set; -ERANGE, -ENODEV, -EINVAL (unknown flag),
- *         -ENOMEM, -EAGAIN (ATOMIC and the cache is empty), -EIO.
+ *         -ENOMEM, -EAGAIN (ATOMIC and the cache is empty or too dirty, or
+ *         the cache is frozen for hibernation), -EIO.
  */
 int um_cache_alloc(struct um_cache *cache, int nid, unsigned int order,
 		   unsigned int flags, um_pfn_t *pfn);
@@ -188,14 +202,66 @@ um_u64 um_cache_shrink_count(struct um_cache *cache, int nid);
 um_u64 um_cache_shrink(struct um_cache *cache, int nid, um_u64 nr_pages,
 		       unsigned int flags);
 
-/** um_cache_trim() - enforce max_free_pages (see um_plat_request_trim). [sleeps] */
+/**
+ * um_cache_trim() - enforce max_free_pages (see um_plat_request_trim).
+ * [sleeps] Like the shrinker it releases whole free blocks, and free parts
+ * of partly used blocks only with shrink_partial: free pages inside blocks
+ * that still have pages handed out count against the cap but stay (giving
+ * them back would split the block's 2M direct mapping) until their block
+ * is wholly free.
+ */
 void um_cache_trim(struct um_cache *cache);
 
 /** um_cache_prefill() - top every node up to prefill_pages. [sleeps] */
 int um_cache_prefill(struct um_cache *cache);
 
+/**
+ * um_cache_scrub() - zero the free pages still dirty on every node, so that
+ * atomic allocations find clean chunks (see um_plat_request_scrub). [sleeps]
+ * Each chunk is taken out of the buddy while it is zeroed, at most 16 pages
+ * at a time. Return: pages zeroed.
+ */
+um_u64 um_cache_scrub(struct um_cache *cache);
+
 /** um_cache_drain() - release every free page on every node. [sleeps] */
 um_u64 um_cache_drain(struct um_cache *cache);
+
+/* --- hibernation ------------------------------------------------------ */
+
+/*
+ * A hibernation image holds every page taken from the page allocator, and
+ * the kernel copies a page missing from the direct map by mapping it back
+ * one page at a time: for a page behind a non-present 2M entry, a split
+ * with interrupts off, and the page's secret on disk. So before one, the
+ * cache must hold no page at all, and take none until it is over.
+ */
+struct um_freeze_report {
+	um_u64 pages_in_use;	/* handed out when the freeze was tried */
+	um_u64 pages_kept;	/* still taken from the page allocator after
+				 * the drain: leaked (could not be mapped
+				 * back), or being released or zeroed by
+				 * another thread at that moment */
+	um_u64 pages_released;	/* given back by the freeze */
+};
+
+/**
+ * um_cache_freeze() - stop taking blocks and handing out pages, then give
+ * every free page back to the page allocator. [sleeps]
+ * Each node is marked frozen with its mutex and its spinlock held, and its
+ * pages_in_use read in the same critical section: an allocation that got a
+ * chunk or is refilling (under the mutex) before that is counted, one that
+ * comes after finds the node frozen and fails. Nothing is drained while
+ * pages are in use.
+ * Return: 0: frozen and empty, and until um_cache_thaw() every allocation
+ *	   fails with -EAGAIN, nothing refills (prefill included) and the
+ *	   background scrub stops; -EBUSY: pages in use or kept (@rep says
+ *	   which), the cache is not frozen (what was free may have been given
+ *	   back).
+ */
+int um_cache_freeze(struct um_cache *cache, struct um_freeze_report *rep);
+
+/** um_cache_thaw() - undo um_cache_freeze(); no-op if not frozen. [atomic] */
+void um_cache_thaw(struct um_cache *cache);
 
 /* --- statistics ------------------------------------------------------- */
 
@@ -219,7 +285,11 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(release_pages,	"pages given back to the page allocator") \
 	X(shrink_calls,		"shrink requests")			\
 	X(shrink_pages,		"pages released by shrink requests")	\
+	X(trim_calls,		"trims run over max_cached_mb")		\
+	X(trim_pages,		"pages released by trims")		\
 	X(scrubbed_pages,	"pages zeroed while unmapped")		\
+	X(bg_scrubbed_pages,	"free pages zeroed ahead of use, in the background (counted in scrubbed_pages too)") \
+	X(atomic_scrub_refused,	"atomic allocations refused: their chunk needed more zeroing than atomic context may do") \
 	X(dm_calls,		"direct-map change calls")		\
 	X(dm_pages_removed,	"pages removed from the direct map")	\
 	X(dm_pages_restored,	"pages returned to the direct map")	\
@@ -231,6 +301,7 @@ um_u64 um_cache_drain(struct um_cache *cache);
 	X(pages_cached,		"pages held now (free + in use)")	\
 	X(pages_in_use,		"pages handed out now")			\
 	X(pages_free,		"free pages in the cache now")		\
+	X(pages_dirty,		"free pages waiting to be zeroed now")	\
 	X(peak_cached,		"highest pages_cached")			\
 	X(peak_in_use,		"highest pages_in_use")			\
 	X(blocks_cached,	"blocks from the page allocator held now")
@@ -264,10 +335,22 @@ int um_cache_stats(struct um_cache *cache, int nid, struct um_stats *out);
 int um_cache_nodes(struct um_cache *cache);
 
 /*
- * um_cache_for_each_block() - visit each block held from the page
- * allocator (for debugfs "blocks"). The callback runs under the node lock:
- * it must not sleep or call back into the cache. [atomic]
+ * um_cache_blocks() - what the blocks held from the page allocator are
+ * (debugfs "blocks"), copied a bounded batch at a time. [atomic]
+ * A walk visits node after node and, within a node, blocks in pfn order
+ * (then order: a block nested in another's released pages comes after it).
+ * Each call copies at most min(@max, UM_BLOCKS_PER_LOCK) blocks of ONE
+ * node, under that node's IRQ-safe lock taken once for them (nodes with
+ * nothing left are passed over on the way): a lock hold is bounded
+ * whatever the cache holds, and slow work on the result (page-table
+ * lookups, printing) runs between calls, without any lock.
+ * A block taken or released during a walk may or may not be seen; no block
+ * is reported twice by one walk.
+ * @nid: one node, or UM_NUMA_NO_NODE for every node.
+ * @cur: zeroed to start a walk; advanced past the blocks copied.
+ * Return: blocks copied to @out; 0 once the walk is over.
  */
+#define UM_BLOCKS_PER_LOCK	32
 struct um_block_info {
 	um_pfn_t pfn;
 	unsigned int order;
@@ -277,9 +360,14 @@ struct um_block_info {
 	um_u64 used_pages;
 	um_u64 released_pages;	/* given back already (partial release) */
 };
-typedef void (*um_block_fn)(void *arg, const struct um_block_info *info);
-void um_cache_for_each_block(struct um_cache *cache, int nid, um_block_fn fn,
-			     void *arg);
+struct um_block_cursor {
+	int nid;		/* the node the walk is on */
+	unsigned int order;	/* the next block is the first at or after */
+	um_pfn_t pfn;		/* (pfn, order) on that node */
+};
+unsigned int um_cache_blocks(struct um_cache *cache, int nid,
+			     struct um_block_cursor *cur,
+			     struct um_block_info *out, unsigned int max);
 
 /* ======================================================================
  * Part 2: what the platform provides
@@ -428,10 +516,21 @@ um_u64 um_plat_now_ns(struct um_platform *p);		/* [atomic] */
 void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */
 
 /**
- * um_plat_request_trim() - free pages exceed max_free_pages; arrange for
- * um_cache_trim() to run soon from process context. [atomic]
+ * um_plat_request_trim() - free pages exceed max_free_pages and a trim can
+ * release some of them; arrange for um_cache_trim() to run soon from
+ * process context. [atomic] At most one request is outstanding per node:
+ * the next comes after that trim has started.
  */
 void um_plat_request_trim(struct um_platform *p);
+
+/**
+ * um_plat_request_scrub() - a node that serves UM_ALLOC_ATOMIC allocations
+ * has dirty free pages; arrange for um_cache_scrub() to run soon from
+ * process context. [atomic] At most one request is outstanding per node.
+ * Nodes without atomic users never ask: their allocations zero what they
+ * take themselves, and NOZERO ones need nothing zeroed.
+ */
+void um_plat_request_scrub(struct um_platform *p);
 
 /**
  * um_plat_event() - something happened (tracepoints, netlink). Called with

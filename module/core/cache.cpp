@@ -271,6 +271,55 @@ extern "C" int um_cache_prefill(struct um_cache *cache)
 	return first_err;
 }
 
+extern "C" um_u64 um_cache_scrub(struct um_cache *cache)
+{
+	um::u64 zeroed = 0;
+
+	um::forNodes(cache, UM_NUMA_NO_NODE,
+		     [&](NodeCache &node) { zeroed += node.scrubFree(); });
+	return zeroed;
+}
+
+namespace um {
+namespace {
+/*
+ * A release or background scrub that another thread has under way when
+ * the freeze drains keeps its pages a moment longer: look again a few
+ * times before refusing.
+ */
+constexpr unsigned kFreezeDrainPasses = 4;
+} /* namespace */
+} /* namespace um */
+
+extern "C" int um_cache_freeze(struct um_cache *cache,
+			       struct um_freeze_report *rep)
+{
+	__builtin_memset(rep, 0, sizeof(*rep));
+	um::forNodes(cache, UM_NUMA_NO_NODE, [&](NodeCache &node) {
+		rep->pages_in_use += node.freeze();
+	});
+	for (unsigned pass = 0; !rep->pages_in_use &&
+	     pass < um::kFreezeDrainPasses; pass++) {
+		if (pass)
+			um_plat_cond_resched(cache->plat);
+		rep->pages_released += um_cache_drain(cache);
+		rep->pages_kept = 0;
+		um::forNodes(cache, UM_NUMA_NO_NODE, [&](NodeCache &node) {
+			rep->pages_kept += node.pagesTaken();
+		});
+		if (!rep->pages_kept)
+			return 0;
+	}
+	um_cache_thaw(cache);
+	return -UM_EBUSY;
+}
+
+extern "C" void um_cache_thaw(struct um_cache *cache)
+{
+	um::forNodes(cache, UM_NUMA_NO_NODE,
+		     [](NodeCache &node) { node.thaw(); });
+}
+
 extern "C" um_u64 um_cache_drain(struct um_cache *cache)
 {
 	um::u64 released = 0;
@@ -297,9 +346,30 @@ extern "C" int um_cache_nodes(struct um_cache *cache)
 	return cache->nr_nodes;
 }
 
-extern "C" void um_cache_for_each_block(struct um_cache *cache, int nid,
-					um_block_fn fn, void *arg)
+extern "C" unsigned int um_cache_blocks(struct um_cache *cache, int nid,
+				       struct um_block_cursor *cur,
+				       struct um_block_info *out,
+				       unsigned int max)
 {
-	um::forNodes(cache, nid,
-		     [&](NodeCache &node) { node.forEachBlock(fn, arg); });
+	int last = nid == UM_NUMA_NO_NODE ? cache->nr_nodes - 1 : nid;
+
+	if (nid != UM_NUMA_NO_NODE && cur->nid < nid)
+		*cur = um_block_cursor{ nid, 0, 0 };
+	if (last >= cache->nr_nodes)
+		return 0;
+	max = um::minOf(max, unsigned(UM_BLOCKS_PER_LOCK));
+	/* One node lock per call: an empty node moves the walk on. */
+	while (max && cur->nid >= 0 && cur->nid <= last) {
+		um_pfn_t key = um::PfnTree::key(cur->pfn, cur->order);
+		unsigned int n = cache->nodes[cur->nid]->copyBlocks(&key, out,
+								     max);
+
+		if (n) {
+			cur->pfn = um::PfnTree::pfnOfKey(key);
+			cur->order = um::PfnTree::orderOfKey(key);
+			return n;
+		}
+		*cur = um_block_cursor{ cur->nid + 1, 0, 0 };
+	}
+	return 0;
 }

@@ -50,6 +50,11 @@ Block *NodeCache::blockOfWholeLink(ListNode *n)
 	return containerOf<Block>(n, offsetof(Block, whole_link));
 }
 
+Block *NodeCache::blockOfDirtyLink(ListNode *n)
+{
+	return containerOf<Block>(n, offsetof(Block, dirty_link));
+}
+
 Block *NodeCache::blockOfTree(PfnTreeNode *n)
 {
 	return reinterpret_cast<Block *>(reinterpret_cast<char *>(n) -
@@ -76,9 +81,14 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 		listInitHead(&free_area_[k]);
 		listInitHead(&whole_[k]);
 	}
+	listInitHead(&dirty_);
 	free_mask_ = whole_mask_ = 0;
 	pages_whole_free_ = 0;
 	trim_requested_ = false;
+	scrub_requested_ = false;
+	serves_atomic_ = false;
+	frozen_ = false;
+	refills_alone_ = 0;
 	retry_gen_ = 0;
 	lookup_.init();
 	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
@@ -167,14 +177,36 @@ void NodeCache::syncWholeLocked(const NodeLock &, Block *b)
 	}
 }
 
+/* Keep dirty_ and the pages_dirty gauge in step with the block's count. */
+void NodeCache::syncDirtyLocked(const NodeLock &, Block *b)
+{
+	bool linked = listLinked(&b->dirty_link);
+
+	stat(stats_, UM_STAT_pages_dirty) += b->pages_dirty;
+	stat(stats_, UM_STAT_pages_dirty) -= b->dirty_counted;
+	b->dirty_counted = b->pages_dirty;
+	if (b->pages_dirty && !linked)
+		listAddTail(&dirty_, &b->dirty_link);
+	else if (!b->pages_dirty && linked)
+		listDel(&b->dirty_link);
+}
+
+/* After a change to @b's chunks of orders @lo..@hi: every list and gauge. */
+void NodeCache::syncBlockLocked(const NodeLock &g, Block *b, unsigned lo,
+				unsigned hi)
+{
+	syncFreeLinksLocked(g, b, lo, hi);
+	syncWholeLocked(g, b);
+	syncDirtyLocked(g, b);
+}
+
 void NodeCache::linkBlockLocked(const NodeLock &g, Block *b)
 {
 	listAddTail(&blocks_, &b->link);
 	lookup_.insert(&b->tree);
 	block_orders_[b->order]++;
 	block_order_mask_ |= u32(1) << b->order;
-	syncFreeLinksLocked(g, b, 0, b->order);
-	syncWholeLocked(g, b);
+	syncBlockLocked(g, b, 0, b->order);
 	stat(stats_, UM_STAT_blocks_cached)++;
 }
 
@@ -187,8 +219,8 @@ void NodeCache::unlinkBlockLocked(const NodeLock &g, Block *b)
 	}
 	statsPagesRemoved(stats_, b->pages_free);
 	b->pages_free = 0;
-	syncFreeLinksLocked(g, b, 0, b->order);
-	syncWholeLocked(g, b);
+	b->pages_dirty = 0;
+	syncBlockLocked(g, b, 0, b->order);
 	listDel(&b->link);
 	lookup_.erase(&b->tree);
 	if (!--block_orders_[b->order])
@@ -225,9 +257,8 @@ void NodeCache::takeFromLocked(const NodeLock &g, Block *b, unsigned from,
 	grant->block = b;
 	grant->order = order;
 	grant->off = b->takeChunk(from, order, stats_.nr_free);
-	syncFreeLinksLocked(g, b, order, from);
-	syncWholeLocked(g, b);
 	b->takeDirty(grant->off, order, &grant->dirty);
+	syncBlockLocked(g, b, order, from);
 	grant->scrub = !(grant->flags & UM_ALLOC_NOZERO) && grant->dirty.nr_set;
 
 	/* Counted now so that success needs no second lock round trip. */
@@ -250,6 +281,80 @@ bool NodeCache::takeLocked(const NodeLock &g, unsigned order, Grant *grant)
 
 	takeFromLocked(g, blockOfFreeLink(free_area_[from].next, from), from,
 		       order, grant);
+	return true;
+}
+
+/*
+ * takeAtomicLocked() - takeLocked() for UM_ALLOC_ATOMIC, which may be
+ * running in a hard interrupt: zeroing a dirty order-10 chunk there would
+ * keep interrupts off for about a millisecond (1024 pages at about 1 us
+ * each through the scrub window). The candidates takeLocked() would look
+ * at, smallest order first and in list order, are probed (a bounded number,
+ * each a scan of at most 16 bitmap words) for the chunk with the fewest
+ * dirty pages; the first clean one wins. If even the best needs more than
+ * UM_ATOMIC_SCRUB_PAGES zeroed, nothing is taken: -EAGAIN, and the
+ * background scrub makes the cache clean for the next try.
+ *
+ * Why 8 pages: it is what the page allocator itself zeroes, with
+ * init_on_alloc, for a GFP_ATOMIC allocation of order 3
+ * (PAGE_ALLOC_COSTLY_ORDER, the largest the kernel expects atomic callers
+ * to rely on): about 8 us with interrupts off natively. So orders 0..3 are
+ * always served when the cache has them, zeroed as before, and only larger
+ * atomic requests can fail for want of clean memory.
+ */
+namespace {
+constexpr unsigned kAtomicProbes = 8;
+} /* namespace */
+
+bool NodeCache::takeAtomicLocked(const NodeLock &g, unsigned order,
+				 Grant *grant, bool *too_dirty)
+{
+	Block *best = nullptr;
+	unsigned best_from = 0, probes = 0;
+	u32 best_dirty = ~u32(0);
+
+	*too_dirty = false;
+	for (u32 c = free_mask_ >> order;
+	     c && best_dirty && probes < kAtomicProbes; c &= c - 1) {
+		unsigned from = order + __builtin_ctz(c);
+		ListNode *head = &free_area_[from];
+
+		for (ListNode *n = head->next; n != head && best_dirty &&
+		     probes < kAtomicProbes; n = n->next, probes++) {
+			Block *b = blockOfFreeLink(n, from);
+			/* takeChunk() keeps the lowest part of the chunk. */
+			u32 dirty = b->dirtyIn(b->findFree(from),
+					       u32(pagesOf(order)));
+
+			if (dirty < best_dirty) {
+				best = b;
+				best_from = from;
+				best_dirty = dirty;
+			}
+		}
+	}
+	if (!best)
+		return false;
+	if (best_dirty > UM_ATOMIC_SCRUB_PAGES) {
+		stat(stats_, UM_STAT_atomic_scrub_refused)++;
+		*too_dirty = true;
+		return false;
+	}
+	takeFromLocked(g, best, best_from, order, grant);
+	return true;
+}
+
+/*
+ * wantScrubLocked() - should the background scrub be asked for now? Only
+ * for a node that serves atomic allocations (the others zero what they
+ * take themselves), once per pending request, and only if there is work.
+ */
+bool NodeCache::wantScrubLocked(const NodeLock &)
+{
+	if (!serves_atomic_ || scrub_requested_ ||
+	    !stat(stats_, UM_STAT_pages_dirty))
+		return false;
+	scrub_requested_ = true;
 	return true;
 }
 
@@ -287,8 +392,7 @@ int NodeCache::finishGrant(Grant *grant, um_pfn_t *pfn)
 		unsigned top = b->ungrantChunk(grant->off, grant->order,
 					       grant->dirty, stats_.nr_free);
 
-		syncFreeLinksLocked(g, b, grant->order, top);
-		syncWholeLocked(g, b);
+		syncBlockLocked(g, b, grant->order, top);
 		stat(stats_, UM_STAT_scrubbed_pages) -= grant->dirty.nr_set;
 		stat(stats_, UM_STAT_allocs)--;
 		stat(stats_, UM_STAT_alloc_pages) -= n;
@@ -308,14 +412,28 @@ int NodeCache::finishGrant(Grant *grant, um_pfn_t *pfn)
 int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 {
 	Grant grant;
-	bool found;
+	bool found, too_dirty = false, want_scrub = false;
 
 	grant.flags = flags;
-	{
+	if ((flags & UM_ALLOC_ATOMIC) && !(flags & UM_ALLOC_NOZERO)) {
 		NodeLock g(*this);
 
+		if (frozen_)
+			return -UM_EAGAIN;
+		serves_atomic_ = true;
+		found = takeAtomicLocked(g, order, &grant, &too_dirty);
+		/* What it had to zero here, the next one should not. */
+		if (too_dirty || (found && grant.scrub))
+			want_scrub = wantScrubLocked(g);
+	} else {
+		NodeLock g(*this);
+
+		if (frozen_)
+			return -UM_EAGAIN;
 		found = takeLocked(g, order, &grant);
 	}
+	if (want_scrub)
+		um_plat_request_scrub(plat_);
 	if (!found) {
 		RefillTicket t;
 
@@ -374,7 +492,7 @@ int NodeCache::checkChunk(um_pfn_t pfn, unsigned order)
 
 int NodeCache::free(um_pfn_t pfn, unsigned order)
 {
-	bool want_trim = false;
+	bool want_trim = false, want_scrub;
 	um_event ev = event(UM_EV_FREE, order, pfn, pagesOf(order));
 
 	{
@@ -394,19 +512,21 @@ int NodeCache::free(um_pfn_t pfn, unsigned order)
 		}
 		unsigned top = b->freeChunk(off, order, stats_.nr_free);
 
-		syncFreeLinksLocked(g, b, order, top);
-		syncWholeLocked(g, b);
+		syncBlockLocked(g, b, order, top);
 		stat(stats_, UM_STAT_frees)++;
 		stat(stats_, UM_STAT_free_pages) += ev.pages;
 		stats_.frees_by_order[order]++;
 		statsPagesReturned(stats_, ev.pages);
-		if (policy::overCap(cfg_, stat(stats_, UM_STAT_pages_free)) &&
-		    !trim_requested_)
+		/* Never ask for a trim that would find nothing to release. */
+		if (!trim_requested_ && trimWantedLocked(g))
 			want_trim = trim_requested_ = true;
+		want_scrub = wantScrubLocked(g);
 		ev.backend = um_backend(b->backend);
 	}
 	if (want_trim)
 		um_plat_request_trim(plat_);
+	if (want_scrub)
+		um_plat_request_scrub(plat_);
 	emit(ev);
 	return 0;
 }
@@ -439,6 +559,31 @@ void NodeCache::emit(const um_event &ev)
 	um_plat_event(plat_, &ev);
 }
 
+u64 NodeCache::freeze()
+{
+	NodeSerial s(*this);
+	NodeLock g(*this);
+
+	frozen_ = true;
+	/* A NOFS refill under way without the mutex hands out a page soon. */
+	return stat(stats_, UM_STAT_pages_in_use) + refills_alone_;
+}
+
+void NodeCache::thaw()
+{
+	NodeLock g(*this);
+
+	frozen_ = false;
+}
+
+u64 NodeCache::pagesTaken()
+{
+	NodeLock g(*this);
+
+	return stat(stats_, UM_STAT_refill_pages) -
+	       stat(stats_, UM_STAT_release_pages);
+}
+
 u64 NodeCache::pagesInUse()
 {
 	NodeLock g(*this);
@@ -467,24 +612,28 @@ void NodeCache::copyStats(um_stats *out)
 	*out = stats_;
 }
 
-void NodeCache::forEachBlock(um_block_fn fn, void *arg)
+unsigned NodeCache::copyBlocks(um_pfn_t *key, um_block_info *out,
+			       unsigned max)
 {
 	NodeLock g(*this);
+	PfnTreeNode *n = lookup_.lowerBound(*key);
+	unsigned count = 0;
 
-	for (ListNode *n = blocks_.next; n != &blocks_; n = n->next) {
-		const Block *b = blockOfLink(n);
-		um_block_info info;
+	for (; n && count < max; n = PfnTree::next(n), count++) {
+		const Block *b = blockOfTree(n);
+		um_block_info &info = out[count];
 
 		__builtin_memset(&info, 0, sizeof(info));
 		info.pfn = b->base;
 		info.order = b->order;
 		info.nid = nid_;
 		info.backend = um_backend(b->backend);
-		info.free_pages = b->pages_free;
+		info.free_pages = b->pages_free + b->pages_zeroing;
 		info.used_pages = b->pages_used;
 		info.released_pages = b->pages_gone - b->pages_leaked;
-		fn(arg, &info);
+		*key = n->key + 1;
 	}
+	return count;
 }
 
 } /* namespace um */

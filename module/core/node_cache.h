@@ -5,7 +5,8 @@
  * State: the blocks held from the page allocator (blocks_), the buddy free
  * areas (free_area_[k]: blocks with a free chunk of order k), the whole
  * free blocks (whole_[k]: blocks of order k with every page free, the first
- * to be released), the pfn lookup tree and the counters.
+ * to be released), the blocks with dirty free pages (dirty_: work for the
+ * background scrub), the pfn lookup tree and the counters.
  *
  * Locking rules
  *   lock_ (NodeLock, IRQ-safe spinlock) guards every field below that is
@@ -32,6 +33,12 @@
  *     a new block holds no leaked run a retry could be restoring); removing
  *     one needs lock_ (and no pin on it); walking blocks_ needs lock_.
  *   Order: mutex_ before lock_. UM_ALLOC_ATOMIC never touches mutex_.
+ *   frozen_ is written with both held and read with either: allocations
+ *     test it under lock_, refills (which hold mutex_ from their check to
+ *     their commit) under both, so freeze() sees every allocation that
+ *     got past the test. A UM_ALLOC_NOFS refill that runs without mutex_
+ *     is counted in refills_alone_ (under lock_) from its check to its
+ *     commit, and freeze() counts it as a page in use.
  *   Events are emitted with no lock held.
  *
  * The shape of every slow operation is prepare (under lock_: pick and
@@ -191,7 +198,11 @@ public:
 	/** drain() - release every free page, then retry leaked ones. [sleeps] */
 	u64 drain();
 
-	/** trim() - release down to max_free_pages, re-arm the request. [sleeps] */
+	/**
+	 * trim() - release down to max_free_pages, re-arm the request: the
+	 * next free after it that finds a trim able to release something
+	 * asks for one again. [sleeps] Return: pages released.
+	 */
 	u64 trim();
 
 	/**
@@ -200,8 +211,26 @@ public:
 	 */
 	u64 retryLeaked();
 
+	/**
+	 * scrubFree() - zero every dirty free page, a few at a time, each
+	 * piece out of the buddy while it is zeroed. [sleeps] Stops at the
+	 * first scrub failure (those pages stay dirty). Return: pages zeroed.
+	 */
+	u64 scrubFree();
+
 	/** prefill() - take blocks until prefill_pages are free. [sleeps] */
 	int prefill();
+
+	/**
+	 * freeze() - from now on hand nothing out and take no block, until
+	 * thaw(). [sleeps] Takes the mutex, so a refill in progress ends
+	 * first. Return: pages in use when the node froze.
+	 */
+	u64 freeze();
+	/** thaw() - undo freeze(). [atomic] */
+	void thaw();
+	/** pagesTaken() - from the page allocator, not given back. [atomic] */
+	u64 pagesTaken();
 
 	/** pagesInUse() - pages handed out now. [atomic] */
 	u64 pagesInUse();
@@ -210,8 +239,13 @@ public:
 	void getConfig(um_config *cfg);
 	/** copyStats() - a consistent snapshot of the counters. [atomic] */
 	void copyStats(um_stats *out);
-	/** forEachBlock() - um_cache_for_each_block() for this node. [atomic] */
-	void forEachBlock(um_block_fn fn, void *arg);
+	/**
+	 * copyBlocks() - um_cache_blocks() on this node: up to @max blocks
+	 * from the first whose tree key is >= *@key, in key order, under one
+	 * lock hold. [atomic] On return *@key is where the next call starts.
+	 * Return: blocks copied.
+	 */
+	unsigned copyBlocks(um_pfn_t *key, um_block_info *out, unsigned max);
 
 	/*
 	 * Test seam: visit every block with the spinlock held, with the mask
@@ -238,16 +272,23 @@ private:
 	static Block *blockOfLink(ListNode *n);
 	static Block *blockOfFreeLink(ListNode *n, unsigned k);
 	static Block *blockOfWholeLink(ListNode *n);
+	static Block *blockOfDirtyLink(ListNode *n);
 	static Block *blockOfTree(PfnTreeNode *n);
 
 	/* --- buddy and lists (node_cache.cpp) --- */
 	Block *lookupLocked(const NodeLock &g, um_pfn_t pfn);
 	bool takeLocked(const NodeLock &g, unsigned order, Grant *grant);
+	bool takeAtomicLocked(const NodeLock &g, unsigned order, Grant *grant,
+			      bool *too_dirty);
+	bool wantScrubLocked(const NodeLock &g);
 	void takeFromLocked(const NodeLock &g, Block *b, unsigned from,
 			    unsigned order, Grant *grant);
 	void syncFreeLinksLocked(const NodeLock &g, Block *b, unsigned lo,
 				 unsigned hi);
 	void syncWholeLocked(const NodeLock &g, Block *b);
+	void syncDirtyLocked(const NodeLock &g, Block *b);
+	void syncBlockLocked(const NodeLock &g, Block *b, unsigned lo,
+			     unsigned hi);
 	void linkBlockLocked(const NodeLock &g, Block *b);
 	void unlinkBlockLocked(const NodeLock &g, Block *b);
 	int finishGrant(Grant *grant, um_pfn_t *pfn);
@@ -263,7 +304,14 @@ private:
 	void commitRefillLocked(const NodeLock &g, RefillTicket *t);
 	void emitRefill(const RefillTicket &t);
 
+	/* --- background scrub (scrub.cpp) --- */
+	bool pickDirtyLocked(const NodeLock &g, ReleaseTicket *t);
+
 	/* --- release (release.cpp) --- */
+	Block *chooseReleaseLocked(const NodeLock &g,
+				   const policy::ReleaseGoal &goal,
+				   unsigned *order);
+	bool trimWantedLocked(const NodeLock &g);
 	bool pickReleaseLocked(const NodeLock &g,
 			       const policy::ReleaseGoal &goal,
 			       ReleaseTicket *t);
@@ -281,10 +329,16 @@ private:
 	ListNode blocks_;
 	ListNode free_area_[kMaxOrder];
 	ListNode whole_[kMaxOrder];
+	ListNode dirty_;		/* blocks with dirty (free) pages */
 	u32 free_mask_;			/* bit k: free_area_[k] not empty */
 	u32 whole_mask_;		/* bit k: whole_[k] not empty */
 	u64 pages_whole_free_;		/* pages of the blocks in whole_ */
 	bool trim_requested_;		/* um_plat_request_trim() pending */
+	bool scrub_requested_;		/* um_plat_request_scrub() pending */
+	bool serves_atomic_;		/* UM_ALLOC_ATOMIC seen here */
+	u32 refills_alone_;		/* UM_ALLOC_NOFS refills without mutex_ */
+	bool frozen_;			/* hibernation: no alloc, no refill;
+					 * set with mutex_ and lock_ held */
 	u32 retry_gen_;			/* retryLeaked() passes */
 	PfnTree lookup_;
 	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */

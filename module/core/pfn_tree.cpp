@@ -133,4 +133,33 @@ PfnTreeNode *PfnTree::find(um_pfn_t key) const
 	return cur;
 }
 
+PfnTreeNode *PfnTree::lowerBound(um_pfn_t key) const
+{
+	PfnTreeNode *cur = root_, *best = nullptr;
+
+	while (cur) {
+		if (cur->key >= key) {
+			best = cur;
+			cur = cur->child[0];
+		} else {
+			cur = cur->child[1];
+		}
+	}
+	return best;
+}
+
+PfnTreeNode *PfnTree::next(PfnTreeNode *node)
+{
+	if (node->child[1]) {
+		node = node->child[1];
+		while (node->child[0])
+			node = node->child[0];
+		return node;
+	}
+	/* Up until we come from a left child. */
+	while (node->parent && node->parent->child[1] == node)
+		node = node->parent;
+	return node->parent;
+}
+
 } /* namespace um */

@@ -50,11 +50,21 @@ public:
 	void erase(PfnTreeNode *node);
 	/** find() - the node with exactly @key, or nullptr. O(log n). */
 	PfnTreeNode *find(um_pfn_t key) const;
+	/** lowerBound() - the node with the least key >= @key, or nullptr. */
+	PfnTreeNode *lowerBound(um_pfn_t key) const;
+	/** next() - the node after @node in key order, or nullptr. O(log n). */
+	static PfnTreeNode *next(PfnTreeNode *node);
 
 	/** key() - unique per block: nested blocks differ in order or first pfn. */
 	static constexpr um_pfn_t key(um_pfn_t first, unsigned order)
 	{
 		return first << 4 | order;
+	}
+	/* The two halves of a key (a walk's cursor is a key). */
+	static constexpr um_pfn_t pfnOfKey(um_pfn_t key) { return key >> 4; }
+	static constexpr unsigned orderOfKey(um_pfn_t key)
+	{
+		return unsigned(key & 15);
 	}
 
 private:

@@ -35,7 +35,11 @@ struct ReleaseGoal {
 
 /** shrinkGoal() - a shrinker pass: @nr_pages, keeping min_free_pages. */
 ReleaseGoal shrinkGoal(const um_config &cfg, u64 nr_pages);
-/** trimGoal() - down to max_free_pages (nothing when there is no cap). */
+/**
+ * trimGoal() - down to max_free_pages (nothing when there is no cap),
+ * keeping min_free_pages; parts of partly used blocks only with
+ * shrink_partial, as the shrinker.
+ */
 ReleaseGoal trimGoal(const um_config &cfg, u64 pages_free);
 /** drainGoal() - everything free, whatever the watermarks (unload). */
 ReleaseGoal drainGoal();
@@ -53,7 +57,7 @@ bool pickReleaseOrder(u32 mask, u64 allowance, unsigned *order);
 /** shrinkCount() - um_cache_shrink_count() for one node. */
 u64 shrinkCount(const um_config &cfg, u64 pages_free, u64 pages_whole_free);
 
-/** overCap() - do @pages_free exceed the cap, so that a trim is due? */
+/** overCap() - do @pages_free exceed the cap (max_free_pages)? */
 bool overCap(const um_config &cfg, u64 pages_free);
 
 /** prefillDeficit() - free pages missing to reach the prefill target. */

@@ -124,15 +124,22 @@ int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 	{
 		NodeLock g(*this);
 
+		if (frozen_)
+			return -UM_EAGAIN;
 		if (takeLocked(g, order, grant))
 			return 0;
+		/* freeze() cannot wait for this one: it counts it instead. */
+		if (!serial.held())
+			refills_alone_++;
 	}
 	prepareRefill(serial, order, grant->flags, t);
 
 	NodeLock g(*this);
 
-	if (!serial.held())
+	if (!serial.held()) {
+		refills_alone_--;
 		stat(stats_, UM_STAT_refills_nowait)++;
+	}
 	commitRefillLocked(g, t);
 	if (t->outcome != RefillTicket::Outcome::Ready)
 		return t->err;
@@ -165,6 +172,8 @@ int NodeCache::prefill()
 			{
 				NodeLock g(*this);
 
+				if (frozen_)
+					return -UM_EAGAIN;
 				deficit = policy::prefillDeficit(
 					cfg_, stat(stats_, UM_STAT_pages_free));
 			}

@@ -19,40 +19,68 @@ u64 NodeCache::shrinkCount()
 }
 
 /**
- * pickReleaseLocked() - detach the next victim: the largest whole block
- * that fits the allowance (returned whole: the direct map is restored with
- * the large mapping intact), else, if @goal allows, the largest free chunk
- * of a partly used block (restoring it splits that block's mapping). The
- * block is pinned until finishRelease() is done with it.
+ * chooseReleaseLocked() - the block the next release of @goal would take a
+ * chunk of order *@order from: the largest whole block that fits the
+ * allowance (returned whole: the direct map is restored with the large
+ * mapping intact), else, if @goal allows, the largest free chunk of a
+ * partly used block (restoring it splits that block's mapping).
+ * Return: the block, or nullptr if @goal can release nothing now.
+ */
+Block *NodeCache::chooseReleaseLocked(const NodeLock &,
+				      const policy::ReleaseGoal &goal,
+				      unsigned *order)
+{
+	u64 allowance = policy::releaseAllowance(
+		stat(stats_, UM_STAT_pages_free), goal.keep_free);
+
+	if (!goal.nr_pages)
+		return nullptr;
+	if (policy::pickReleaseOrder(whole_mask_, allowance, order))
+		return blockOfWholeLink(whole_[*order].next);
+	if (goal.partial && policy::pickReleaseOrder(free_mask_, allowance,
+						     order))
+		return blockOfFreeLink(free_area_[*order].next, *order);
+	return nullptr;
+}
+
+/**
+ * pickReleaseLocked() - detach the next victim (chooseReleaseLocked()).
+ * The block is pinned until finishRelease() is done with it.
  */
 bool NodeCache::pickReleaseLocked(const NodeLock &g,
 				  const policy::ReleaseGoal &goal,
 				  ReleaseTicket *t)
 {
-	u64 allowance = policy::releaseAllowance(
-		stat(stats_, UM_STAT_pages_free), goal.keep_free);
 	unsigned k;
-	Block *b;
+	Block *b = chooseReleaseLocked(g, goal, &k);
 
-	if (policy::pickReleaseOrder(whole_mask_, allowance, &k))
-		b = blockOfWholeLink(whole_[k].next);
-	else if (goal.partial &&
-		 policy::pickReleaseOrder(free_mask_, allowance, &k))
-		b = blockOfFreeLink(free_area_[k].next, k);
-	else
+	if (!b)
 		return false;
-
 	t->block = b;
 	t->order = k;
 	t->backend = um_backend(b->backend);
 	t->off = b->detachFree(k, stats_.nr_free);
 	t->pfn = b->pfnAt(t->off);
-	syncFreeLinksLocked(g, b, k, k);
-	syncWholeLocked(g, b);
 	b->takeDirty(t->off, k, &t->dirty);
+	syncBlockLocked(g, b, k, k);
 	b->pins++;
 	statsPagesRemoved(stats_, pagesOf(k));
 	return true;
+}
+
+/*
+ * trimWantedLocked() - would a trim release something now? Over the cap
+ * is not enough: without shrink_partial a trim releases whole blocks only,
+ * and free pages that sit in partly used blocks stay however far over the
+ * cap they are (see policy::trimGoal()).
+ */
+bool NodeCache::trimWantedLocked(const NodeLock &g)
+{
+	unsigned k;
+
+	return chooseReleaseLocked(
+		g, policy::trimGoal(cfg_, stat(stats_, UM_STAT_pages_free)),
+		&k) != nullptr;
 }
 
 /*
@@ -90,8 +118,7 @@ void NodeCache::finishRelease(ReleaseTicket *t)
 		unsigned top = b->reattach(t->off, t->order, t->dirty,
 					   stats_.nr_free);
 
-		syncFreeLinksLocked(g, b, t->order, top);
-		syncWholeLocked(g, b);
+		syncBlockLocked(g, b, t->order, top);
 		statsPagesAdded(stats_, n);
 		UM_BUG_ON(plat_, unpinLocked(g, b));
 		return;
@@ -202,6 +229,7 @@ u64 NodeCache::trim()
 {
 	policy::ReleaseGoal goal;
 	um_dm_cost cost = {};
+	u64 released;
 
 	{
 		NodeLock g(*this);
@@ -209,7 +237,15 @@ u64 NodeCache::trim()
 		trim_requested_ = false;
 		goal = policy::trimGoal(cfg_, stat(stats_, UM_STAT_pages_free));
 	}
-	return goal.nr_pages ? release(goal, &cost) : 0;
+	if (!goal.nr_pages)
+		return 0;
+	released = release(goal, &cost);
+
+	NodeLock g(*this);
+
+	stat(stats_, UM_STAT_trim_calls)++;
+	stat(stats_, UM_STAT_trim_pages) += released;
+	return released;
 }
 
 /*

@@ -16,7 +16,8 @@
  *   whole block  a block all of whose pages are free; released first,
  *                in one piece, so the direct map is not split.
  *   dirty page   a page that may hold data from a previous owner; zeroed
- *                (scrubbed) before it is handed out or given back.
+ *                (scrubbed) before it is handed out or given back, or
+ *                ahead of time by the background scrub (scrub.cpp).
  *   gone page    a page no longer held in the buddy: given back to the
  *                page allocator, being given back, or leaked.
  *   leaked page  a gone page whose return to the direct map failed; it is

@@ -9,10 +9,12 @@
  *                 ("allocs_order_3 N"), the shim's own counters (the lists
  *                 are shim_stats.h; netlink GET_STATS sends the same) and
  *                 "backend range|page" (the backend for new blocks)
- *   blocks        one line per block held from the page allocator: pfn
- *                 range, order, node, free/used/released pages, backend, and
- *                 the direct map as lookup_address() sees it now: the entry
- *                 size(s) covering the block and how many pages are present
+ *   blocks        one line per block held from the page allocator, node by
+ *                 node in pfn order: pfn range, order, node, free/used/
+ *                 released pages, backend, and the direct map as
+ *                 lookup_address() sees it now: the entry size(s) covering
+ *                 the block and how many pages are present. Read in
+ *                 batches, so a reader never holds a node lock for long
  *   kernel_calls  the unexported kernel functions and how they are called:
  *                 IBT or not, and per function its address, the target of
  *                 its static call trampoline and whether the kernel sealed
@@ -123,13 +125,39 @@ static unsigned long um_pages_to_entry_end(unsigned long addr,
 	return (ALIGN(addr + 1, size) - addr) >> PAGE_SHIFT;
 }
 
-/* Runs under the node's spinlock: lookup_address() and seq_printf() only. */
-static void um_blocks_one(void *arg, const struct um_block_info *b)
-{
-	struct seq_file *m = arg;
-	unsigned long nr = 1UL << b->order, i = 0, present = 0, step;
-	unsigned int lo = PG_LEVEL_NUM, hi = PG_LEVEL_NONE;
+/* The direct map under one block, as lookup_address() sees it now. */
+struct um_blocks_dm {
+	unsigned long present;		/* pages present */
+	unsigned int lo, hi;		/* smallest and largest entry level */
+};
 
+/*
+ * blocks: the cache walked in batches of UM_BLOCKS_PER_LOCK blocks, each
+ * batch copied under one node lock hold (um_cache_blocks()) and looked up
+ * in the page tables after that lock is dropped. The iterator keeps the
+ * batch and the walk's cursor between reads, so seq_file goes on where the
+ * last read stopped, and a line that did not fit the buffer is printed
+ * again from the batch: the cache is walked once per pass over the file,
+ * not once per buffer. A seek back starts the walk over.
+ */
+struct um_blocks_iter {
+	struct um_cache *cache;
+	struct um_block_cursor cur;
+	loff_t first;			/* file position of batch[0] */
+	unsigned int nr;		/* blocks in the batch */
+	bool done;			/* the walk is over */
+	struct um_block_info batch[UM_BLOCKS_PER_LOCK];
+	struct um_blocks_dm dm[UM_BLOCKS_PER_LOCK];
+};
+
+static void um_blocks_lookup(const struct um_block_info *b,
+			     struct um_blocks_dm *dm)
+{
+	unsigned long nr = 1UL << b->order, i = 0, step;
+
+	dm->present = 0;
+	dm->lo = PG_LEVEL_NUM;
+	dm->hi = PG_LEVEL_NONE;
 	while (i < nr) {
 		unsigned long addr = (unsigned long)pfn_to_kaddr(b->pfn + i);
 		unsigned int level = PG_LEVEL_NONE;
@@ -137,26 +165,101 @@ static void um_blocks_one(void *arg, const struct um_block_info *b)
 
 		step = min(nr - i, um_pages_to_entry_end(addr, level));
 		if (pte && (pte_flags(*pte) & _PAGE_PRESENT))
-			present += step;
-		lo = min(lo, level);
-		hi = max(hi, level);
+			dm->present += step;
+		dm->lo = min(dm->lo, level);
+		dm->hi = max(dm->hi, level);
 		i += step;
 	}
+}
+
+/* The next batch, with no lock held. Return: false at the end of the walk. */
+static bool um_blocks_next_batch(struct um_blocks_iter *it)
+{
+	unsigned int i;
+
+	it->first += it->nr;
+	it->nr = 0;
+	if (!it->done)
+		it->nr = um_cache_blocks(it->cache, UM_NUMA_NO_NODE, &it->cur,
+					 it->batch, UM_BLOCKS_PER_LOCK);
+	it->done = !it->nr;
+	for (i = 0; i < it->nr; i++) {
+		um_blocks_lookup(&it->batch[i], &it->dm[i]);
+		cond_resched();
+	}
+	return it->nr;
+}
+
+static void *um_blocks_at(struct um_blocks_iter *it, loff_t pos)
+{
+	if (pos < it->first) {
+		memset(&it->cur, 0, sizeof(it->cur));
+		it->first = 0;
+		it->nr = 0;
+		it->done = false;
+	}
+	while (pos >= it->first + it->nr)
+		if (!um_blocks_next_batch(it))
+			return NULL;
+	return &it->batch[pos - it->first];
+}
+
+static void *um_blocks_start(struct seq_file *m, loff_t *pos)
+{
+	return um_blocks_at(m->private, *pos);
+}
+
+static void *um_blocks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return um_blocks_at(m->private, ++*pos);
+}
+
+static void um_blocks_stop(struct seq_file *m, void *v)
+{
+}
+
+static int um_blocks_show(struct seq_file *m, void *v)
+{
+	struct um_blocks_iter *it = m->private;
+	const struct um_block_info *b = v;
+	const struct um_blocks_dm *dm = &it->dm[b - it->batch];
+	unsigned long nr = 1UL << b->order;
+
 	seq_printf(m, "pfn %#llx-%#llx order %u node %d free %llu used %llu released %llu backend %s dm_level %s",
 		   b->pfn, b->pfn + nr - 1, b->order, b->nid, b->free_pages,
 		   b->used_pages, b->released_pages, um_backend_name(b->backend),
-		   um_level_name(lo));
-	if (hi != lo)
-		seq_printf(m, "-%s", um_level_name(hi));
-	seq_printf(m, " dm_present %lu/%lu\n", present, nr);
-}
-
-static int um_blocks_show(struct seq_file *m, void *unused)
-{
-	um_cache_for_each_block(m->private, UM_NUMA_NO_NODE, um_blocks_one, m);
+		   um_level_name(dm->lo));
+	if (dm->hi != dm->lo)
+		seq_printf(m, "-%s", um_level_name(dm->hi));
+	seq_printf(m, " dm_present %lu/%lu\n", dm->present, nr);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(um_blocks);
+
+static const struct seq_operations um_blocks_sops = {
+	.start = um_blocks_start,
+	.next = um_blocks_next,
+	.stop = um_blocks_stop,
+	.show = um_blocks_show,
+};
+
+static int um_blocks_open(struct inode *inode, struct file *file)
+{
+	struct um_blocks_iter *it;
+
+	it = __seq_open_private(file, &um_blocks_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->cache = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations um_blocks_fops = {
+	.owner = THIS_MODULE,
+	.open = um_blocks_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
 
 static int um_kernel_calls_show(struct seq_file *m, void *unused)
 {

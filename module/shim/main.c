@@ -4,7 +4,8 @@
  *
  * Load: resolve the kernel functions we need, set up the platform (scrub
  * windows), create the core with the module parameters, then open the
- * ways in: debugfs, the shrinker, generic netlink, /dev/unmapped. Each
+ * ways in: debugfs, the shrinker, the hibernation notifier, generic
+ * netlink, /dev/unmapped. Each
  * step is undone by the label named after it, in reverse; unload runs the
  * same undo steps in the same order.
  *
@@ -52,7 +53,7 @@ static int __init um_core_init(void)
 		return err;
 	}
 	WRITE_ONCE(um_platform.cache, cache);
-	um_platform_trim_enable(&um_platform, true);
+	um_platform_work_enable(&um_platform, true);
 	um_params_attach(cache);
 	return 0;
 }
@@ -70,7 +71,7 @@ static void um_core_exit(void)
 	int err;
 
 	um_params_detach();
-	um_platform_trim_enable(&um_platform, false);
+	um_platform_work_enable(&um_platform, false);
 	um_cache_drain(cache);
 	um_cache_stats(cache, UM_NUMA_NO_NODE, &st);
 	if (st.v[UM_STAT_pages_cached] || st.v[UM_STAT_pages_in_use])
@@ -121,9 +122,12 @@ static int __init unmapped_init(void)
 	err = um_shrinker_init();
 	if (err)
 		goto undo_debugfs;
-	err = um_nl_init();
+	err = um_pm_init();
 	if (err)
 		goto undo_shrinker;
+	err = um_nl_init();
+	if (err)
+		goto undo_pm;
 	err = um_chardev_init(um_platform.cache);
 	if (err)
 		goto undo_netlink;
@@ -133,6 +137,8 @@ static int __init unmapped_init(void)
 
 undo_netlink:
 	um_nl_exit();
+undo_pm:
+	um_pm_exit();
 undo_shrinker:
 	um_shrinker_exit();
 undo_debugfs:
@@ -148,6 +154,7 @@ static void __exit unmapped_exit(void)
 {
 	um_chardev_exit();
 	um_nl_exit();
+	um_pm_exit();
 	um_shrinker_exit();
 	um_debugfs_exit();
 	um_core_exit();

@@ -160,9 +160,14 @@ static int um_param_set_mb(const char *val, const struct kernel_param *kp)
 		*field = old;
 		return err;
 	}
-	/* A larger prefill target is met now, not at the next refill. */
+	/*
+	 * A larger prefill target is met soon, not at the next refill; by a
+	 * work item, not here: this runs under kernel_param_lock, which every
+	 * read and write of our parameters takes, and a prefill may reclaim
+	 * for seconds.
+	 */
 	if (field == &um_params.prefill_mb && mb > old && um_params_cache)
-		um_cache_prefill(um_params_cache);
+		um_platform_request_prefill(&um_platform);
 	return 0;
 }
 
@@ -195,7 +200,7 @@ MODULE_PARM_DESC(backend,
 
 module_param_cb(max_cached_mb, &um_param_mb_ops, &um_params.max_cached_mb, 0644);
 MODULE_PARM_DESC(max_cached_mb,
-		 "Cap on FREE cached memory per NUMA node in MiB; the excess goes back to the page allocator soon after a free. 0 = no cap (the shrinker alone limits it). Default 64.");
+		 "Cap on FREE cached memory per NUMA node in MiB; the excess goes back to the page allocator soon after a free, in whole 2M blocks. Free pages inside blocks that still have pages handed out count against the cap but stay until their block is wholly free, unless shrink_partial=Y (giving them back splits the block's 2M direct mapping). 0 = no cap (the shrinker alone limits it). Default 64.");
 
 module_param_cb(min_cached_mb, &um_param_mb_ops, &um_params.min_cached_mb, 0644);
 MODULE_PARM_DESC(min_cached_mb,
@@ -203,7 +208,7 @@ MODULE_PARM_DESC(min_cached_mb,
 
 module_param_cb(prefill_mb, &um_param_mb_ops, &um_params.prefill_mb, 0644);
 MODULE_PARM_DESC(prefill_mb,
-		 "Memory per NUMA node in MiB taken into the cache at load (and when raised), best effort. Default 0.");
+		 "Memory per NUMA node in MiB taken into the cache at load, and in the background when raised, best effort. Default 0.");
 
 module_param_cb(shrink_partial, &um_param_partial_ops, &um_params.shrink_partial, 0644);
 MODULE_PARM_DESC(shrink_partial,

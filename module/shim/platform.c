@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * platform.c - the platform object and the small um_plat_* services: NUMA
- * nodes, time, deferred trimming, core bug reports.
+ * nodes, time, deferred work (trim, scrub, prefill), core bug reports.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,12 +24,30 @@ static void um_trim_work(struct work_struct *work)
 	um_cache_trim(p->cache);
 }
 
+static void um_scrub_work(struct work_struct *work)
+{
+	struct um_platform *p = container_of(work, struct um_platform,
+					     scrub_work);
+
+	um_cache_scrub(p->cache);
+}
+
+static void um_prefill_work(struct work_struct *work)
+{
+	struct um_platform *p = container_of(work, struct um_platform,
+					     prefill_work);
+
+	um_cache_prefill(p->cache);
+}
+
 /** um_platform_init() - ready @p for um_cache_create(). */
 void um_platform_init(struct um_platform *p)
 {
 	INIT_WORK(&p->trim_work, um_trim_work);
-	spin_lock_init(&p->trim_lock);
-	p->trim_enabled = false;
+	INIT_WORK(&p->scrub_work, um_scrub_work);
+	INIT_WORK(&p->prefill_work, um_prefill_work);
+	spin_lock_init(&p->work_lock);
+	p->work_enabled = false;
 	atomic64_set(&p->refused_free_pages, 0);
 	atomic64_set(&p->api_refused, 0);
 	atomic64_set(&p->dm_level_drops, 0);
@@ -39,30 +57,68 @@ void um_platform_init(struct um_platform *p)
 }
 
 /**
- * um_platform_trim_enable() - allow or stop deferred trims. [sleeps]
- * Enabled once p->cache is set; disabling waits for a queued or running
- * trim, so afterwards none touches the cache.
+ * um_platform_work_enable() - allow or stop the deferred work (trim,
+ * scrub, prefill). [sleeps]
+ * @p: the platform.
+ * @enable: true once p->cache is set; false at unload.
+ *
+ * Disabling waits for a queued or running item (a prefill in the middle
+ * of reclaim included), so afterwards none touches the cache.
  */
-void um_platform_trim_enable(struct um_platform *p, bool enable)
+void um_platform_work_enable(struct um_platform *p, bool enable)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&p->trim_lock, flags);
-	p->trim_enabled = enable;
-	spin_unlock_irqrestore(&p->trim_lock, flags);
-	if (!enable)
+	spin_lock_irqsave(&p->work_lock, flags);
+	p->work_enabled = enable;
+	spin_unlock_irqrestore(&p->work_lock, flags);
+	if (!enable) {
 		cancel_work_sync(&p->trim_work);
+		cancel_work_sync(&p->scrub_work);
+		cancel_work_sync(&p->prefill_work);
+	}
+}
+
+/* Queue @work on @wq unless unload has stopped the deferred work. */
+static void um_platform_queue(struct um_platform *p,
+			      struct workqueue_struct *wq,
+			      struct work_struct *work)
+{
+	unsigned long flags;
+
+	/* Callers include um_cache_free(), which may run in any context. */
+	spin_lock_irqsave(&p->work_lock, flags);
+	if (p->work_enabled)
+		queue_work(wq, work);
+	spin_unlock_irqrestore(&p->work_lock, flags);
 }
 
 void um_plat_request_trim(struct um_platform *p)
 {
-	unsigned long flags;
+	um_platform_queue(p, system_wq, &p->trim_work);
+}
 
-	/* Called from um_cache_free(), which may run in any context. */
-	spin_lock_irqsave(&p->trim_lock, flags);
-	if (p->trim_enabled)
-		schedule_work(&p->trim_work);
-	spin_unlock_irqrestore(&p->trim_lock, flags);
+void um_plat_request_scrub(struct um_platform *p)
+{
+	/*
+	 * system_wq runs it on this CPU, after the atomic section that freed
+	 * the pages or found them dirty; it zeroes 16 pages at a time and
+	 * reschedules between pages.
+	 */
+	um_platform_queue(p, system_wq, &p->scrub_work);
+}
+
+/**
+ * um_platform_request_prefill() - top the cache up to prefill_mb soon, from
+ * a work item. [atomic]
+ * @p: the platform.
+ *
+ * On system_long_wq: it may reclaim for seconds. A request while one is
+ * pending is merged into it (the prefill reads the target when it runs).
+ */
+void um_platform_request_prefill(struct um_platform *p)
+{
+	um_platform_queue(p, system_long_wq, &p->prefill_work);
 }
 
 int um_plat_nr_nodes(struct um_platform *p)

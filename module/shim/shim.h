@@ -20,9 +20,14 @@
  *	   Readers outside main.c only run while it is set: the API and the
  *	   shrinker are registered after it and unregistered before.
  * @trim_work: runs um_cache_trim() for um_plat_request_trim().
- * @trim_lock: makes "check @trim_enabled, queue @trim_work" atomic against
- *	   disabling it at unload.
- * @trim_enabled: @trim_work may be queued.
+ * @scrub_work: runs um_cache_scrub() for um_plat_request_scrub().
+ * @prefill_work: runs um_cache_prefill() for um_platform_request_prefill():
+ *	   a prefill may reclaim for a long time, so it runs in a work item,
+ *	   never in the thread that asked for it (a parameter write holds
+ *	   kernel_param_lock).
+ * @work_lock: makes "check @work_enabled, queue a work item" atomic
+ *	   against disabling them at unload.
+ * @work_enabled: the work items above may be queued.
  * @refused_free_pages: pages the core asked to free while they were still
  *	   absent from the direct map; kept out of the page allocator.
  * @api_refused: in-kernel API calls refused before reaching the core (GFP
@@ -42,8 +47,10 @@
 struct um_platform {
 	struct um_cache *cache;
 	struct work_struct trim_work;
-	spinlock_t trim_lock;
-	bool trim_enabled;
+	struct work_struct scrub_work;
+	struct work_struct prefill_work;
+	spinlock_t work_lock;
+	bool work_enabled;
 	atomic64_t refused_free_pages;
 	atomic64_t api_refused;
 	atomic64_t dm_level_drops;
@@ -54,9 +61,10 @@ struct um_platform {
 
 extern struct um_platform um_platform;
 
-/* platform.c: trim work, nodes, time, bug reports */
+/* platform.c: deferred work (trim, scrub, prefill), nodes, time, bugs */
 void um_platform_init(struct um_platform *p);
-void um_platform_trim_enable(struct um_platform *p, bool enable);
+void um_platform_work_enable(struct um_platform *p, bool enable);
+void um_platform_request_prefill(struct um_platform *p);
 
 /* platform_pages.c: blocks kept out of the cache for an alias */
 void um_pages_exit(void);
@@ -95,5 +103,9 @@ void um_debugfs_exit(void);
 /* shrinker.c */
 int um_shrinker_init(void);
 void um_shrinker_exit(void);
+
+/* pm.c: hibernation refused while pages are out, else the cache emptied */
+int um_pm_init(void);
+void um_pm_exit(void);
 
 #endif /* UNMAPPED_SHIM_H */

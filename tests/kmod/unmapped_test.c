@@ -63,8 +63,16 @@
  *              N times, under a spinlock with interrupts off: allocate with
  *              GFP_ATOMIC (orders 0-3 in turn), check the block is absent
  *              from the direct map, free it. Served from the cache only;
- *              freed pages are dirty, so the next allocation scrubs them in
- *              that context. Keys: ok failed present_pages.
+ *              freed pages are dirty, so an allocation may zero up to 8 of
+ *              them in that context. Keys: ok failed present_pages.
+ *     atomic_hold order=N [swap=1]
+ *              allocate one block with GFP_ATOMIC under a spinlock with
+ *              interrupts off and keep it aside, as "hold" does. With
+ *              swap=1 the held-aside block is freed first, in the same
+ *              section: the allocation then meets exactly the dirty pages
+ *              that free left (the background zeroing it queues on this
+ *              CPU cannot run before the section ends). Keys: ok (1 or 0),
+ *              and pfn order when ok.
  *     nofs     the deadlock a GFP_NOFS caller could meet, for lockdep: a test mutex
  *              stands for a filesystem lock that reclaim takes (lockdep
  *              is told so with fs_reclaim_acquire()); an order-10
@@ -591,6 +599,35 @@ static int ut_cmd_atomic(unsigned long rounds)
 	return 0;
 }
 
+static int ut_cmd_atomic_hold(unsigned int order, bool swap)
+{
+	unsigned long flags;
+	struct page *page;
+	int err;
+
+	if (swap != !!ut_aside.page)
+		return swap ? -ENOENT : -EBUSY;
+	err = ut_api_get();
+	if (err)
+		return err;
+	spin_lock_irqsave(&ut_atomic_lock, flags);
+	if (swap) {
+		ut_api.free(ut_aside.page, ut_aside.order);
+		ut_released = ut_aside;
+		ut_aside.page = NULL;
+	}
+	page = ut_api.alloc_node(NUMA_NO_NODE, GFP_ATOMIC, order);
+	spin_unlock_irqrestore(&ut_atomic_lock, flags);
+	ut_emit("ok %d\n", !!page);
+	if (page) {
+		ut_aside.page = page;
+		ut_aside.order = order;
+		ut_emit("pfn %#lx\norder %u\n", page_to_pfn(page), order);
+	}
+	ut_api_put_if_idle();
+	return 0;
+}
+
 /* --- reclaim context ------------------------------------------------------ */
 
 /* Stands for a filesystem lock that reclaim waits for. */
@@ -1007,6 +1044,11 @@ static int ut_run(char *line)
 	if (!strcmp(verb, "atomic")) {
 		err = UT_ARG("rounds", 16, &a);
 		return err ?: ut_cmd_atomic(a);
+	}
+	if (!strcmp(verb, "atomic_hold")) {
+		err = UT_ARG("order", 0, &a) ?: UT_ARG("swap", 0, &b);
+		return err ?: a >= UM_NR_PAGE_ORDERS || b > 1 ? -EINVAL :
+			      ut_cmd_atomic_hold(a, b);
 	}
 	if (!strcmp(verb, "nofs"))
 		return ut_cmd_nofs();

@@ -97,7 +97,7 @@ fails() { cat $run/$1.fails 2> /dev/null || echo 0; }
 phase() {
 	name=$1 cap=$2
 	echo "$cap" > $UM_PARAMS/max_cached_mb
-	echo "$cap" > $UM_PARAMS/prefill_mb
+	um_prefill "$cap"
 	echo 0 > $UM_PARAMS/prefill_mb
 	ksft_cmp "$name: the cache is filled to its cap (free pages)" "$(um_stat pages_free)" -ge $((cap * 256))
 	avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)

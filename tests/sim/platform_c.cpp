@@ -139,6 +139,7 @@ unsigned long um_plat_lock(struct um_lock *l)
 	l->m.lock();
 	l->owner = std::this_thread::get_id();
 	sim::tl_spinlocks_held++;
+	l->sim->noteLockTaken();
 	return 0;
 }
 
@@ -238,6 +239,11 @@ void um_plat_cond_resched(struct um_platform *p)
 void um_plat_request_trim(struct um_platform *p)
 {
 	S(p).requestTrim();
+}
+
+void um_plat_request_scrub(struct um_platform *p)
+{
+	S(p).requestScrub();
 }
 
 void um_plat_event(struct um_platform *p, const struct um_event *ev)

@@ -220,6 +220,11 @@ bool SimPlatform::takeTrimRequest()
 	return trim_requested_.exchange(false);
 }
 
+bool SimPlatform::takeScrubRequest()
+{
+	return scrub_requested_.exchange(false);
+}
+
 /* --- inspection --------------------------------------------------------- */
 
 SimTotals SimPlatform::totals()
@@ -420,7 +425,12 @@ int SimPlatform::scrub(um_pfn_t pfn, um_u64 nr, unsigned flags)
 {
 	if (flags & UM_SCRUB_MAY_SLEEP)
 		mightSleep("um_plat_scrub(UM_SCRUB_MAY_SLEEP)");
+	if (on_scrub)
+		on_scrub(pfn, nr);
 	std::lock_guard<std::mutex> g(mutex_);
+
+	if (!(flags & UM_SCRUB_MAY_SLEEP))
+		totals_.pages_scrubbed_atomic += nr;
 
 	if (!ownedLocked(pfn, nr, "um_plat_scrub"))
 		return -UM_EIO;
@@ -474,6 +484,14 @@ void SimPlatform::requestTrim()
 	std::lock_guard<std::mutex> g(mutex_);
 
 	totals_.trim_requests++;
+}
+
+void SimPlatform::requestScrub()
+{
+	scrub_requested_ = true;
+	std::lock_guard<std::mutex> g(mutex_);
+
+	totals_.scrub_requests++;
 }
 
 } /* namespace sim */

@@ -76,7 +76,9 @@ struct SimTotals {
 	uint64_t pages_freed = 0;
 	uint64_t pages_scrubbed = 0;
 	uint64_t pages_scrubbed_mapped = 0;	/* while in the direct map */
+	uint64_t pages_scrubbed_atomic = 0;	/* without UM_SCRUB_MAY_SLEEP */
 	uint64_t trim_requests = 0;
+	uint64_t scrub_requests = 0;
 	std::array<uint64_t, UM_EV_NR> events{};
 };
 
@@ -104,6 +106,8 @@ public:
 	/* Before a page or range goes back into the direct map. */
 	std::function<void()> on_restore;
 	std::function<void(const um_event &)> on_event;
+	/* Before pages are zeroed (the chunk is out of the buddy then). */
+	std::function<void(um_pfn_t pfn, um_u64 nr)> on_scrub;
 
 	/* --- what a test does with pages it was handed --- */
 	void writeSecret(uint64_t pfn, uint64_t nr);
@@ -113,6 +117,7 @@ public:
 	bool allocated(uint64_t pfn);
 	void setCurrentNode(int nid);	/* this thread's node */
 	bool takeTrimRequest();		/* um_plat_request_trim() seen? */
+	bool takeScrubRequest();	/* um_plat_request_scrub() seen? */
 
 	/* --- inspection --- */
 	SimTotals totals();
@@ -125,6 +130,8 @@ public:
 	void addError(const std::string &what);
 	size_t liveMetaAllocs();
 	int liveLocks() const { return live_locks_; }
+	/* um_plat_lock() calls so far: how often a core spinlock was taken. */
+	uint64_t locksTaken() const { return locks_taken_; }
 	int liveMutexes() const { return live_mutexes_; }
 
 	/* --- the um_plat_* implementation (platform_c.cpp forwards) --- */
@@ -138,11 +145,13 @@ public:
 	int scrub(um_pfn_t pfn, um_u64 nr, unsigned flags);
 	void event(const um_event *ev);
 	void requestTrim();
+	void requestScrub();
 	int nrNodes() const { return cfg_.nr_nodes; }
 	bool nodeHasMemory(int nid) const;
 	int currentNode() const;
 	int pfnNode(um_pfn_t pfn);
 	void noteLockCreated(int delta) { live_locks_ += delta; }
+	void noteLockTaken() { locks_taken_++; }
 	void noteMutexCreated(int delta) { live_mutexes_ += delta; }
 	/* [sleeps] check: an error if this thread holds a core spinlock. */
 	void mightSleep(const char *what);
@@ -174,8 +183,10 @@ private:
 	std::map<void *, size_t> meta_;
 	std::vector<std::string> errors_;
 	std::atomic<int> live_locks_{ 0 };
+	std::atomic<uint64_t> locks_taken_{ 0 };
 	std::atomic<int> live_mutexes_{ 0 };
 	std::atomic<bool> trim_requested_{ false };
+	std::atomic<bool> scrub_requested_{ false };
 };
 
 /* Core locks held by the calling thread (platform_c.cpp keeps count). */

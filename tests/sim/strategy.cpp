@@ -102,6 +102,8 @@ public:
 		/* The platform's deferred work, as the kernel shim runs it. */
 		if (sim_.takeTrimRequest())
 			um_cache_trim(cache_);
+		if (sim_.takeScrubRequest())
+			um_cache_scrub(cache_);
 	}
 
 	void shrink() override

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <vector>
 
 namespace t {
 
@@ -97,6 +98,20 @@ protected:
 	void mustFree(um_pfn_t pfn, unsigned order)
 	{
 		EXPECT_EQ(um_cache_free(cache_, pfn, order), 0);
+	}
+
+	/* Every block held, by a whole um_cache_blocks() walk. */
+	std::vector<um_block_info> blocks(int nid = UM_NUMA_NO_NODE)
+	{
+		std::vector<um_block_info> all;
+		um_block_info batch[UM_BLOCKS_PER_LOCK];
+		um_block_cursor cur = {};
+		unsigned n;
+
+		while ((n = um_cache_blocks(cache_, nid, &cur, batch,
+					    UM_BLOCKS_PER_LOCK)))
+			all.insert(all.end(), batch, batch + n);
+		return all;
 	}
 
 	std::unique_ptr<sim::SimPlatform> sim_;

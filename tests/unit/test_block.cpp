@@ -49,7 +49,19 @@ protected:
 		for (unsigned k = 0; k <= b.order; k++)
 			free_pages += b.nr_free[k] << k;
 		EXPECT_EQ(free_pages, b.pages_free);
-		EXPECT_EQ(b.pages_free + b.pages_used + b.pages_gone, b.pages());
+		EXPECT_EQ(b.pages_free + b.pages_used + b.pages_gone +
+				  b.pages_zeroing, b.pages());
+		/* Only free pages are dirty, and pages_dirty counts them. */
+		EXPECT_EQ(b.pages_dirty, b.dirtyPages());
+		for (u32 page = 0; page < b.pages(); page++) {
+			bool free = false;
+
+			for (unsigned k = 0; k <= b.order; k++)
+				free |= b.isFreeChunk(page & ~u32(pagesOf(k) - 1), k);
+			if (b.isDirty(page)) {
+				EXPECT_TRUE(free) << "dirty page " << page;
+			}
+		}
 	}
 
 	u64 area_[kMaxOrder] = {};
@@ -245,6 +257,58 @@ TEST_F(BlockTest, DetachAndReattach)
 	EXPECT_TRUE(b->whole());
 	EXPECT_EQ(area_[9], 1u);
 	expectCovered(*b);
+}
+
+/*
+ * The background scrub takes at most 2^max_order pages around a dirty
+ * page: a larger free chunk is split, its other pieces stay free.
+ */
+TEST_F(BlockTest, TakeForZeroingSplitsDownToThePiece)
+{
+	BlockPtr b = make(9);
+	PageSet set;
+	unsigned k = 99;
+
+	b->freeChunk(b->takeChunk(9, 9, area_), 9, area_);
+	EXPECT_EQ(b->pages_dirty, 512u);
+	EXPECT_EQ(b->firstDirty(), 0u);
+	EXPECT_EQ(b->dirtyIn(100, 50), 50u);
+
+	u32 off = b->takeForZeroing(300, 4, &k, area_);
+
+	EXPECT_EQ(k, 4u);
+	EXPECT_EQ(off, 288u);			/* the 16 pages holding 300 */
+	EXPECT_EQ(b->pages_zeroing, 16u);
+	EXPECT_EQ(b->pages_gone, 0u);
+	EXPECT_EQ(b->pages_free, 496u);
+	for (unsigned j = 4; j < 9; j++)
+		EXPECT_EQ(b->nr_free[j], 1u) << j;	/* one buddy per level */
+	EXPECT_EQ(b->classify(300, 0), ChunkState::Released);
+	b->takeDirty(off, k, &set);
+	EXPECT_EQ(set.nr_set, 16u);
+	EXPECT_EQ(b->pages_dirty, 496u);
+	expectCovered(*b);
+
+	/* Back clean: coalesces into the whole block again. */
+	PageSet clean = {};
+
+	clean.nr_pages = 16;
+	EXPECT_EQ(b->returnZeroed(off, 4, clean, area_), 9u);
+	EXPECT_EQ(b->pages_zeroing, 0u);
+	EXPECT_TRUE(b->whole());
+	EXPECT_EQ(b->pages_dirty, 496u);
+	EXPECT_FALSE(b->isDirty(300));
+	EXPECT_EQ(b->firstDirty(), 0u);
+	expectCovered(*b);
+
+	/* A free chunk smaller than the piece is taken as it is. */
+	u32 used = b->takeChunk(9, 0, area_);	/* page 0 used */
+
+	EXPECT_EQ(used, 0u);
+	EXPECT_EQ(b->takeForZeroing(1, 4, &k, area_), 1u);
+	EXPECT_EQ(k, 0u);
+	/* A page that is not free is refused. */
+	EXPECT_EQ(b->takeForZeroing(0, 4, &k, area_), b->pages());
 }
 
 TEST_F(BlockTest, LeakedRunsAreFoundAndCleared)

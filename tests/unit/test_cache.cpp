@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include <set>
 #include <vector>
 
 using namespace t;
@@ -209,6 +210,72 @@ TEST_F(ApiTest, PeaksTrackTheHighWaterMark)
 	EXPECT_EQ(statOf(s, UM_STAT_peak_in_use), 1536u);
 	EXPECT_EQ(statOf(s, UM_STAT_peak_cached), 1536u);
 	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 0u);
+}
+
+/*
+ * debugfs "blocks" walks the cache in batches: each call takes one node
+ * lock once and copies at most UM_BLOCKS_PER_LOCK blocks, whatever it is
+ * asked for; the cursor resumes in pfn order, and every block is seen once.
+ */
+TEST_F(ApiTest, BlockWalkCopiesABoundedBatchPerLockHold)
+{
+	start(config(), twoNodes());
+	std::vector<um_pfn_t> held;
+
+	for (int i = 0; i < 90; i++)
+		held.push_back(mustAlloc(9, 0, i % 3 ? 0 : 1));
+	mustFree(held[5], 9);	/* free and used blocks alike */
+
+	std::vector<um_block_info> seen;
+	um_block_info batch[200];
+	um_block_cursor cur = {};
+	unsigned n, calls = 0;
+
+	for (;;) {
+		uint64_t locks = sim_->locksTaken();
+
+		n = um_cache_blocks(cache_, UM_NUMA_NO_NODE, &cur, batch, 200);
+		/* An exhausted node is passed over: one more lock, no block. */
+		EXPECT_LE(sim_->locksTaken() - locks, 2u);
+		if (!n)
+			break;
+		calls++;
+		EXPECT_LE(n, unsigned(UM_BLOCKS_PER_LOCK));
+		seen.insert(seen.end(), batch, batch + n);
+	}
+	EXPECT_EQ(calls, 3u);	/* node 0: 32 + 28 blocks, node 1: 30 */
+	ASSERT_EQ(seen.size(), 90u);
+	for (size_t i = 1; i < seen.size(); i++) {
+		if (seen[i].nid == seen[i - 1].nid) {
+			EXPECT_GT(seen[i].pfn, seen[i - 1].pfn);
+		} else {
+			EXPECT_GT(seen[i].nid, seen[i - 1].nid);
+		}
+	}
+	std::set<um_pfn_t> pfns;
+
+	for (const um_block_info &b : seen) {
+		EXPECT_EQ(b.order, 9u);
+		EXPECT_EQ(b.free_pages + b.used_pages, 512u);
+		pfns.insert(b.pfn);
+	}
+	EXPECT_EQ(pfns, std::set<um_pfn_t>(held.begin(), held.end()));
+	EXPECT_EQ(um_cache_blocks(cache_, UM_NUMA_NO_NODE, &cur, batch, 200),
+		  0u);
+
+	/* One node only; a cursor resumes where it stopped. */
+	EXPECT_EQ(blocks(1).size(), 30u);
+	cur = {};
+	EXPECT_EQ(um_cache_blocks(cache_, 0, &cur, batch, 10), 10u);
+	um_pfn_t tenth = batch[9].pfn;
+
+	EXPECT_EQ(um_cache_blocks(cache_, 0, &cur, batch, 1), 1u);
+	EXPECT_GT(batch[0].pfn, tenth);
+	EXPECT_EQ(um_cache_blocks(cache_, 5, &cur, batch, 1), 0u);
+
+	for (size_t i = 0; i < held.size(); i++)
+		if (i != 5)
+			mustFree(held[i], 9);
 }
 
 } /* namespace */

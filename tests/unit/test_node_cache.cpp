@@ -51,12 +51,10 @@ TEST_F(NodeCacheTest, A2MBlockServes512PagesWithOneRefill)
 	for (um_pfn_t pfn : seen)
 		mustFree(pfn, 0);
 	EXPECT_EQ(stat(UM_STAT_pages_in_use), 1u);
-	um_cache_for_each_block(cache_, UM_NUMA_NO_NODE,
-		[](void *, const um_block_info *info) {
-			EXPECT_EQ(info->order, 9u);
-			EXPECT_TRUE(info->used_pages == 1 ||
-				    info->free_pages == 512);
-		}, nullptr);
+	for (const um_block_info &info : blocks()) {
+		EXPECT_EQ(info.order, 9u);
+		EXPECT_TRUE(info.used_pages == 1 || info.free_pages == 512);
+	}
 	um_cache_free(cache_, *seen.rbegin() + 1, 0);
 }
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <vector>
@@ -91,6 +92,19 @@ TEST(PfnTree, RandomAgainstMap)
 		it = ref.find(probe);
 		want = it == ref.end() ? nullptr : it->second;
 		ASSERT_EQ(tree.find(probe), want) << "step " << step;
+
+		/* Ordered walks: lowerBound() then next(), as std::map. */
+		probe = rng() % (nodes.size() * 512 + 1000);
+		auto lb = ref.lower_bound(probe);
+		PfnTreeNode *n = tree.lowerBound(probe);
+
+		for (int k = 0; k < 3 && lb != ref.end(); k++, lb++) {
+			ASSERT_EQ(n, lb->second) << "step " << step;
+			n = PfnTree::next(n);
+		}
+		if (lb == ref.end()) {
+			ASSERT_EQ(n, nullptr) << "step " << step;
+		}
 		if (step % 1000 == 0) {
 			size_t count = 0;
 			int h = checkSubtree(tree.root(), nullptr, 0,
@@ -101,6 +115,34 @@ TEST(PfnTree, RandomAgainstMap)
 			EXPECT_LE(h, 1.45 * std::log2(double(count) + 2) + 1);
 		}
 	}
+}
+
+TEST(PfnTree, InOrderWalkVisitsEveryKeyOnce)
+{
+	std::vector<PfnTreeNode> nodes(300);
+	PfnTree tree;
+	um_pfn_t last = 0, biggest = 0;
+	size_t count = 0;
+
+	tree.init();
+	EXPECT_EQ(tree.lowerBound(0), nullptr);
+	/* Nested blocks: same first pfn, lower order first. */
+	for (size_t i = 0; i < nodes.size(); i++) {
+		nodes[i].key = PfnTree::key((i * 7919) % 1024 * 512, i % 3 + 8);
+		biggest = std::max(biggest, nodes[i].key);
+		tree.insert(&nodes[i]);
+	}
+	for (PfnTreeNode *n = tree.lowerBound(0); n; n = PfnTree::next(n)) {
+		if (count++) {
+			EXPECT_GT(n->key, last);
+		}
+		last = n->key;
+	}
+	EXPECT_EQ(count, nodes.size());
+	EXPECT_EQ(last, biggest);
+	EXPECT_EQ(PfnTree::pfnOfKey(last), last >> 4);
+	EXPECT_EQ(tree.lowerBound(last + 1), nullptr);
+	EXPECT_EQ(PfnTree::orderOfKey(PfnTree::key(512, 10)), 10u);
 }
 
 TEST(PfnTree, SequentialInsertStaysBalanced)

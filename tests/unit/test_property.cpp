@@ -110,6 +110,8 @@ protected:
 
 		if (sim_->takeTrimRequest())
 			um_cache_trim(cache_);
+		if (sim_->takeScrubRequest())
+			um_cache_scrub(cache_);
 		if (r >= 95) {
 			um_u64 count = um_cache_shrink_count(cache_, 0);
 
@@ -145,7 +147,7 @@ protected:
 	{
 		um::NodeCache *node = um::cacheNode(cache_, 0);
 		std::map<um_pfn_t, unsigned> used;
-		uint64_t free_pages = 0, blocks = 0, leaked = 0;
+		uint64_t free_pages = 0, blocks = 0, leaked = 0, dirty = 0;
 		uint64_t nr_free[UM_MAX_ORDER] = {};
 
 		node->visitBlocks([&](const um::Block &b, um::u32 linked) {
@@ -180,6 +182,9 @@ protected:
 						continue;
 					}
 					free_pages += 1u << k;
+					/* Dirty pages are free ones only. */
+					for (um::u32 i = 0; i < (1u << k); i++)
+						dirty += b.isDirty(head + i);
 					/* Buddies coalesced. */
 					if (k < b.order) {
 						ASSERT_FALSE(b.isFreeChunk(
@@ -189,6 +194,7 @@ protected:
 			}
 			for (um::u32 page = 0; page < b.pages(); page++)
 				ASSERT_EQ(cover[page], 1) << "page " << b.pfnAt(page);
+			ASSERT_EQ(b.pages_dirty, b.dirtyPages());
 		});
 		{
 			um::NodeLock g(*node);
@@ -201,6 +207,7 @@ protected:
 
 		ASSERT_EQ(used, held_);
 		ASSERT_EQ(free_pages, statOf(s, UM_STAT_pages_free));
+		ASSERT_EQ(dirty, statOf(s, UM_STAT_pages_dirty));
 		ASSERT_EQ(held_pages_, statOf(s, UM_STAT_pages_in_use));
 		ASSERT_EQ(free_pages + held_pages_, statOf(s, UM_STAT_pages_cached));
 		ASSERT_EQ(blocks, statOf(s, UM_STAT_blocks_cached));

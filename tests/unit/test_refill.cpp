@@ -97,12 +97,9 @@ TEST_F(RefillTest, UnrestorableBlockIsKeptAndRetriedAtDrain)
 	EXPECT_EQ(statOf(s, UM_STAT_blocks_cached), 1u);
 	EXPECT_EQ(statOf(s, UM_STAT_pages_free), 0u);
 	EXPECT_EQ(sim_->allocatedPages(), 512u);
-	um_block_info kept = {};
+	ASSERT_EQ(blocks(0).size(), 1u);
+	um_block_info kept = blocks(0)[0];
 
-	um_cache_for_each_block(cache_, 0,
-		[](void *arg, const um_block_info *info) {
-			*static_cast<um_block_info *>(arg) = *info;
-		}, &kept);
 	EXPECT_EQ(kept.free_pages + kept.used_pages + kept.released_pages, 0u);
 	/* The kept pages are never handed out; a free of them is refused. */
 	um_pfn_t fresh = mustAlloc(0);

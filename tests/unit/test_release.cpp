@@ -52,6 +52,18 @@ protected:
 	}
 	int restores_ = 0;
 
+	/* A cache with a cap on free pages (and these other knobs). */
+	void startCapped(um_u64 max_free, um_u64 min_free = 0,
+			 bool partial = false)
+	{
+		um_config cfg = config();
+
+		cfg.max_free_pages = max_free;
+		cfg.min_free_pages = min_free;
+		cfg.shrink_partial = partial;
+		start(cfg);
+	}
+
 	std::vector<um_event> releases_;
 	void recordReleases()
 	{
@@ -147,12 +159,9 @@ TEST_F(ReleaseTest, ShrinkPartialReleasesLargestFreeChunks)
 	EXPECT_EQ(releases_[1].order, 7u);
 	/* Restoring part of a 2M block splits it: the price of partial. */
 	EXPECT_EQ(stat(UM_STAT_splits_l2), 1u);
-	um_block_info info = {};
+	ASSERT_EQ(blocks(0).size(), 1u);
+	um_block_info info = blocks(0)[0];
 
-	um_cache_for_each_block(cache_, 0,
-		[](void *arg, const um_block_info *i) {
-			*static_cast<um_block_info *>(arg) = *i;
-		}, &info);
 	EXPECT_EQ(info.pfn, base);
 	EXPECT_EQ(info.released_pages, 384u);
 	EXPECT_EQ(info.used_pages, 1u);
@@ -199,10 +208,7 @@ TEST_F(ReleaseTest, NestedBlockAfterPartialReleaseOwnsItsPages)
 
 TEST_F(ReleaseTest, TrimEnforcesTheCap)
 {
-	um_config cfg = config();
-
-	cfg.max_free_pages = 600;
-	start(cfg);
+	startCapped(600);
 	std::vector<um_pfn_t> held;
 
 	for (int i = 0; i < 3; i++)
@@ -218,9 +224,76 @@ TEST_F(ReleaseTest, TrimEnforcesTheCap)
 	um_cache_trim(cache_);
 	EXPECT_EQ(stat(UM_STAT_pages_free), 512u);
 	/* Lowering the cap trims at once. */
+	um_config cfg;
+
+	um_cache_get_config(cache_, &cfg);
 	cfg.max_free_pages = 100;
 	ASSERT_EQ(um_cache_set_config(cache_, &cfg), 0);
 	EXPECT_EQ(stat(UM_STAT_pages_free), 0u);
+}
+
+/*
+ * Over the cap, but every free page sits in a partly used block: a trim
+ * (whole blocks only, without shrink_partial) would release nothing, so no
+ * free asks for one. Once the block is wholly free, the next free does.
+ */
+TEST_F(ReleaseTest, NoTrimRequestedWhenNothingCanBeReleased)
+{
+	startCapped(256);
+	um_pfn_t kept = mustAlloc(0);
+
+	for (int i = 0; i < 50; i++)
+		mustFree(mustAlloc(3), 3);
+	EXPECT_GT(stat(UM_STAT_pages_free), 256u);
+	EXPECT_FALSE(sim_->takeTrimRequest());
+	EXPECT_EQ(sim_->totals().trim_requests, 0u);
+	um_cache_trim(cache_);
+	EXPECT_EQ(stat(UM_STAT_trim_calls), 1u);
+	EXPECT_EQ(stat(UM_STAT_trim_pages), 0u);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 511u);
+
+	mustFree(kept, 0);
+	EXPECT_TRUE(sim_->takeTrimRequest());
+	um_cache_trim(cache_);
+	EXPECT_EQ(stat(UM_STAT_trim_calls), 2u);
+	EXPECT_EQ(stat(UM_STAT_trim_pages), 512u);
+	EXPECT_EQ(stat(UM_STAT_blocks_cached), 0u);
+	EXPECT_EQ(stat(UM_STAT_splits_l2), 0u);
+}
+
+/* With shrink_partial a trim may split the block: then it is requested. */
+TEST_F(ReleaseTest, ShrinkPartialTrimsPartlyUsedBlocks)
+{
+	startCapped(256, 0, true);
+	um_pfn_t kept = mustAlloc(0);
+
+	mustFree(mustAlloc(0), 0);
+	EXPECT_TRUE(sim_->takeTrimRequest());
+	um_cache_trim(cache_);
+	EXPECT_LE(stat(UM_STAT_pages_free), 256u);
+	EXPECT_EQ(stat(UM_STAT_trim_pages), 511u - stat(UM_STAT_pages_free));
+	mustFree(kept, 0);
+	um_cache_drain(cache_);
+}
+
+/*
+ * The request follows what a trim would really do, watermark included: a
+ * whole block over the cap that min_free_pages keeps is not worth a trim.
+ */
+TEST_F(ReleaseTest, NoTrimRequestedWhenTheWatermarkKeepsEverything)
+{
+	startCapped(512, 512);
+	um_pfn_t whole = mustAlloc(9);
+	um_pfn_t part = mustAlloc(8);
+
+	mustFree(whole, 9);
+	mustFree(mustAlloc(0), 0);	/* 512 + 256 free, allowance 256 */
+	EXPECT_EQ(stat(UM_STAT_pages_free), 768u);
+	EXPECT_FALSE(sim_->takeTrimRequest());
+	mustFree(part, 8);		/* 1024 free, allowance 512 */
+	EXPECT_TRUE(sim_->takeTrimRequest());
+	um_cache_trim(cache_);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 512u);
 }
 
 TEST_F(ReleaseTest, ShrinkerNeverComesBackEmptyFromABusyNode)

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -100,6 +101,8 @@ void housekeeper(Shared &sh, unsigned seed)
 		case 2:
 			if (sh.sim->takeTrimRequest())
 				um_cache_trim(sh.cache);
+			if (sh.sim->takeScrubRequest())
+				um_cache_scrub(sh.cache);
 			break;
 		case 3:
 			if (um_cache_stats(sh.cache, UM_NUMA_NO_NODE, &s) ||
@@ -117,10 +120,24 @@ void housekeeper(Shared &sh, unsigned seed)
 		case 5:
 			um_cache_drain(sh.cache);
 			break;
-		default:
-			um_cache_for_each_block(sh.cache, UM_NUMA_NO_NODE,
-				[](void *, const um_block_info *) {}, nullptr);
+		default: {
+			/* A walk racing with everything: never a block twice. */
+			um_block_info batch[UM_BLOCKS_PER_LOCK];
+			um_block_cursor cur = {};
+			std::set<std::pair<int, um_pfn_t>> seen;
+			unsigned n;
+
+			while ((n = um_cache_blocks(sh.cache, UM_NUMA_NO_NODE,
+						    &cur, batch, 1000)))
+				for (unsigned i = 0; i < n; i++)
+					if (n > UM_BLOCKS_PER_LOCK ||
+					    !seen.insert({ batch[i].nid,
+							   batch[i].pfn << 4 |
+							   batch[i].order })
+						     .second)
+						sh.problems++;
 			break;
+		}
 		}
 		std::this_thread::yield();
 	}

@@ -68,6 +68,24 @@ um_wait_free_below() {
 	[ "$(um_stat pages_free)" -le "$1" ]
 }
 
+# um_wait_stat NAME OP VALUE [SECONDS] - wait (30 s by default) until the
+# counter NAME compares to VALUE as test(1)'s OP says; fails if it never did.
+um_wait_stat() {
+	t=$((${4:-30} * 10))
+	until [ "$(um_stat $1)" "$2" "$3" ] || [ $t -le 0 ]; do
+		usleep 100000
+		t=$((t - 1))
+	done
+	[ "$(um_stat $1)" "$2" "$3" ]
+}
+
+# um_prefill MB [SECONDS] - raise prefill_mb and wait until the prefill,
+# which runs in the background, has filled the cache to it.
+um_prefill() {
+	echo "$1" > $UM_PARAMS/prefill_mb &&
+	um_wait_stat pages_free -ge $(($1 * 256)) "${2:-120}"
+}
+
 # drop_caches - run the shrinkers (ours included) until they give up.
 drop_caches() { echo 2 > /proc/sys/vm/drop_caches; }
 
