@@ -154,11 +154,14 @@ static long um_ioc_alloc(struct um_file *f, unsigned int cmd,
 	r = um_region_alloc(f, &req);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
+	/*
+	 * From here another thread may FREE the new id (ids are predictable):
+	 * the reply is read from our own reference, and while we hold it @r
+	 * cannot be freed and reused, so "still @r" below cannot be fooled.
+	 */
 	err = um_region_publish(f, r);
-	if (err) {
-		um_region_put(r);
-		return err;
-	}
+	if (err)
+		goto out_put;
 
 	a.length = (u64)r->nr_pages << PAGE_SHIFT;
 	a.id = r->id;
@@ -166,6 +169,8 @@ static long um_ioc_alloc(struct um_file *f, unsigned int cmd,
 	err = um_arg_out(uarg, &a, sizeof(a), usize);
 	if (err)
 		um_region_unpublish(f, a.id, current->mm, r);
+out_put:
+	um_region_put(r);
 	return err;
 }
 

@@ -306,15 +306,20 @@ void um_region_put(struct um_region *r)
 /**
  * um_region_publish() - give a new region an id in its file.
  * @f: the file that owns it.
- * @r: from um_region_alloc(); its reference becomes the id's.
+ * @r: from um_region_alloc().
  *
- * Return: 0 (r->id set), -ENOSPC (no free id) or -ENOMEM; on error the
- * caller still owns its reference.
+ * The id takes a reference of its own before the region becomes visible:
+ * once published, a FREE of the (predictable) id from another thread may
+ * drop the id's reference at any moment, so the caller keeps its own to
+ * read @r and drops it with um_region_put() when done.
+ *
+ * Return: 0 (r->id set), -ENOSPC (no free id) or -ENOMEM.
  */
 int um_region_publish(struct um_file *f, struct um_region *r)
 {
 	int err;
 
+	kref_get(&r->ref);
 	xa_lock(&f->regions);
 	err = __xa_alloc_cyclic(&f->regions, &r->id, r,
 				XA_LIMIT(1, UM_ID_MAX), &f->next_id,
@@ -327,6 +332,8 @@ int um_region_publish(struct um_file *f, struct um_region *r)
 		r->id = 0;
 	}
 	xa_unlock(&f->regions);
+	if (err < 0)
+		um_region_put(r);	/* the id's; the caller's keeps @r */
 	return err == -EBUSY ? -ENOSPC : err;
 }
 

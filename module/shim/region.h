@@ -6,7 +6,8 @@
  * A region is a list of blocks from unmapped_pages_alloc_node(), owned by
  * one open file (struct um_file) and one mm, and charged to the allocating
  * user's locked memory. References: the file's id table holds one while the
- * id is live, and every VMA mapping the region holds one. The last
+ * id is live, every VMA mapping the region holds one, and so does whoever
+ * looked it up or built it for as long as it reads it. The last
  * reference gives the blocks back to the cache (which scrubs them) and the
  * charge back to the user; it is dropped in process context, possibly with
  * the owner's mmap_lock held (VMA close), so releasing never takes it.
