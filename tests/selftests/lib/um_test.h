@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -196,13 +197,11 @@ static inline long long um_free_kb(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* Write a module parameter; 0 or -errno. */
-static inline int um_set_param(const char *name, const char *value)
+/* Write @value to the file at @path; 0 or -errno. */
+static inline int um_write_value(const char *path, const char *value)
 {
-	char path[128];
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), UM_PARAMS "%s", name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -210,6 +209,15 @@ static inline int um_set_param(const char *name, const char *value)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* Write a module parameter; 0 or -errno. */
+static inline int um_set_param(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), UM_PARAMS "%s", name);
+	return um_write_value(path, value);
 }
 
 /*
@@ -238,6 +246,32 @@ static inline int um_pagemap(pid_t pid, unsigned long addr, size_t nr,
 	for (i = 0; i < nr; i++)
 		pfns[i] = (pfns[i] >> 63) ? pfns[i] & ((1ULL << 55) - 1) : 0;
 	return 0;
+}
+
+/*
+ * Make sure test module @name (tests/kmod, in $UM_MODDIR) is loaded; @probe
+ * is one of its files. Returns 1 if this call loaded it (unload it with
+ * um_unload_test_module() when done), 0 if it was loaded, -1 if it cannot be.
+ */
+static inline int um_load_test_module(const char *name, const char *probe)
+{
+	const char *dir = getenv("UM_MODDIR");
+	char cmd[512];
+
+	if (!access(probe, W_OK))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko 2>/dev/null",
+		 dir ? dir : "/opt/unmapped/modules", name);
+	return system(cmd) == 0 && !access(probe, W_OK) ? 1 : -1;
+}
+
+static inline void um_unload_test_module(const char *name)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	if (system(cmd) != 0)
+		ksft_diag("%s failed", cmd);
 }
 
 /*
