@@ -460,6 +460,37 @@ static const struct vm_operations_struct um_vm_ops = {
 	.close = um_vma_close,
 };
 
+/*
+ * Pages one remap_pfn_range() call maps when it does not cover the whole
+ * VMA: PAT then looks up the memtype of every page it maps
+ * (track_pfn_remap()), so such calls are bounded like the largest block.
+ */
+#define UM_MAP_BATCH_PAGES	(1UL << (UM_NR_PAGE_ORDERS - 1))
+
+static unsigned long um_block_pages(unsigned long block)
+{
+	return 1UL << um_block_order(block);
+}
+
+/*
+ * Blocks from @first on that lie physically one after the other, and their
+ * pages, at most @max pages unless a single block is larger.
+ */
+static unsigned int um_region_run(const struct um_region *r,
+				  unsigned int first, unsigned long max,
+				  unsigned long *nr_pages)
+{
+	unsigned long pfn = um_block_pfn(r->blocks[first]);
+	unsigned long nr = um_block_pages(r->blocks[first]);
+	unsigned int i = first + 1;
+
+	while (i < r->nr_blocks && um_block_pfn(r->blocks[i]) == pfn + nr &&
+	       nr + um_block_pages(r->blocks[i]) <= max)
+		nr += um_block_pages(r->blocks[i++]);
+	*nr_pages = nr;
+	return i - first;
+}
+
 /**
  * um_region_map() - map all of @r into @vma, which has exactly its size.
  * @r: the region; on success the caller's reference moves to @vma.
@@ -469,29 +500,47 @@ static const struct vm_operations_struct um_vm_ops = {
  * flags), it never touches the direct map; get_user_pages() refuses
  * VM_IO | VM_PFNMAP; fork() skips VM_DONTCOPY, core dumps VM_DONTDUMP.
  *
- * Return: 0, or the error of remap_pfn_range() with nothing left mapped.
+ * A region may be thousands of small blocks: physically contiguous ones
+ * are mapped by one call (the whole VMA at once if they all are, which
+ * PAT checks in one lookup), at most UM_MAP_BATCH_PAGES per call
+ * otherwise, rescheduling between calls; a fatal signal stops it.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINTR (fatal signal) or the error of remap_pfn_range(),
+ * with nothing left mapped.
  */
 int um_region_map(struct um_region *r, struct vm_area_struct *vma)
 {
-	unsigned long addr = vma->vm_start;
-	unsigned int i;
-	int err;
+	unsigned long addr = vma->vm_start, nr;
+	unsigned int i = 0;
+	int err = 0;
 
 	um_compat_vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			       VM_DONTDUMP | VM_DONTCOPY, VM_MAYEXEC);
 
-	for (i = 0; i < r->nr_blocks; i++) {
-		unsigned long b = r->blocks[i];
-		unsigned long size = PAGE_SIZE << um_block_order(b);
+	if (um_region_run(r, 0, r->nr_pages, &nr) == r->nr_blocks)
+		err = remap_pfn_range(vma, addr, um_block_pfn(r->blocks[0]),
+				      nr << PAGE_SHIFT, vma->vm_page_prot);
+	else
+		while (i < r->nr_blocks) {
+			unsigned long pfn = um_block_pfn(r->blocks[i]);
 
-		err = remap_pfn_range(vma, addr, um_block_pfn(b), size,
-				      vma->vm_page_prot);
-		if (err) {
-			/* The region may be freed once we return: unmap now. */
-			zap_vma_ptes(vma, vma->vm_start, addr - vma->vm_start);
-			return err;
+			if (fatal_signal_pending(current)) {
+				err = -EINTR;
+				break;
+			}
+			i += um_region_run(r, i, UM_MAP_BATCH_PAGES, &nr);
+			err = remap_pfn_range(vma, addr, pfn, nr << PAGE_SHIFT,
+					      vma->vm_page_prot);
+			if (err)
+				break;
+			addr += nr << PAGE_SHIFT;
+			cond_resched();
 		}
-		addr += size;
+	if (err) {
+		/* The region may be freed once we return: unmap it now. */
+		zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+		return err;
 	}
 	vma->vm_private_data = r;
 	vma->vm_ops = &um_vm_ops;

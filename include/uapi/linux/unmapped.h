@@ -140,7 +140,9 @@ struct unmapped_query {
  * with the region's full length and offset (an opaque, page-aligned value).
  * Errors: ENXIO (no region of this process at @offset: never allocated,
  * freed, or another process's), EINVAL (length is not the region's,
- * MAP_PRIVATE), EPERM (PROT_EXEC; mprotect() cannot add it later either).
+ * MAP_PRIVATE), EPERM (PROT_EXEC; mprotect() cannot add it later either),
+ * EINTR (a fatal signal arrived while a region of many blocks was being
+ * mapped; nothing stays mapped).
  * A region may be mapped more than once. The mapping is of raw page frames:
  * it is not inherited by fork(), not in core dumps, cannot be mlock()ed,
  * madvise()d away or grown by mremap(), and get_user_pages() (O_DIRECT,
