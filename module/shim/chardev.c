@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/unmapped.h>
@@ -31,6 +32,23 @@ module_param(max_file_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_file_bytes,
 		 "Most bytes one open /dev/unmapped may hold (0 = no cap)");
 
+static unsigned int max_region_blocks = UNMAPPED_MAX_REGION_BLOCKS;
+
+static int um_param_set_max_blocks(const char *val,
+				   const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, UNMAPPED_MAX_REGION_BLOCKS);
+}
+
+static const struct kernel_param_ops um_param_max_blocks_ops = {
+	.set = um_param_set_max_blocks,
+	.get = param_get_uint,
+};
+module_param_cb(max_region_blocks, &um_param_max_blocks_ops,
+		&max_region_blocks, 0644);
+MODULE_PARM_DESC(max_region_blocks,
+		 "Test only: most blocks one region may be made of, 1 to UNMAPPED_MAX_REGION_BLOCKS (the default); lowered by tests to reach ALLOC's EFBIG");
+
 #define UM_ALLOC_FLAGS		(UNMAPPED_ALLOC_BLOCK | UNMAPPED_ALLOC_THISNODE)
 #define UM_ALLOC_MAX_ORDER	(UM_NR_PAGE_ORDERS - 1)
 
@@ -42,6 +60,10 @@ static_assert(sizeof(struct unmapped_query) == UNMAPPED_QUERY_SIZE_VER0);
 static_assert((int)UNMAPPED_BACKEND_RANGE == (int)UM_BACKEND_RANGE);
 static_assert((int)UNMAPPED_BACKEND_PAGE == (int)UM_BACKEND_PAGE);
 static_assert(UM_ID_MAX <= U32_MAX);
+/* The largest region in 2 MiB blocks never reaches the cap... */
+static_assert((UM_REGION_MAX_BYTES >> PMD_SHIFT) <= UNMAPPED_MAX_REGION_BLOCKS);
+/* ... and the cap keeps the block array far below kvmalloc()'s INT_MAX. */
+static_assert(UNMAPPED_MAX_REGION_BLOCKS * sizeof(unsigned long) <= SZ_16M);
 
 static struct um_cache *um_chardev_cache;
 
@@ -125,6 +147,7 @@ static int um_alloc_req(const struct unmapped_alloc *a,
 	/* More than all of RAM can never succeed: do not reclaim trying. */
 	if (req->nr_pages > totalram_pages())
 		return -ENOMEM;
+	req->max_blocks = READ_ONCE(max_region_blocks);
 	req->cap_pages = READ_ONCE(max_file_bytes) >> PAGE_SHIFT;
 	if (READ_ONCE(max_file_bytes) && !req->cap_pages)
 		return -ENOSPC;
@@ -307,7 +330,7 @@ static int um_open(struct inode *inode, struct file *file)
 {
 	struct um_file *f;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	um_file_init(f);

@@ -46,7 +46,8 @@ void um_file_init(struct um_file *f)
 {
 	mutex_init(&f->owners_lock);
 	INIT_LIST_HEAD(&f->owners);
-	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1);
+	/* Its nodes are the file's metadata: charged to the opener's memcg. */
+	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 }
 
 /* Reserve @nr pages of the file's cap before allocating them. */
@@ -125,14 +126,35 @@ static void um_uncharge(struct um_region *r)
 	r->user = NULL;
 }
 
-/* Make room for at least one more block (room only grows on fallback). */
-static int um_region_grow(struct um_region *r, unsigned long *room)
+/* User-sized metadata: charged to the caller's memcg, may fail quietly. */
+#define UM_META_GFP	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+
+/*
+ * Blocks a region of @nr_pages needs at the least, taking blocks of at most
+ * @max_order: the binary digits of @nr_pages below that order, plus the
+ * largest blocks for the rest.
+ */
+static unsigned long um_min_blocks(unsigned long nr_pages,
+				   unsigned int max_order)
 {
-	unsigned long new_room = min(*room * 2, r->nr_pages);
+	return (nr_pages >> max_order) +
+	       hweight_long(nr_pages & ((1UL << max_order) - 1));
+}
+
+/*
+ * Make room for one more block (room only grows on fallback), never past
+ * @max blocks, so the array stays far below what kvmalloc() allows.
+ */
+static int um_region_grow(struct um_region *r, unsigned long *room,
+			  unsigned long max)
+{
+	unsigned long new_room = min3(*room * 2, r->nr_pages, max);
 	unsigned long *blocks;
 
+	if (new_room <= *room)
+		return -EFBIG;
 	blocks = um_compat_kvrealloc(r->blocks, *room * sizeof(*blocks),
-				     new_room * sizeof(*blocks), GFP_KERNEL);
+				     new_room * sizeof(*blocks), UM_META_GFP);
 	if (!blocks)
 		return -ENOMEM;
 	r->blocks = blocks;
@@ -173,8 +195,8 @@ static int um_region_fill(struct um_region *r, const struct um_region_req *req)
 	if (req->thisnode)
 		gfp |= __GFP_THISNODE;
 
-	room = (left >> cap) + hweight_long(left & ((1UL << cap) - 1));
-	r->blocks = kvmalloc_array(room, sizeof(*r->blocks), GFP_KERNEL);
+	room = um_min_blocks(left, cap);
+	r->blocks = kvmalloc_array(room, sizeof(*r->blocks), UM_META_GFP);
 	if (!r->blocks)
 		return -ENOMEM;
 
@@ -185,7 +207,7 @@ static int um_region_fill(struct um_region *r, const struct um_region_req *req)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		if (r->nr_blocks == room) {
-			err = um_region_grow(r, &room);
+			err = um_region_grow(r, &room, req->max_blocks);
 			if (err)
 				return err;
 		}
@@ -230,7 +252,8 @@ static void um_region_free_blocks(struct um_region *r)
  *
  * Context: process context, may sleep; a fatal signal aborts it.
  * Return: the region with one reference, or ERR_PTR(-ENOSPC) (file cap),
- * ERR_PTR(-EDQUOT) (RLIMIT_MEMLOCK), ERR_PTR(-ENOMEM), ERR_PTR(-EINTR).
+ * ERR_PTR(-EDQUOT) (RLIMIT_MEMLOCK), ERR_PTR(-EFBIG) (it would take more
+ * than @req->max_blocks blocks), ERR_PTR(-ENOMEM), ERR_PTR(-EINTR).
  */
 struct um_region *um_region_alloc(struct um_file *f,
 				  const struct um_region_req *req)
@@ -238,11 +261,13 @@ struct um_region *um_region_alloc(struct um_file *f,
 	struct um_region *r;
 	int err;
 
+	if (um_min_blocks(req->nr_pages, req->max_order) > req->max_blocks)
+		return ERR_PTR(-EFBIG);
 	err = um_file_reserve(f, req->nr_pages, req->cap_pages);
 	if (err)
 		return ERR_PTR(err);
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r) {
 		err = -ENOMEM;
 		goto err_unreserve;

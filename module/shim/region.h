@@ -82,6 +82,7 @@ struct um_region_req {
 	int nid;			/* a node with memory */
 	bool thisnode;			/* never another node */
 	unsigned long cap_pages;	/* per-file cap, 0 = none */
+	unsigned long max_blocks;	/* most blocks the region may take */
 };
 
 void um_file_init(struct um_file *f);

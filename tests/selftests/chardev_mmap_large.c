@@ -55,19 +55,6 @@ static void pin(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* The number in a one-number file (a module parameter), or -1. */
-static long long read_number(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	long long v = -1;
-
-	if (f && fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static void check_pages_back(long long held, const char *after)
 {
 	long long want = base_in_use + held, v;
@@ -299,20 +286,14 @@ int main(int argc, char **argv)
 		ncpu = 1;
 	if (!n || n % 256)
 		ksft_exit_skip("PAGES must be a positive multiple of 256");
-	fd = um_open();
-	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
-	if (geteuid() != 0)
-		ksft_exit_skip("needs root (REGION pfns, debugfs fault knobs)");
-	if (access(UM_FAULT_DIR "block_alloc/nth", W_OK))
-		ksft_exit_skip("no %sblock_alloc (debugfs)", UM_FAULT_DIR);
+	fd = um_frag_open();
 	loaded = um_load_test_module("unmapped_pfnmap", UM_PFNMAP_PTES);
 	if (loaded < 0)
 		ksft_exit_skip("no test module unmapped_pfnmap.ko (page-table pfns)");
 	ksft_plan(0);
 	base_in_use = um_stat("pages_in_use");
 	/* Keep every freed page cached: the trim would give them back. */
-	max_cached = read_number(UM_PARAMS "max_cached_mb");
+	max_cached = um_read_number(UM_PARAMS "max_cached_mb");
 	if (max_cached < 0 || um_set_param("max_cached_mb", "0"))
 		ksft_diag("cannot lift max_cached_mb: freed pages may leave the cache");
 

@@ -69,11 +69,21 @@ struct unmapped_info {
  * CAP_IPC_LOCK lifts the limit (and the charge). The charge lasts until the
  * pages are back in the cache.
  *
+ * A region is made of at most UNMAPPED_MAX_REGION_BLOCKS blocks. Regions
+ * of up to max_region_bytes never need that many unless memory is so
+ * fragmented that only blocks below 2 MiB are left; then ALLOC fails with
+ * EFBIG rather than build a region of countless 4 KiB pieces (a shorter
+ * length, or several regions, may still succeed).
+ *
  * Errors: EINVAL (bad size, flags, length, order or node), EDQUOT
  * (RLIMIT_MEMLOCK would be exceeded), ENOSPC (the per-file cap would be
- * exceeded, or the file has no free region id), ENOMEM (no memory),
- * EINTR (a signal arrived; nothing is left allocated: try again).
+ * exceeded, or the file has no free region id), EFBIG (the region would
+ * need more than UNMAPPED_MAX_REGION_BLOCKS blocks), ENOMEM (no memory),
+ * EINTR (a signal arrived; nothing is left allocated: try again). On any
+ * error nothing is allocated and nothing is charged.
  */
+#define UNMAPPED_MAX_REGION_BLOCKS	(1U << 20)
+
 struct unmapped_alloc {
 	__u32 size;		/* in */
 	__u32 flags;		/* in: UNMAPPED_ALLOC_* */

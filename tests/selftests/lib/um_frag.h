@@ -4,8 +4,9 @@
  * blocks: the page allocator can serve large blocks, so the cache only
  * builds such regions when it has nothing larger free and may not refill.
  *
- * um_frag_make() takes 2 * N order-0 blocks (one-page BLOCK regions, whole
- * 2M refills of a cache that starts empty) and frees N of them chosen by
+ * um_frag_make() empties the cache of free blocks (drop_caches runs its
+ * shrinker), takes 2 * N order-0 blocks (one-page BLOCK regions: whole 2M
+ * refills) and frees N of them chosen by
  * their page frame, so that no two freed pages are buddies and none merge:
  * UM_FRAG_SINGLES frees every odd pfn (no two free pages adjacent),
  * UM_FRAG_PAIRS frees pfns 4k+1 and 4k+2 (adjacent, but not buddies).
@@ -47,8 +48,9 @@ static inline bool um_frag_frees(enum um_frag_pattern pattern, uint64_t pfn)
 /*
  * Leave @nr_free free order-0 pages in the cache (a multiple of 256, so the
  * refills are whole 2M blocks and no other page is left free). Returns 0,
- * or -errno of the first ALLOC, REGION or FREE that failed (everything
- * taken is given back then).
+ * -errno of the first ALLOC, REGION or FREE that failed (everything taken
+ * is given back then), or -EPROTO if other pages are free in the cache
+ * too (blocks held elsewhere).
  */
 static inline int um_frag_make(int fd, size_t nr_free,
 			       enum um_frag_pattern pattern, struct um_frag *fr)
@@ -63,6 +65,7 @@ static inline int um_frag_make(int fd, size_t nr_free,
 	fr->free_pfns = calloc(total, sizeof(*fr->free_pfns));
 	if (!fr->held || !fr->free_pfns)
 		err = -ENOMEM;
+	um_write_file("/proc/sys/vm/drop_caches", "2");
 	for (i = 0; !err && i < total; i++) {
 		struct unmapped_region rg;
 		struct unmapped_alloc a;
@@ -88,12 +91,30 @@ static inline int um_frag_make(int fd, size_t nr_free,
 			fr->held[fr->nr_held++] = ids[j];
 		}
 	}
-	if (!err && fr->nr_free != nr_free)
-		err = -EPROTO;	/* refills were not whole 2M blocks */
+	if (!err && um_stat("pages_free") != (long long)nr_free)
+		err = -EPROTO;
 	qsort(fr->free_pfns, fr->nr_free, sizeof(uint64_t), um_cmp_u64);
 	free(ids);
 	free(pfns);
 	return err;
+}
+
+/*
+ * Open the device for a test that fragments the cache, or skip the test
+ * when what it needs is missing (root for REGION pfns and the knobs,
+ * debugfs for fault/block_alloc).
+ */
+static inline int um_frag_open(void)
+{
+	int fd = um_open();
+
+	if (fd < 0)
+		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+	if (geteuid() != 0)
+		ksft_exit_skip("needs root (REGION pfns, module parameters, fault knobs)");
+	if (access(UM_FAULT_DIR "block_alloc/nth", W_OK))
+		ksft_exit_skip("no %sblock_alloc (debugfs)", UM_FAULT_DIR);
+	return fd;
 }
 
 /* Give the kept pages back. */

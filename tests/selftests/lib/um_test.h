@@ -95,6 +95,19 @@ static inline long long um_file_value(const char *path, const char *name)
 	return found;
 }
 
+/* The number in a file that holds just one (a module parameter), or -1. */
+static inline long long um_read_number(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long long v = -1;
+
+	if (f && fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 /* A counter of the module's debugfs stats, or -1. */
 static inline long long um_stat(const char *name)
 {
