@@ -22,6 +22,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "region.h"
+#include "shim.h"
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -141,7 +142,8 @@ static int um_alloc_req(const struct unmapped_alloc *a,
 	    (a->node < 0 || a->node >= nr_node_ids ||
 	     !node_state(a->node, N_MEMORY)))
 		return -EINVAL;
-	req->nid = a->node == NUMA_NO_NODE ? numa_node_id() : a->node;
+	/* "The caller's node" is the nearest with memory, for THISNODE too. */
+	req->nid = a->node == NUMA_NO_NODE ? um_local_memory_node() : a->node;
 	req->thisnode = a->flags & UNMAPPED_ALLOC_THISNODE;
 
 	/* More than all of RAM can never succeed: do not reclaim trying. */

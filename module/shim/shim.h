@@ -50,6 +50,7 @@ extern struct um_platform um_platform;
 /* platform.c: trim work, nodes, time, bug reports */
 void um_platform_init(struct um_platform *p);
 void um_platform_trim_enable(struct um_platform *p, bool enable);
+int um_local_memory_node(void);
 
 /* platform_scrub.c: per-CPU temporary mapping slots */
 int um_scrub_init(void);

@@ -13,9 +13,11 @@
  *
  *   cmd        write one command line; read back the result of the last one
  *              as "key value" lines ("error N" when it failed: N is -errno).
- *     alloc mb=N [lo=L] [hi=H] [node=N]
+ *     alloc mb=N [lo=L] [hi=H] [node=N] [thisnode=1]
  *              allocate blocks of order L, L+1, ..., H, L, ... (default 0-9)
- *              until N MiB are held; check every page with lookup_address()
+ *              until N MiB are held (with __GFP_THISNODE if thisnode=1: only
+ *              node N, or without node= the calling CPU's nearest node with
+ *              memory); check every page with lookup_address()
  *              (must be absent). Keys: blocks pages failed ns call_ipis
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
  *              dm_pages_1g, pages_node_N for every online node N, and
@@ -342,8 +344,9 @@ static void ut_emit_nodes(int nid)
 }
 
 static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
-			int nid)
+			int nid, bool thisnode)
 {
+	gfp_t gfp = thisnode ? GFP_KERNEL | __GFP_THISNODE : GFP_KERNEL;
 	unsigned long want = mb << (20 - PAGE_SHIFT), have = 0, max_blocks;
 	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {};
 	struct ut_counters before;
@@ -364,7 +367,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	}
 	ut_start_counters(&before);
 	while (have < want && ut_nr_blocks < max_blocks) {
-		struct page *page = ut_api.alloc_node(nid, GFP_KERNEL, order);
+		struct page *page = ut_api.alloc_node(nid, gfp, order);
 
 		if (!page) {
 			failed++;
@@ -911,9 +914,12 @@ static int ut_run(char *line)
 		ut_arg(copy, key, def, out); })
 
 	if (!strcmp(verb, "alloc")) {
+		unsigned long t;
+
 		err = UT_ARG("mb", 0, &a) ?: UT_ARG("lo", 0, &b) ?:
-		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d);
-		return err ?: ut_cmd_alloc(a, b, c, (int)d);
+		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d) ?:
+		      UT_ARG("thisnode", 0, &t);
+		return err ?: ut_cmd_alloc(a, b, c, (int)d, t);
 	}
 	if (!strcmp(verb, "free"))
 		return ut_cmd_free();

@@ -89,7 +89,8 @@ struct unmapped_alloc {
 	__u32 flags;		/* in: UNMAPPED_ALLOC_* */
 	__u64 length;		/* in: bytes, a multiple of page_size; out: bytes */
 	__u32 order;		/* in: with UNMAPPED_ALLOC_BLOCK, else 0 */
-	__s32 node;		/* in: node, or -1 for the caller's node */
+	__s32 node;		/* in: node, or -1: the node with memory
+				 * nearest the calling CPU */
 	__u64 id;		/* out: region id (never 0) */
 	__u64 offset;		/* out: mmap() offset of the region */
 };
