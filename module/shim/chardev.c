@@ -172,10 +172,6 @@ static long um_ioc_alloc(struct um_file *f, unsigned int cmd,
 	err = um_alloc_req(&a, &req);
 	if (err)
 		return err;
-	err = um_file_add_owner(f, current->mm);
-	if (err)
-		return err;
-
 	r = um_region_alloc(f, &req);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
@@ -345,7 +341,6 @@ static int um_release(struct inode *inode, struct file *file)
 	struct um_file *f = file->private_data;
 
 	um_file_release(f);
-	kfree(f);
 	return 0;
 }
 
@@ -392,8 +387,10 @@ int um_chardev_init(struct um_cache *cache)
  * um_chardev_exit() - unregister /dev/unmapped.
  *
  * No region can exist by now: an open file or a mapping holds the module.
+ * Processes that allocated still have its mmu_notifier: drop them all.
  */
 void um_chardev_exit(void)
 {
 	misc_deregister(&um_misc);
+	um_owners_exit();
 }

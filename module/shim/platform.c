@@ -34,6 +34,9 @@ void um_platform_init(struct um_platform *p)
 	atomic64_set(&p->api_refused, 0);
 	atomic64_set(&p->dm_level_drops, 0);
 	atomic64_set(&p->shrink_empty, 0);
+	atomic64_set(&p->file_owners, 0);
+	atomic64_set(&p->owner_mms, 0);
+	atomic64_set(&p->owner_registrations, 0);
 }
 
 /**

@@ -44,10 +44,39 @@ static inline unsigned int um_block_order(unsigned long block)
  */
 void um_file_init(struct um_file *f)
 {
-	mutex_init(&f->owners_lock);
+	kref_init(&f->ref);
 	INIT_LIST_HEAD(&f->owners);
 	/* Its nodes are the file's metadata: charged to the opener's memcg. */
 	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+}
+
+/** um_file_get() - take a reference on @f (see um_file_put()). */
+void um_file_get(struct um_file *f)
+{
+	kref_get(&f->ref);
+}
+
+static void um_file_free(struct kref *ref)
+{
+	struct um_file *f = container_of(ref, struct um_file, ref);
+
+	WARN_ON_ONCE(f->held_pages || f->pending_pages || f->live_pages ||
+		     !list_empty(&f->owners));
+	xa_destroy(&f->regions);
+	kfree(f);
+}
+
+/**
+ * um_file_put() - drop a reference on @f; the last one frees it.
+ * @f: the file state. The open file holds one reference until its
+ *     release, every region one until it is gone, and an exiting owner
+ *     one while it frees the regions of its mm.
+ *
+ * Context: any context that may take a spinlock; never sleeps.
+ */
+void um_file_put(struct um_file *f)
+{
+	kref_put(&f->ref, um_file_free);
 }
 
 /* Reserve @nr pages of the file's cap before allocating them. */
@@ -246,11 +275,13 @@ static void um_region_free_blocks(struct um_region *r)
  * @f: the file that will own it.
  * @req: validated request.
  *
- * Reserves the pages against the file's cap, charges the caller's locked
- * memory, takes the blocks. The region is not yet visible: publish it with
- * um_region_publish() or drop it with um_region_put().
+ * Makes the caller's mm an owner in @f, reserves the pages against the
+ * file's cap, charges the caller's locked memory, takes the blocks. The
+ * region is not yet visible: publish it with um_region_publish() or drop
+ * it with um_region_put(). It holds a reference on @f.
  *
- * Context: process context, may sleep; a fatal signal aborts it.
+ * Context: process context, may sleep (the mm's first region anywhere
+ * takes its mmap_lock for writing); a fatal signal aborts it.
  * Return: the region with one reference, or ERR_PTR(-ENOSPC) (file cap),
  * ERR_PTR(-EDQUOT) (RLIMIT_MEMLOCK), ERR_PTR(-EFBIG) (it would take more
  * than @req->max_blocks blocks), ERR_PTR(-ENOMEM), ERR_PTR(-EINTR).
@@ -261,11 +292,17 @@ struct um_region *um_region_alloc(struct um_file *f,
 	struct um_region *r;
 	int err;
 
+	struct um_owner *o;
+
 	if (um_min_blocks(req->nr_pages, req->max_order) > req->max_blocks)
 		return ERR_PTR(-EFBIG);
+	/* Before the region exists: the mm's exit must find it. */
+	o = um_owner_get(f, current->mm);
+	if (IS_ERR(o))
+		return ERR_CAST(o);
 	err = um_file_reserve(f, req->nr_pages, req->cap_pages);
 	if (err)
-		return ERR_PTR(err);
+		goto err_put_owner;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r) {
@@ -275,6 +312,7 @@ struct um_region *um_region_alloc(struct um_file *f,
 	kref_init(&r->ref);
 	atomic_set(&r->mapped, 0);
 	r->file = f;
+	r->owner = o;
 	r->nr_pages = req->nr_pages;
 	r->nid = NUMA_NO_NODE;
 	r->mm = current->mm;
@@ -287,6 +325,7 @@ struct um_region *um_region_alloc(struct um_file *f,
 	err = um_region_fill(r, req);
 	if (err)
 		goto err_free_blocks;
+	um_file_get(f);
 	return r;
 
 err_free_blocks:
@@ -297,6 +336,8 @@ err_drop_mm:
 	kfree(r);
 err_unreserve:
 	um_file_unreserve(f, req->nr_pages);
+err_put_owner:
+	um_owner_put(o);
 	return ERR_PTR(err);
 }
 
@@ -312,8 +353,10 @@ static void um_region_release(struct kref *ref)
 	f->held_pages -= r->nr_pages;
 	xa_unlock(&f->regions);
 	um_uncharge(r);
+	um_owner_put(r->owner);
 	mmdrop(r->mm);
 	kfree(r);
+	um_file_put(f);
 }
 
 /**
@@ -444,20 +487,20 @@ void um_file_drop_mm(struct um_file *f, struct mm_struct *mm)
 /**
  * um_file_release() - the file is closed for good: free every region.
  * @f: the file. No VMA maps its regions any more (each holds the file).
+ *
+ * Drops the open file's reference afterwards: @f itself goes when the
+ * last region does, which may be in an exiting owner freeing it just now.
  */
 void um_file_release(struct um_file *f)
 {
 	struct um_region *r;
 	unsigned long id;
 
-	um_file_release_owners(f);
 	xa_for_each(&f->regions, id, r) {
 		um_region_unpublish(f, id, NULL, r);
 		cond_resched();
 	}
-	WARN_ON_ONCE(f->held_pages || f->pending_pages || f->live_pages);
-	xa_destroy(&f->regions);
-	mutex_destroy(&f->owners_lock);
+	um_file_put(f);
 }
 
 static void um_vma_open(struct vm_area_struct *vma)

@@ -33,6 +33,10 @@
  * @dm_level_drops: whole 2M chunks that a range change left mapped at 4K
  *	   although they were mapped by a 2M or 1G entry before it (the range
  *	   backend promises never to; see platform_dm.c).
+ * @file_owners: (open file, mm) pairs with regions now (region_owner.c).
+ * @owner_mms: mms with our mmu_notifier now, including those whose
+ *	   notifier waits for its SRCU-deferred free; 0 once unload is done.
+ * @owner_registrations: mmu_notifier registrations (mm_take_all_locks()).
  */
 struct um_platform {
 	struct um_cache *cache;
@@ -43,6 +47,9 @@ struct um_platform {
 	atomic64_t api_refused;
 	atomic64_t dm_level_drops;
 	atomic64_t shrink_empty;
+	atomic64_t file_owners;
+	atomic64_t owner_mms;
+	atomic64_t owner_registrations;
 };
 
 extern struct um_platform um_platform;

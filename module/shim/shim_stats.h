@@ -29,7 +29,8 @@
 
 /*
  * X(name, description): the shim's own counters, over the whole module
- * (only in the totals, not per node). Monotonic.
+ * (only in the totals, not per node). Monotonic unless the description
+ * says "now".
  */
 #define UM_SHIM_STAT_ITEMS(X)						\
 	X(refused_free_pages,						\
@@ -40,6 +41,12 @@
 	  "2M chunks a range change covered whole and left split (never expected)") \
 	X(shrink_empty,							\
 	  "shrinker calls that released nothing although count reported pages") \
+	X(file_owners,							\
+	  "(open file, process) pairs with regions now: the process's exit frees them") \
+	X(owner_mms,							\
+	  "processes whose exit is watched now (one mmu notifier each, for all files)") \
+	X(owner_registrations,						\
+	  "mmu notifiers registered (each takes all of a process's mm locks), one per process at most") \
 	X(events_queued,						\
 	  "netlink events queued for the events group")		\
 	X(events_sent,							\

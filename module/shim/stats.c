@@ -65,5 +65,9 @@ void um_shim_stats(u64 *v)
 	v[UM_SHIM_STAT_dm_level_drops] =
 		atomic64_read(&um_platform.dm_level_drops);
 	v[UM_SHIM_STAT_shrink_empty] = atomic64_read(&um_platform.shrink_empty);
+	v[UM_SHIM_STAT_file_owners] = atomic64_read(&um_platform.file_owners);
+	v[UM_SHIM_STAT_owner_mms] = atomic64_read(&um_platform.owner_mms);
+	v[UM_SHIM_STAT_owner_registrations] =
+		atomic64_read(&um_platform.owner_registrations);
 	um_nl_events_stats(v);
 }

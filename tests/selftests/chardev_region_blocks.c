@@ -98,7 +98,7 @@ static void test_unprivileged(void)
 {
 	struct rlimit rl = { 2 * CAP * PAGE, 2 * CAP * PAGE };
 	struct unmapped_alloc a, b;
-	int status, bits = 0, i;
+	int status, bits = 0;
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -116,9 +116,7 @@ static void test_unprivileged(void)
 		_exit(bits);
 	}
 	waitpid(pid, &status, 0);
-	bits = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
-	for (i = 0; i < UNPRIV_NR; i++)
-		ksft_test(!(bits & (1 << i)), "%s", unpriv_desc[i]);
+	um_report_bits(status, unpriv_desc, UNPRIV_NR);
 }
 
 /* A fill that runs over the cap in a cache of free order-0 pages. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,6 +94,20 @@ static inline long long um_file_value(const char *path, const char *name)
 			found = v;
 	fclose(f);
 	return found;
+}
+
+/*
+ * The results of checks a child ran and reported as its exit status, bit i
+ * set when check @desc[i] failed; a child that did not exit fails them all.
+ */
+static inline void um_report_bits(int status, const char *const *desc, int nr)
+{
+	int i, bits = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
+
+	if (!WIFEXITED(status))
+		ksft_diag("child died: status %#x", status);
+	for (i = 0; i < nr; i++)
+		ksft_test(!(bits & (1 << i)), "%s", desc[i]);
 }
 
 /* The number in a file that holds just one (a module parameter), or -1. */
