@@ -290,9 +290,8 @@ struct um_region *um_region_alloc(struct um_file *f,
 				  const struct um_region_req *req)
 {
 	struct um_region *r;
-	int err;
-
 	struct um_owner *o;
+	int err;
 
 	if (um_min_blocks(req->nr_pages, req->max_order) > req->max_blocks)
 		return ERR_PTR(-EFBIG);
@@ -559,6 +558,31 @@ static unsigned int um_region_run(const struct um_region *r,
 	return i - first;
 }
 
+/*
+ * Map @r's blocks in runs of contiguous ones, rescheduling between runs;
+ * stop at a fatal signal (-EINTR) or the first error. The caller zaps.
+ */
+static int um_region_map_runs(struct um_region *r, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start, pfn, nr;
+	unsigned int i = 0;
+	int err;
+
+	while (i < r->nr_blocks) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		pfn = um_block_pfn(r->blocks[i]);
+		i += um_region_run(r, i, UM_MAP_BATCH_PAGES, &nr);
+		err = remap_pfn_range(vma, addr, pfn, nr << PAGE_SHIFT,
+				      vma->vm_page_prot);
+		if (err)
+			return err;
+		addr += nr << PAGE_SHIFT;
+		cond_resched();
+	}
+	return 0;
+}
+
 /**
  * um_region_map() - map all of @r into @vma, which has exactly its size.
  * @r: the region; on success the caller's reference moves to @vma.
@@ -579,32 +603,18 @@ static unsigned int um_region_run(const struct um_region *r,
  */
 int um_region_map(struct um_region *r, struct vm_area_struct *vma)
 {
-	unsigned long addr = vma->vm_start, nr;
-	unsigned int i = 0;
-	int err = 0;
+	unsigned long nr;
+	int err;
 
 	um_compat_vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			       VM_DONTDUMP | VM_DONTCOPY, VM_MAYEXEC);
 
 	if (um_region_run(r, 0, r->nr_pages, &nr) == r->nr_blocks)
-		err = remap_pfn_range(vma, addr, um_block_pfn(r->blocks[0]),
+		err = remap_pfn_range(vma, vma->vm_start,
+				      um_block_pfn(r->blocks[0]),
 				      nr << PAGE_SHIFT, vma->vm_page_prot);
 	else
-		while (i < r->nr_blocks) {
-			unsigned long pfn = um_block_pfn(r->blocks[i]);
-
-			if (fatal_signal_pending(current)) {
-				err = -EINTR;
-				break;
-			}
-			i += um_region_run(r, i, UM_MAP_BATCH_PAGES, &nr);
-			err = remap_pfn_range(vma, addr, pfn, nr << PAGE_SHIFT,
-					      vma->vm_page_prot);
-			if (err)
-				break;
-			addr += nr << PAGE_SHIFT;
-			cond_resched();
-		}
+		err = um_region_map_runs(r, vma);
 	if (err) {
 		/* The region may be freed once we return: unmap it now. */
 		zap_vma_ptes(vma, vma->vm_start, vma->vm_end - vma->vm_start);

@@ -68,8 +68,8 @@ struct um_owner {
 	struct um_file *file;
 	struct mm_struct *mm;
 	struct um_mm *umm;		/* @mm's subscription; we hold a user */
-	unsigned long nr_regions;	/* regions of @mm in @file, built or
-					 * being built; under the xa_lock */
+	/* Regions of @mm in @file, built or being built; under the xa_lock. */
+	unsigned long nr_regions;
 	struct list_head file_node;	/* in file->owners, under the xa_lock */
 	struct list_head mm_node;	/* in umm's list, under its lock */
 };

@@ -30,10 +30,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/delay.h>
 #include <linux/list.h>
 #include <linux/mmap_lock.h>
 #include <linux/mmu_notifier.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -287,7 +287,7 @@ void um_owners_exit(void)
 	/* free_notifier runs an SRCU grace period after the last put. */
 	while (atomic64_read(&um_platform.owner_mms)) {
 		mmu_notifier_synchronize();
-		msleep(1);
+		schedule_timeout_uninterruptible(1);
 	}
 	/* ... and has returned, out of this module's text, once this does. */
 	mmu_notifier_synchronize();

@@ -46,7 +46,7 @@
 	X(owner_mms,							\
 	  "processes whose exit is watched now (one mmu notifier each, for all files)") \
 	X(owner_registrations,						\
-	  "mmu notifiers registered (each takes all of a process's mm locks), one per process at most") \
+	  "mmu notifiers registered (mm_take_all_locks() each): one per process at most") \
 	X(events_queued,						\
 	  "netlink events queued for the events group")		\
 	X(events_sent,							\

@@ -91,20 +91,35 @@ static void *compete(void *arg)
 	return NULL;
 }
 
-/* Map @a, timed, with a competitor on the same CPU; NULL on failure. */
+#define MAP_TRIES	3	/* TCG timing is noisy: the best of three */
+
+/*
+ * Map @a MAP_TRIES times with a competitor on the same CPU, keeping the
+ * last mapping: the fastest mmap() in *@ms, the competitor's longest wait
+ * in *@late_ms. NULL on failure.
+ */
 static void *map_timed(const struct unmapped_alloc *a, double *ms, double *late_ms)
 {
 	struct competitor c = { .max_late_ms = 0 };
 	struct timespec settle = { 0, 20 * 1000 * 1000 };
+	void *p = MAP_FAILED;
 	double t;
-	void *p;
 
 	pin(0);
 	pthread_create(&c.thread, NULL, compete, &c);
-	nanosleep(&settle, NULL);
-	t = now_ms();
-	p = mmap(NULL, a->length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, a->offset);
-	*ms = now_ms() - t;
+	*ms = 1e12;
+	for (int i = 0; i < MAP_TRIES; i++) {
+		if (p != MAP_FAILED)
+			munmap(p, a->length);
+		nanosleep(&settle, NULL);
+		t = now_ms();
+		p = mmap(NULL, a->length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, a->offset);
+		t = now_ms() - t;
+		if (p == MAP_FAILED)
+			break;
+		if (t < *ms)
+			*ms = t;
+	}
 	nanosleep(&settle, NULL);
 	atomic_store(&c.stop, true);
 	pthread_join(c.thread, NULL);
@@ -240,8 +255,8 @@ static void run_round(size_t n, enum um_frag_pattern pattern, const char *name, 
 	p = map_timed(&a, &ms, &late_ms);
 	if (!ksft_test(p != NULL, "%s: mmap() of the region (%s)", name, p ? "ok" : strerror(errno)))
 		goto out_free;
-	ksft_diag("%s: mmap() of %zu order-0 blocks took %.1f ms (%.0f ns/page); a thread on the same CPU waited up to %.1f ms",
-		  name, n, ms, ms * 1e6 / n, late_ms);
+	ksft_diag("%s: mmap() of %zu order-0 blocks took %.1f ms at best of %d (%.0f ns/page); a thread on the same CPU waited up to %.1f ms",
+		  name, n, ms, MAP_TRIES, ms * 1e6 / n, late_ms);
 	err = check_pfns(p, n, &fr, pfns, &unmapped, &stray, &runs);
 	ksft_diag("%s: the mapping lies in %zu physically contiguous runs", name, runs);
 	ksft_test(!err && !unmapped && !stray,

@@ -75,6 +75,9 @@ struct unmapped_info {
  * EFBIG rather than build a region of countless 4 KiB pieces (a shorter
  * length, or several regions, may still succeed).
  *
+ * Node -1 is the node with memory nearest the calling CPU: its own unless
+ * it has none (a CPU-only NUMA node).
+ *
  * Errors: EINVAL (bad size, flags, length, order or node), EDQUOT
  * (RLIMIT_MEMLOCK would be exceeded), ENOSPC (the per-file cap would be
  * exceeded, or the file has no free region id), EFBIG (the region would
@@ -89,8 +92,7 @@ struct unmapped_alloc {
 	__u32 flags;		/* in: UNMAPPED_ALLOC_* */
 	__u64 length;		/* in: bytes, a multiple of page_size; out: bytes */
 	__u32 order;		/* in: with UNMAPPED_ALLOC_BLOCK, else 0 */
-	__s32 node;		/* in: node, or -1: the node with memory
-				 * nearest the calling CPU */
+	__s32 node;		/* in: node, or -1: nearest with memory */
 	__u64 id;		/* out: region id (never 0) */
 	__u64 offset;		/* out: mmap() offset of the region */
 };
