@@ -16,6 +16,10 @@
  * one CPU with its FREE thread, so that a tick inside ALLOC can hand the
  * CPU to the FREE thread.
  *
+ * An ALLOC whose reply cannot be copied out must fail with EFAULT and
+ * leave no region: it releases the id it just published by comparing the
+ * region it still holds.
+ *
  *   chardev_alloc_race [SECONDS]	default 10
  */
 #define _GNU_SOURCE
@@ -24,6 +28,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "lib/um_test.h"
@@ -109,6 +114,32 @@ static void *free_thread(void *arg)
 	return NULL;
 }
 
+/* ALLOC's argument in a read-only page: it is read, the reply faults. */
+static void test_reply_fault(void)
+{
+	struct unmapped_alloc *a = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct unmapped_query q;
+	int fd = um_open(), err;
+
+	if (a == MAP_FAILED || fd < 0) {
+		ksft_test(false, "ALLOC with a read-only argument: set-up");
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->flags = UNMAPPED_ALLOC_BLOCK;
+	a->node = -1;
+	mprotect(a, PAGE, PROT_READ);
+	err = um_raw_ioctl(fd, UNMAPPED_IOC_ALLOC, a);
+	um_query(fd, &q);
+	ksft_test(err == -EFAULT && q.regions == 0 && q.bytes == 0 && q.pending_bytes == 0,
+		  "ALLOC whose reply cannot be written: EFAULT (%s), no region left (%llu)",
+		  strerror(-err), (unsigned long long)q.regions);
+	close(fd);
+	munmap(a, PAGE);
+}
+
 /* The preemption mode in use ("voluntary"), or "" if it cannot be read. */
 static void preempt_mode(char *mode, size_t len)
 {
@@ -143,6 +174,7 @@ int main(int argc, char **argv)
 	close(fd);
 	ksft_plan(0);
 	base_in_use = um_stat("pages_in_use");
+	test_reply_fault();
 
 	preempt_mode(old_mode, sizeof(old_mode));
 	if (old_mode[0] && strcmp(old_mode, "full"))
