@@ -26,6 +26,10 @@ std::string alloc_hint(int err)
 		       "(ulimit -l) or run with CAP_IPC_LOCK";
 	case ENOSPC:
 		return "over the per-device cap, unmapped.ko parameter max_file_bytes";
+	case EFBIG:
+		return "memory too fragmented: the region would take more than "
+		       "UNMAPPED_MAX_REGION_BLOCKS blocks; ask for less, or "
+		       "several regions";
 	case EINVAL:
 		return "the length must be a nonzero multiple of the page size "
 		       "within max_region_bytes, the order at most max_order, "

@@ -503,7 +503,10 @@ void um_plat_mutex_unlock(struct um_mutex *m);
 int um_plat_nr_nodes(struct um_platform *p);
 /** um_plat_node_has_memory() - may blocks be taken on @nid? [atomic] */
 int um_plat_node_has_memory(struct um_platform *p, int nid);
-/** um_plat_current_node() - node of the calling CPU. [atomic] */
+/**
+ * um_plat_current_node() - node where a UM_NUMA_NO_NODE request starts: the
+ * calling CPU's, or the nearest with memory if the CPU's has none. [atomic]
+ */
 int um_plat_current_node(struct um_platform *p);
 /**
  * um_plat_pfn_node() - node of the memory at @pfn (pfn_to_nid()), or a

@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/unmapped.h>
@@ -21,6 +22,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "region.h"
+#include "shim.h"
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -30,6 +32,23 @@ static ulong max_file_bytes;
 module_param(max_file_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_file_bytes,
 		 "Most bytes one open /dev/unmapped may hold (0 = no cap)");
+
+static unsigned int max_region_blocks = UNMAPPED_MAX_REGION_BLOCKS;
+
+static int um_param_set_max_blocks(const char *val,
+				   const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, UNMAPPED_MAX_REGION_BLOCKS);
+}
+
+static const struct kernel_param_ops um_param_max_blocks_ops = {
+	.set = um_param_set_max_blocks,
+	.get = param_get_uint,
+};
+module_param_cb(max_region_blocks, &um_param_max_blocks_ops,
+		&max_region_blocks, 0644);
+MODULE_PARM_DESC(max_region_blocks,
+		 "Test only: most blocks one region may be made of, 1 to UNMAPPED_MAX_REGION_BLOCKS (the default); lowered by tests to reach ALLOC's EFBIG");
 
 #define UM_ALLOC_FLAGS		(UNMAPPED_ALLOC_BLOCK | UNMAPPED_ALLOC_THISNODE)
 #define UM_ALLOC_MAX_ORDER	(UM_NR_PAGE_ORDERS - 1)
@@ -42,6 +61,10 @@ static_assert(sizeof(struct unmapped_query) == UNMAPPED_QUERY_SIZE_VER0);
 static_assert((int)UNMAPPED_BACKEND_RANGE == (int)UM_BACKEND_RANGE);
 static_assert((int)UNMAPPED_BACKEND_PAGE == (int)UM_BACKEND_PAGE);
 static_assert(UM_ID_MAX <= U32_MAX);
+/* The largest region in 2 MiB blocks never reaches the cap... */
+static_assert((UM_REGION_MAX_BYTES >> PMD_SHIFT) <= UNMAPPED_MAX_REGION_BLOCKS);
+/* ... and the cap keeps the block array far below kvmalloc()'s INT_MAX. */
+static_assert(UNMAPPED_MAX_REGION_BLOCKS * sizeof(unsigned long) <= SZ_16M);
 
 static struct um_cache *um_chardev_cache;
 
@@ -119,12 +142,14 @@ static int um_alloc_req(const struct unmapped_alloc *a,
 	    (a->node < 0 || a->node >= nr_node_ids ||
 	     !node_state(a->node, N_MEMORY)))
 		return -EINVAL;
-	req->nid = a->node == NUMA_NO_NODE ? numa_node_id() : a->node;
+	/* "The caller's node" is the nearest with memory, for THISNODE too. */
+	req->nid = a->node == NUMA_NO_NODE ? um_local_memory_node() : a->node;
 	req->thisnode = a->flags & UNMAPPED_ALLOC_THISNODE;
 
 	/* More than all of RAM can never succeed: do not reclaim trying. */
 	if (req->nr_pages > totalram_pages())
 		return -ENOMEM;
+	req->max_blocks = READ_ONCE(max_region_blocks);
 	req->cap_pages = READ_ONCE(max_file_bytes) >> PAGE_SHIFT;
 	if (READ_ONCE(max_file_bytes) && !req->cap_pages)
 		return -ENOSPC;
@@ -147,18 +172,17 @@ static long um_ioc_alloc(struct um_file *f, unsigned int cmd,
 	err = um_alloc_req(&a, &req);
 	if (err)
 		return err;
-	err = um_file_add_owner(f, current->mm);
-	if (err)
-		return err;
-
 	r = um_region_alloc(f, &req);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
+	/*
+	 * From here another thread may FREE the new id (ids are predictable):
+	 * the reply is read from our own reference, and while we hold it @r
+	 * cannot be freed and reused, so "still @r" below cannot be fooled.
+	 */
 	err = um_region_publish(f, r);
-	if (err) {
-		um_region_put(r);
-		return err;
-	}
+	if (err)
+		goto out_put;
 
 	a.length = (u64)r->nr_pages << PAGE_SHIFT;
 	a.id = r->id;
@@ -166,6 +190,8 @@ static long um_ioc_alloc(struct um_file *f, unsigned int cmd,
 	err = um_arg_out(uarg, &a, sizeof(a), usize);
 	if (err)
 		um_region_unpublish(f, a.id, current->mm, r);
+out_put:
+	um_region_put(r);
 	return err;
 }
 
@@ -302,7 +328,7 @@ static int um_open(struct inode *inode, struct file *file)
 {
 	struct um_file *f;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	um_file_init(f);
@@ -315,7 +341,6 @@ static int um_release(struct inode *inode, struct file *file)
 	struct um_file *f = file->private_data;
 
 	um_file_release(f);
-	kfree(f);
 	return 0;
 }
 
@@ -362,8 +387,10 @@ int um_chardev_init(struct um_cache *cache)
  * um_chardev_exit() - unregister /dev/unmapped.
  *
  * No region can exist by now: an open file or a mapping holds the module.
+ * Processes that allocated still have its mmu_notifier: drop them all.
  */
 void um_chardev_exit(void)
 {
 	misc_deregister(&um_misc);
+	um_owners_exit();
 }

@@ -54,6 +54,9 @@ void um_platform_init(struct um_platform *p)
 	atomic64_set(&p->shrink_empty, 0);
 	atomic64_set(&p->alias_kept_pages, 0);
 	atomic64_set(&p->memcg_refused, 0);
+	atomic64_set(&p->file_owners, 0);
+	atomic64_set(&p->owner_mms, 0);
+	atomic64_set(&p->owner_registrations, 0);
 }
 
 /**
@@ -131,9 +134,33 @@ int um_plat_node_has_memory(struct um_platform *p, int nid)
 	return nid >= 0 && nid < nr_node_ids && node_state(nid, N_MEMORY);
 }
 
+/**
+ * um_local_memory_node() - the node with memory nearest the calling CPU.
+ *
+ * numa_mem_id() is that node where the architecture keeps track of it
+ * (CONFIG_HAVE_MEMORYLESS_NODES); x86 does not, and there it is the CPU's
+ * own node, which may have no memory at all (a CPU-only NUMA node). Then
+ * the nearest node with memory, by node_distance(), as the page allocator's
+ * zonelist orders them (lowest id on a tie). [atomic]
+ *
+ * Return: a node with memory.
+ */
+int um_local_memory_node(void)
+{
+	int nid = numa_mem_id(), n, best = first_memory_node;
+
+	if (node_state(nid, N_MEMORY))
+		return nid;
+	for_each_node_state(n, N_MEMORY)
+		if (node_distance(nid, n) < node_distance(nid, best))
+			best = n;
+	return best;
+}
+
 int um_plat_current_node(struct um_platform *p)
 {
-	return numa_node_id();
+	/* Where a NUMA_NO_NODE request starts: never a node without memory. */
+	return um_local_memory_node();
 }
 
 int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn)

@@ -44,9 +44,39 @@ static inline unsigned int um_block_order(unsigned long block)
  */
 void um_file_init(struct um_file *f)
 {
-	mutex_init(&f->owners_lock);
+	kref_init(&f->ref);
 	INIT_LIST_HEAD(&f->owners);
-	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1);
+	/* Its nodes are the file's metadata: charged to the opener's memcg. */
+	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+}
+
+/** um_file_get() - take a reference on @f (see um_file_put()). */
+void um_file_get(struct um_file *f)
+{
+	kref_get(&f->ref);
+}
+
+static void um_file_free(struct kref *ref)
+{
+	struct um_file *f = container_of(ref, struct um_file, ref);
+
+	WARN_ON_ONCE(f->held_pages || f->pending_pages || f->live_pages ||
+		     !list_empty(&f->owners));
+	xa_destroy(&f->regions);
+	kfree(f);
+}
+
+/**
+ * um_file_put() - drop a reference on @f; the last one frees it.
+ * @f: the file state. The open file holds one reference until its
+ *     release, every region one until it is gone, and an exiting owner
+ *     one while it frees the regions of its mm.
+ *
+ * Context: any context that may take a spinlock; never sleeps.
+ */
+void um_file_put(struct um_file *f)
+{
+	kref_put(&f->ref, um_file_free);
 }
 
 /* Reserve @nr pages of the file's cap before allocating them. */
@@ -125,14 +155,35 @@ static void um_uncharge(struct um_region *r)
 	r->user = NULL;
 }
 
-/* Make room for at least one more block (room only grows on fallback). */
-static int um_region_grow(struct um_region *r, unsigned long *room)
+/* User-sized metadata: charged to the caller's memcg, may fail quietly. */
+#define UM_META_GFP	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+
+/*
+ * Blocks a region of @nr_pages needs at the least, taking blocks of at most
+ * @max_order: the binary digits of @nr_pages below that order, plus the
+ * largest blocks for the rest.
+ */
+static unsigned long um_min_blocks(unsigned long nr_pages,
+				   unsigned int max_order)
 {
-	unsigned long new_room = min(*room * 2, r->nr_pages);
+	return (nr_pages >> max_order) +
+	       hweight_long(nr_pages & ((1UL << max_order) - 1));
+}
+
+/*
+ * Make room for one more block (room only grows on fallback), never past
+ * @max blocks, so the array stays far below what kvmalloc() allows.
+ */
+static int um_region_grow(struct um_region *r, unsigned long *room,
+			  unsigned long max)
+{
+	unsigned long new_room = min3(*room * 2, r->nr_pages, max);
 	unsigned long *blocks;
 
+	if (new_room <= *room)
+		return -EFBIG;
 	blocks = um_compat_kvrealloc(r->blocks, *room * sizeof(*blocks),
-				     new_room * sizeof(*blocks), GFP_KERNEL);
+				     new_room * sizeof(*blocks), UM_META_GFP);
 	if (!blocks)
 		return -ENOMEM;
 	r->blocks = blocks;
@@ -164,7 +215,12 @@ static void um_region_add(struct um_region *r, struct page *page,
  */
 static int um_region_fill(struct um_region *r, const struct um_region_req *req)
 {
-	gfp_t gfp = GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	/*
+	 * Charged to the caller's memory cgroup as memfd_secret's pages are
+	 * (a container cannot hold more than its memory.max); failing, not
+	 * the OOM killer, when memory runs out.
+	 */
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
 	unsigned int cap = req->max_order;
 	unsigned long left = r->nr_pages;
 	unsigned long room;
@@ -173,8 +229,8 @@ static int um_region_fill(struct um_region *r, const struct um_region_req *req)
 	if (req->thisnode)
 		gfp |= __GFP_THISNODE;
 
-	room = (left >> cap) + hweight_long(left & ((1UL << cap) - 1));
-	r->blocks = kvmalloc_array(room, sizeof(*r->blocks), GFP_KERNEL);
+	room = um_min_blocks(left, cap);
+	r->blocks = kvmalloc_array(room, sizeof(*r->blocks), UM_META_GFP);
 	if (!r->blocks)
 		return -ENOMEM;
 
@@ -185,7 +241,7 @@ static int um_region_fill(struct um_region *r, const struct um_region_req *req)
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		if (r->nr_blocks == room) {
-			err = um_region_grow(r, &room);
+			err = um_region_grow(r, &room, req->max_blocks);
 			if (err)
 				return err;
 		}
@@ -224,25 +280,35 @@ static void um_region_free_blocks(struct um_region *r)
  * @f: the file that will own it.
  * @req: validated request.
  *
- * Reserves the pages against the file's cap, charges the caller's locked
- * memory, takes the blocks. The region is not yet visible: publish it with
- * um_region_publish() or drop it with um_region_put().
+ * Makes the caller's mm an owner in @f, reserves the pages against the
+ * file's cap, charges the caller's locked memory, takes the blocks. The
+ * region is not yet visible: publish it with um_region_publish() or drop
+ * it with um_region_put(). It holds a reference on @f.
  *
- * Context: process context, may sleep; a fatal signal aborts it.
+ * Context: process context, may sleep (the mm's first region anywhere
+ * takes its mmap_lock for writing); a fatal signal aborts it.
  * Return: the region with one reference, or ERR_PTR(-ENOSPC) (file cap),
- * ERR_PTR(-EDQUOT) (RLIMIT_MEMLOCK), ERR_PTR(-ENOMEM), ERR_PTR(-EINTR).
+ * ERR_PTR(-EDQUOT) (RLIMIT_MEMLOCK), ERR_PTR(-EFBIG) (it would take more
+ * than @req->max_blocks blocks), ERR_PTR(-ENOMEM), ERR_PTR(-EINTR).
  */
 struct um_region *um_region_alloc(struct um_file *f,
 				  const struct um_region_req *req)
 {
 	struct um_region *r;
+	struct um_owner *o;
 	int err;
 
+	if (um_min_blocks(req->nr_pages, req->max_order) > req->max_blocks)
+		return ERR_PTR(-EFBIG);
+	/* Before the region exists: the mm's exit must find it. */
+	o = um_owner_get(f, current->mm);
+	if (IS_ERR(o))
+		return ERR_CAST(o);
 	err = um_file_reserve(f, req->nr_pages, req->cap_pages);
 	if (err)
-		return ERR_PTR(err);
+		goto err_put_owner;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r) {
 		err = -ENOMEM;
 		goto err_unreserve;
@@ -250,6 +316,7 @@ struct um_region *um_region_alloc(struct um_file *f,
 	kref_init(&r->ref);
 	atomic_set(&r->mapped, 0);
 	r->file = f;
+	r->owner = o;
 	r->nr_pages = req->nr_pages;
 	r->nid = NUMA_NO_NODE;
 	r->mm = current->mm;
@@ -262,6 +329,7 @@ struct um_region *um_region_alloc(struct um_file *f,
 	err = um_region_fill(r, req);
 	if (err)
 		goto err_free_blocks;
+	um_file_get(f);
 	return r;
 
 err_free_blocks:
@@ -272,6 +340,8 @@ err_drop_mm:
 	kfree(r);
 err_unreserve:
 	um_file_unreserve(f, req->nr_pages);
+err_put_owner:
+	um_owner_put(o);
 	return ERR_PTR(err);
 }
 
@@ -287,8 +357,10 @@ static void um_region_release(struct kref *ref)
 	f->held_pages -= r->nr_pages;
 	xa_unlock(&f->regions);
 	um_uncharge(r);
+	um_owner_put(r->owner);
 	mmdrop(r->mm);
 	kfree(r);
+	um_file_put(f);
 }
 
 /**
@@ -306,15 +378,20 @@ void um_region_put(struct um_region *r)
 /**
  * um_region_publish() - give a new region an id in its file.
  * @f: the file that owns it.
- * @r: from um_region_alloc(); its reference becomes the id's.
+ * @r: from um_region_alloc().
  *
- * Return: 0 (r->id set), -ENOSPC (no free id) or -ENOMEM; on error the
- * caller still owns its reference.
+ * The id takes a reference of its own before the region becomes visible:
+ * once published, a FREE of the (predictable) id from another thread may
+ * drop the id's reference at any moment, so the caller keeps its own to
+ * read @r and drops it with um_region_put() when done.
+ *
+ * Return: 0 (r->id set), -ENOSPC (no free id) or -ENOMEM.
  */
 int um_region_publish(struct um_file *f, struct um_region *r)
 {
 	int err;
 
+	kref_get(&r->ref);
 	xa_lock(&f->regions);
 	err = __xa_alloc_cyclic(&f->regions, &r->id, r,
 				XA_LIMIT(1, UM_ID_MAX), &f->next_id,
@@ -327,6 +404,8 @@ int um_region_publish(struct um_file *f, struct um_region *r)
 		r->id = 0;
 	}
 	xa_unlock(&f->regions);
+	if (err < 0)
+		um_region_put(r);	/* the id's; the caller's keeps @r */
 	return err == -EBUSY ? -ENOSPC : err;
 }
 
@@ -412,20 +491,20 @@ void um_file_drop_mm(struct um_file *f, struct mm_struct *mm)
 /**
  * um_file_release() - the file is closed for good: free every region.
  * @f: the file. No VMA maps its regions any more (each holds the file).
+ *
+ * Drops the open file's reference afterwards: @f itself goes when the
+ * last region does, which may be in an exiting owner freeing it just now.
  */
 void um_file_release(struct um_file *f)
 {
 	struct um_region *r;
 	unsigned long id;
 
-	um_file_release_owners(f);
 	xa_for_each(&f->regions, id, r) {
 		um_region_unpublish(f, id, NULL, r);
 		cond_resched();
 	}
-	WARN_ON_ONCE(f->held_pages || f->pending_pages || f->live_pages);
-	xa_destroy(&f->regions);
-	mutex_destroy(&f->owners_lock);
+	um_file_put(f);
 }
 
 static void um_vma_open(struct vm_area_struct *vma)
@@ -453,6 +532,62 @@ static const struct vm_operations_struct um_vm_ops = {
 	.close = um_vma_close,
 };
 
+/*
+ * Pages one remap_pfn_range() call maps when it does not cover the whole
+ * VMA: PAT then looks up the memtype of every page it maps
+ * (track_pfn_remap()), so such calls are bounded like the largest block.
+ */
+#define UM_MAP_BATCH_PAGES	(1UL << (UM_NR_PAGE_ORDERS - 1))
+
+static unsigned long um_block_pages(unsigned long block)
+{
+	return 1UL << um_block_order(block);
+}
+
+/*
+ * Blocks from @first on that lie physically one after the other, and their
+ * pages, at most @max pages unless a single block is larger.
+ */
+static unsigned int um_region_run(const struct um_region *r,
+				  unsigned int first, unsigned long max,
+				  unsigned long *nr_pages)
+{
+	unsigned long pfn = um_block_pfn(r->blocks[first]);
+	unsigned long nr = um_block_pages(r->blocks[first]);
+	unsigned int i = first + 1;
+
+	while (i < r->nr_blocks && um_block_pfn(r->blocks[i]) == pfn + nr &&
+	       nr + um_block_pages(r->blocks[i]) <= max)
+		nr += um_block_pages(r->blocks[i++]);
+	*nr_pages = nr;
+	return i - first;
+}
+
+/*
+ * Map @r's blocks in runs of contiguous ones, rescheduling between runs;
+ * stop at a fatal signal (-EINTR) or the first error. The caller zaps.
+ */
+static int um_region_map_runs(struct um_region *r, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start, pfn, nr;
+	unsigned int i = 0;
+	int err;
+
+	while (i < r->nr_blocks) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		pfn = um_block_pfn(r->blocks[i]);
+		i += um_region_run(r, i, UM_MAP_BATCH_PAGES, &nr);
+		err = remap_pfn_range(vma, addr, pfn, nr << PAGE_SHIFT,
+				      vma->vm_page_prot);
+		if (err)
+			return err;
+		addr += nr << PAGE_SHIFT;
+		cond_resched();
+	}
+	return 0;
+}
+
 /**
  * um_region_map() - map all of @r into @vma, which has exactly its size.
  * @r: the region; on success the caller's reference moves to @vma.
@@ -462,29 +597,33 @@ static const struct vm_operations_struct um_vm_ops = {
  * flags), it never touches the direct map; get_user_pages() refuses
  * VM_IO | VM_PFNMAP; fork() skips VM_DONTCOPY, core dumps VM_DONTDUMP.
  *
- * Return: 0, or the error of remap_pfn_range() with nothing left mapped.
+ * A region may be thousands of small blocks: physically contiguous ones
+ * are mapped by one call (the whole VMA at once if they all are, which
+ * PAT checks in one lookup), at most UM_MAP_BATCH_PAGES per call
+ * otherwise, rescheduling between calls; a fatal signal stops it.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINTR (fatal signal) or the error of remap_pfn_range(),
+ * with nothing left mapped.
  */
 int um_region_map(struct um_region *r, struct vm_area_struct *vma)
 {
-	unsigned long addr = vma->vm_start;
-	unsigned int i;
+	unsigned long nr;
 	int err;
 
 	um_compat_vm_flags_mod(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
 			       VM_DONTDUMP | VM_DONTCOPY, VM_MAYEXEC);
 
-	for (i = 0; i < r->nr_blocks; i++) {
-		unsigned long b = r->blocks[i];
-		unsigned long size = PAGE_SIZE << um_block_order(b);
-
-		err = remap_pfn_range(vma, addr, um_block_pfn(b), size,
-				      vma->vm_page_prot);
-		if (err) {
-			/* The region may be freed once we return: unmap now. */
-			um_compat_zap_pfnmap(vma, vma->vm_start, addr - vma->vm_start);
-			return err;
-		}
-		addr += size;
+	if (um_region_run(r, 0, r->nr_pages, &nr) == r->nr_blocks)
+		err = remap_pfn_range(vma, vma->vm_start,
+				      um_block_pfn(r->blocks[0]),
+				      nr << PAGE_SHIFT, vma->vm_page_prot);
+	else
+		err = um_region_map_runs(r, vma);
+	if (err) {
+		/* The region may be freed once we return: unmap it now. */
+		um_compat_zap_pfnmap(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+		return err;
 	}
 	vma->vm_private_data = r;
 	vma->vm_ops = &um_vm_ops;

@@ -6,14 +6,27 @@
  * A region is a list of blocks from unmapped_pages_alloc_node(), owned by
  * one open file (struct um_file) and one mm, and charged to the allocating
  * user's locked memory. References: the file's id table holds one while the
- * id is live, and every VMA mapping the region holds one. The last
+ * id is live, every VMA mapping the region holds one, and so does whoever
+ * looked it up or built it for as long as it reads it. The last
  * reference gives the blocks back to the cache (which scrubs them) and the
  * charge back to the user; it is dropped in process context, possibly with
  * the owner's mmap_lock held (VMA close), so releasing never takes it.
  *
- * Locking: um_file.regions' xa_lock guards the id table and the file's
- * counters; owners_lock (a mutex, taken before any mmap_lock) the owners. A region's fields are immutable once it has an id, except
- * @mapped (atomic) and @ref.
+ * Owners (region_owner.c): while an mm has regions in a file, live or
+ * still mapped, a struct um_owner links the two, so that the mm's exit
+ * frees them even if another process keeps the file; the owner goes with
+ * the mm's last region there. All owners of one mm share one mmu_notifier
+ * subscription, registered once in the mm's life.
+ *
+ * Lifetimes: the open file holds one reference on its um_file and every
+ * region one more, so an mm's exit can still reach a file that is being
+ * closed. Every region holds its owner (counted in @nr_regions).
+ *
+ * Locking: um_file.regions' xa_lock guards the id table, the file's
+ * counters, its owners list and their @nr_regions; each mm's own spinlock
+ * (region_owner.c) its list of owners. Neither is held while taking the
+ * other, nor across anything that sleeps. A region's fields are immutable
+ * once it has an id, except @mapped (atomic) and @ref.
  */
 #ifndef UNMAPPED_SHIM_REGION_H
 #define UNMAPPED_SHIM_REGION_H
@@ -21,8 +34,6 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
-#include <linux/mmu_notifier.h>
-#include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -34,10 +45,12 @@
 #define UM_REGION_MAX_BYTES	(1ULL << UM_OFFSET_SHIFT)
 #define UM_ID_MAX		((1U << 22) - 1)
 
+struct um_mm;
+
 struct um_file {
-	struct mutex owners_lock;
-	struct list_head owners;	/* struct um_owner: mms that allocated */
+	struct kref ref;	/* the open file's, and one per region */
 	struct xarray regions;	/* id -> struct um_region */
+	struct list_head owners;	/* struct um_owner: mms with regions */
 	u32 next_id;		/* xa_alloc_cyclic() cursor */
 	u64 live_regions;	/* ids in @regions */
 	u64 live_pages;		/* their pages */
@@ -45,10 +58,27 @@ struct um_file {
 	u64 held_pages;		/* every page the file holds or is allocating */
 };
 
+/*
+ * An mm that has regions in a file (or is building one). When the mm
+ * exits, its regions in the file are freed even if another process still
+ * holds the file (a forked child, a descriptor passed over a socket):
+ * nobody else may use them, so nothing should keep them.
+ */
+struct um_owner {
+	struct um_file *file;
+	struct mm_struct *mm;
+	struct um_mm *umm;		/* @mm's subscription; we hold a user */
+	/* Regions of @mm in @file, built or being built; under the xa_lock. */
+	unsigned long nr_regions;
+	struct list_head file_node;	/* in file->owners, under the xa_lock */
+	struct list_head mm_node;	/* in umm's list, under its lock */
+};
+
 struct um_region {
 	struct kref ref;
-	struct um_file *file;
-	struct mm_struct *mm;		/* owner, kept with mmgrab() */
+	struct um_file *file;		/* holds a reference */
+	struct um_owner *owner;		/* counts this region */
+	struct mm_struct *mm;		/* owner->mm, kept with mmgrab() */
 	struct user_struct *user;	/* charged, or NULL (CAP_IPC_LOCK) */
 	u32 id;				/* 0 until published */
 	atomic_t mapped;		/* VMAs mapping the region */
@@ -61,18 +91,6 @@ struct um_region {
 	unsigned long *blocks;		/* um_block_pack(pfn, order) each */
 };
 
-/*
- * A process (mm) that allocated from a file. When the mm exits, its regions
- * in the file are freed even if another process still holds the file (a
- * forked child, a descriptor passed over a socket): nobody else may use
- * them, so nothing should keep them.
- */
-struct um_owner {
-	struct mmu_notifier mn;		/* mn.mm: the owner, mmgrab()ed */
-	struct um_file *file;
-	struct list_head node;		/* in file->owners, under owners_lock */
-};
-
 /* What ALLOC asks for, validated by the caller. */
 struct um_region_req {
 	unsigned long nr_pages;
@@ -81,15 +99,21 @@ struct um_region_req {
 	int nid;			/* a node with memory */
 	bool thisnode;			/* never another node */
 	unsigned long cap_pages;	/* per-file cap, 0 = none */
+	unsigned long max_blocks;	/* most blocks the region may take */
 };
 
 void um_file_init(struct um_file *f);
 void um_file_release(struct um_file *f);
+void um_file_get(struct um_file *f);
+void um_file_put(struct um_file *f);
 void um_file_drop_mm(struct um_file *f, struct mm_struct *mm);
-int um_file_add_owner(struct um_file *f, struct mm_struct *mm);
-void um_file_release_owners(struct um_file *f);
 void um_file_usage(struct um_file *f, u64 *regions, u64 *pages,
 		   u64 *pending_pages);
+
+/* region_owner.c */
+struct um_owner *um_owner_get(struct um_file *f, struct mm_struct *mm);
+void um_owner_put(struct um_owner *o);
+void um_owners_exit(void);
 
 struct um_region *um_region_alloc(struct um_file *f,
 				  const struct um_region_req *req);

@@ -43,6 +43,10 @@
  * @alias_kept_pages: pages the page allocator gave a refill that the kernel
  *	   image's high mapping also maps, held until unload instead
  *	   (platform_pages.c).
+ * @file_owners: (open file, mm) pairs with regions now (region_owner.c).
+ * @owner_mms: mms with our mmu_notifier now, including those whose
+ *	   notifier waits for its SRCU-deferred free; 0 once unload is done.
+ * @owner_registrations: mmu_notifier registrations (mm_take_all_locks()).
  */
 struct um_platform {
 	struct um_cache *cache;
@@ -57,6 +61,9 @@ struct um_platform {
 	atomic64_t shrink_empty;
 	atomic64_t alias_kept_pages;
 	atomic64_t memcg_refused;
+	atomic64_t file_owners;
+	atomic64_t owner_mms;
+	atomic64_t owner_registrations;
 };
 
 extern struct um_platform um_platform;
@@ -65,6 +72,7 @@ extern struct um_platform um_platform;
 void um_platform_init(struct um_platform *p);
 void um_platform_work_enable(struct um_platform *p, bool enable);
 void um_platform_request_prefill(struct um_platform *p);
+int um_local_memory_node(void);
 
 /* platform_pages.c: blocks kept out of the cache for an alias */
 void um_pages_exit(void);

@@ -29,7 +29,8 @@
 
 /*
  * X(name, description): the shim's own counters, over the whole module
- * (only in the totals, not per node). Monotonic.
+ * (only in the totals, not per node). Monotonic unless the description
+ * says "now".
  */
 #define UM_SHIM_STAT_ITEMS(X)						\
 	X(refused_free_pages,						\
@@ -44,6 +45,12 @@
 	  "__GFP_ACCOUNT allocations over the caller's memory cgroup limit") \
 	X(alias_kept_pages,						\
 	  "pages the kernel image's high mapping also maps: held until unload, never cached") \
+	X(file_owners,							\
+	  "(open file, process) pairs with regions now: the process's exit frees them") \
+	X(owner_mms,							\
+	  "processes whose exit is watched now (one mmu notifier each, for all files)") \
+	X(owner_registrations,						\
+	  "mmu notifiers registered (mm_take_all_locks() each): one per process at most") \
 	X(events_queued,						\
 	  "netlink events queued for the events group")		\
 	X(events_sent,							\

@@ -68,5 +68,9 @@ void um_shim_stats(u64 *v)
 	v[UM_SHIM_STAT_memcg_refused] = atomic64_read(&um_platform.memcg_refused);
 	v[UM_SHIM_STAT_alias_kept_pages] =
 		atomic64_read(&um_platform.alias_kept_pages);
+	v[UM_SHIM_STAT_file_owners] = atomic64_read(&um_platform.file_owners);
+	v[UM_SHIM_STAT_owner_mms] = atomic64_read(&um_platform.owner_mms);
+	v[UM_SHIM_STAT_owner_registrations] =
+		atomic64_read(&um_platform.owner_registrations);
 	um_nl_events_stats(v);
 }

@@ -13,9 +13,11 @@
  *
  *   cmd        write one command line; read back the result of the last one
  *              as "key value" lines ("error N" when it failed: N is -errno).
- *     alloc mb=N [lo=L] [hi=H] [node=N] [mayfail=1] [account=1]
+ *     alloc mb=N [lo=L] [hi=H] [node=N] [thisnode=1] [mayfail=1] [account=1]
  *              allocate blocks of order L, L+1, ..., H, L, ... (default 0-9)
- *              until N MiB are held (GFP_KERNEL; with mayfail=1 also
+ *              until N MiB are held (GFP_KERNEL; with __GFP_THISNODE if
+ *              thisnode=1: only node N, or without node= the calling CPU's
+ *              nearest node with memory; with mayfail=1 also
  *              __GFP_RETRY_MAYFAIL, so that running out of memory fails
  *              the allocation instead of invoking the OOM killer; with
  *              account=1 __GFP_ACCOUNT, charged to the writer's memory
@@ -371,9 +373,10 @@ static void ut_emit_nodes(int nid)
 }
 
 static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
-			int nid, bool mayfail, bool account)
+			int nid, bool thisnode, bool mayfail, bool account)
 {
-	gfp_t gfp = GFP_KERNEL | (mayfail ? __GFP_RETRY_MAYFAIL : 0) |
+	gfp_t gfp = GFP_KERNEL | (thisnode ? __GFP_THISNODE : 0) |
+		    (mayfail ? __GFP_RETRY_MAYFAIL : 0) |
 		    (account ? __GFP_ACCOUNT : 0);
 	unsigned long want = mb << (20 - PAGE_SHIFT), have = 0, max_blocks;
 	unsigned long present = 0, failed = 0, dm[PG_LEVEL_NUM] = {}, alias = 0;
@@ -1008,12 +1011,13 @@ static int ut_run(char *line)
 		ut_arg(copy, key, def, out); })
 
 	if (!strcmp(verb, "alloc")) {
-		unsigned long e, f;
+		unsigned long e, f, t;
 
 		err = UT_ARG("mb", 0, &a) ?: UT_ARG("lo", 0, &b) ?:
 		      UT_ARG("hi", 9, &c) ?: UT_ARG("node", (unsigned long)NUMA_NO_NODE, &d) ?:
-		      UT_ARG("mayfail", 0, &e) ?: UT_ARG("account", 0, &f);
-		return err ?: ut_cmd_alloc(a, b, c, (int)d, e, f);
+		      UT_ARG("thisnode", 0, &t) ?: UT_ARG("mayfail", 0, &e) ?:
+		      UT_ARG("account", 0, &f);
+		return err ?: ut_cmd_alloc(a, b, c, (int)d, t, e, f);
 	}
 	if (!strcmp(verb, "free"))
 		return ut_cmd_free();

@@ -139,16 +139,6 @@ static const char *const op_desc[OP_NR] = {
 	"another process may ALLOC on the shared file",
 };
 
-static void report_bits(int status, const char *const *desc, int nr)
-{
-	int i, bits = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
-
-	if (!WIFEXITED(status))
-		ksft_diag("child died: status %#x", status);
-	for (i = 0; i < nr; i++)
-		ksft_test(!(bits & (1 << i)), "%s", desc[i]);
-}
-
 static void test_other_process(int fd)
 {
 	struct unmapped_region rg;
@@ -191,7 +181,7 @@ static void test_other_process(int fd)
 	if (write(go[1], &x, 1) != 1)
 		ksft_diag("cannot release the child");
 	waitpid(pid, &status, 0);
-	report_bits(status, op_desc, OP_NR);
+	um_report_bits(status, op_desc, OP_NR);
 	um_query(fd, &q);
 	ksft_test(q.regions == 1 && q.bytes == MiB,
 		  "the child's exit freed its region though the file stays open");
@@ -260,7 +250,7 @@ static void test_memlock(int fd)
 		_exit(bits);
 	}
 	waitpid(pid, &status, 0);
-	report_bits(status, memlock_desc, MEMLOCK_NR);
+	um_report_bits(status, memlock_desc, MEMLOCK_NR);
 	check_pages_back("RLIMIT_MEMLOCK checks");
 }
 

@@ -10,13 +10,16 @@
 # account=1: memory.current grows by those 32 MiB and shrinks back after
 # free; without account=1 it does not move. Asking for 128 MiB with
 # account=1 (and __GFP_RETRY_MAYFAIL, so no OOM kill) stops below the
-# limit, counted in memcg_refused, and nothing was OOM-killed.
+# limit, counted in memcg_refused, and nothing was OOM-killed. Regions of
+# /dev/unmapped are charged the same way: unmappedctl alloc --hold in the
+# cgroup raises memory.current by the region, and a region above the limit
+# is refused (ENOMEM) without an OOM kill.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
 cg=/sys/fs/cgroup
 t=$cg/unmapped-memcg
-ksft_plan 8
+ksft_plan 11
 trap 'ut_unload; rmdir $t 2> /dev/null' EXIT
 um_loaded || { ksft_fail "unmapped.ko is loaded"; ksft_exit; }
 ut_load || { ksft_fail "unmapped_test.ko loads"; ksft_exit; }
@@ -63,4 +66,37 @@ ksft_cmp "the limit stops it below 64 MiB" "${3:-99}" -lt 64
 ksft_cmp "memcg_refused counts the refusal" "$(($(um_stat memcg_refused) - r0))" -ge 1
 ksft_cmp "nobody was OOM-killed" "$(awk '$1 == "oom_kill" { print $2 }' $t/memory.events)" -eq "${oom0:-0}"
 ksft_cmp "memory.current back near zero" "$(mib "$(current)")" -le 2
+
+# region MB - memory.current's growth (KiB) while unmappedctl holds an MB
+# region, in a subshell moved into the cgroup; "refused" if ALLOC failed.
+region() (
+	echo 0 > $t/cgroup.procs || exit 1
+	c0=$(current)
+	unmappedctl alloc --size ${1}M --hold 30 > /tmp/memcg.out 2>&1 &
+	pid=$!
+	n=0
+	until grep -q holding /tmp/memcg.out || [ $n -ge 100 ] || ! kill -0 $pid 2> /dev/null; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if grep -q holding /tmp/memcg.out; then
+		echo $((($(current) - c0) >> 10))
+		kill $pid
+	else
+		echo refused
+	fi
+	wait $pid
+	sed 's/^/# unmappedctl: /' /tmp/memcg.out >&2
+)
+
+got=$(region 32)
+ksft_cmp "a 32 MiB region raises memory.current by 32 MiB (KiB, within 1 MiB)" "$got" -ge $((31 << 10))
+oom0=$(awk '$1 == "oom_kill" { print $2 }' $t/memory.events)
+got=$(region 128)
+if [ "$got" = refused ]; then
+	ksft_ok "a 128 MiB region is refused in a 64 MiB cgroup"
+else
+	ksft_fail "a 128 MiB region is refused in a 64 MiB cgroup (got '$got')"
+fi
+ksft_cmp "and nobody was OOM-killed" "$(awk '$1 == "oom_kill" { print $2 }' $t/memory.events)" -eq "${oom0:-0}"
 ksft_exit

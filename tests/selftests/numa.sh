@@ -19,6 +19,8 @@ out=/tmp/numa
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2> /dev/null | wc -l)
 [ "$nodes" -ge 2 ] || ksft_exit_skip "one NUMA node: boot with tools/vm/run --numa 2"
 [ -r /sys/devices/system/node/node1/meminfo ] || ksft_exit_skip "node 1 has no meminfo"
+[ "$(awk '$3 == "MemTotal:" { print $4 }' /sys/devices/system/node/node1/meminfo)" -gt 0 ] ||
+	ksft_exit_skip "node 1 has no memory (numa_memoryless tests that)"
 um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
 command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
 ksft_plan 19

@@ -70,18 +70,31 @@ struct unmapped_info {
  * CAP_IPC_LOCK lifts the limit (and the charge). The charge lasts until the
  * pages are back in the cache.
  *
+ * A region is made of at most UNMAPPED_MAX_REGION_BLOCKS blocks. Regions
+ * of up to max_region_bytes never need that many unless memory is so
+ * fragmented that only blocks below 2 MiB are left; then ALLOC fails with
+ * EFBIG rather than build a region of countless 4 KiB pieces (a shorter
+ * length, or several regions, may still succeed).
+ *
+ * Node -1 is the node with memory nearest the calling CPU: its own unless
+ * it has none (a CPU-only NUMA node).
+ *
  * Errors: EINVAL (bad size, flags, length, order or node), EDQUOT
  * (RLIMIT_MEMLOCK would be exceeded), ENOSPC (the per-file cap would be
- * exceeded, or the file has no free region id), ENOMEM (no memory),
+ * exceeded, or the file has no free region id), EFBIG (the region would
+ * need more than UNMAPPED_MAX_REGION_BLOCKS blocks), ENOMEM (no memory),
  * EINTR (a fatal signal arrived: the caller is being killed; other
- * signals do not interrupt an allocation).
+ * signals do not interrupt an allocation). On any error nothing is
+ * allocated and nothing is charged.
  */
+#define UNMAPPED_MAX_REGION_BLOCKS	(1U << 20)
+
 struct unmapped_alloc {
 	__u32 size;		/* in */
 	__u32 flags;		/* in: UNMAPPED_ALLOC_* */
 	__u64 length;		/* in: bytes, a multiple of page_size; out: bytes */
 	__u32 order;		/* in: with UNMAPPED_ALLOC_BLOCK, else 0 */
-	__s32 node;		/* in: node, or -1 for the caller's node */
+	__s32 node;		/* in: node, or -1: nearest with memory */
 	__u64 id;		/* out: region id (never 0) */
 	__u64 offset;		/* out: mmap() offset of the region */
 };
@@ -142,7 +155,9 @@ struct unmapped_query {
  * with the region's full length and offset (an opaque, page-aligned value).
  * Errors: ENXIO (no region of this process at @offset: never allocated,
  * freed, or another process's), EINVAL (length is not the region's,
- * MAP_PRIVATE), EPERM (PROT_EXEC; mprotect() cannot add it later either).
+ * MAP_PRIVATE), EPERM (PROT_EXEC; mprotect() cannot add it later either),
+ * EINTR (a fatal signal arrived while a region of many blocks was being
+ * mapped; nothing stays mapped).
  * A region may be mapped more than once. The mapping is of raw page frames:
  * it is not inherited by fork(), not in core dumps, cannot be mlock()ed,
  * madvise()d away or grown by mremap(), and get_user_pages() (O_DIRECT,

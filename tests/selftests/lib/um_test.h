@@ -12,8 +12,10 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,6 +94,33 @@ static inline long long um_file_value(const char *path, const char *name)
 			found = v;
 	fclose(f);
 	return found;
+}
+
+/*
+ * The results of checks a child ran and reported as its exit status, bit i
+ * set when check @desc[i] failed; a child that did not exit fails them all.
+ */
+static inline void um_report_bits(int status, const char *const *desc, int nr)
+{
+	int i, bits = WIFEXITED(status) ? WEXITSTATUS(status) : 0xff;
+
+	if (!WIFEXITED(status))
+		ksft_diag("child died: status %#x", status);
+	for (i = 0; i < nr; i++)
+		ksft_test(!(bits & (1 << i)), "%s", desc[i]);
+}
+
+/* The number in a file that holds just one (a module parameter), or -1. */
+static inline long long um_read_number(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long long v = -1;
+
+	if (f && fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
 }
 
 /* A counter of the module's debugfs stats, or -1. */
@@ -196,13 +225,11 @@ static inline long long um_free_kb(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* Write a module parameter; 0 or -errno. */
-static inline int um_set_param(const char *name, const char *value)
+/* Write @value to the file at @path; 0 or -errno. */
+static inline int um_write_value(const char *path, const char *value)
 {
-	char path[128];
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), UM_PARAMS "%s", name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -210,6 +237,15 @@ static inline int um_set_param(const char *name, const char *value)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* Write a module parameter; 0 or -errno. */
+static inline int um_set_param(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), UM_PARAMS "%s", name);
+	return um_write_value(path, value);
 }
 
 /*
@@ -238,6 +274,32 @@ static inline int um_pagemap(pid_t pid, unsigned long addr, size_t nr,
 	for (i = 0; i < nr; i++)
 		pfns[i] = (pfns[i] >> 63) ? pfns[i] & ((1ULL << 55) - 1) : 0;
 	return 0;
+}
+
+/*
+ * Make sure test module @name (tests/kmod, in $UM_MODDIR) is loaded; @probe
+ * is one of its files. Returns 1 if this call loaded it (unload it with
+ * um_unload_test_module() when done), 0 if it was loaded, -1 if it cannot be.
+ */
+static inline int um_load_test_module(const char *name, const char *probe)
+{
+	const char *dir = getenv("UM_MODDIR");
+	char cmd[512];
+
+	if (!access(probe, W_OK))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko 2>/dev/null",
+		 dir ? dir : "/opt/unmapped/modules", name);
+	return system(cmd) == 0 && !access(probe, W_OK) ? 1 : -1;
+}
+
+static inline void um_unload_test_module(const char *name)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	if (system(cmd) != 0)
+		ksft_diag("%s failed", cmd);
 }
 
 /*
