@@ -11,16 +11,20 @@
 # afterwards) and lets hibernation go on: the VM has no swap, so it stops
 # only after the image was created, at writing it ("Cannot find swap
 # device", ENODEV). Afterwards the cache works again and refills to
-# prefill_mb.
+# prefill_mb. 7.x logs "Image created" as a PM debug message only, so
+# pm_debug_messages is on during the test.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
 run=/tmp/hibernate
 ksft_plan 20
+dbg=/sys/power/pm_debug_messages
+dbg0=$(cat $dbg 2> /dev/null)
 cleanup() {
 	[ -n "${ctl:-}" ] && kill "$ctl" 2> /dev/null && wait "$ctl"
 	ut_cmd release 2> /dev/null
 	ut_unload
+	[ -n "$dbg0" ] && echo "$dbg0" > $dbg
 }
 trap cleanup EXIT
 um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
@@ -32,6 +36,7 @@ grep -qw disk /sys/power/state 2> /dev/null ||
 command -v unmappedctl > /dev/null || ksft_exit_skip "no unmappedctl"
 ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
 mkdir -p $run
+[ -n "$dbg0" ] && echo 1 > $dbg
 
 # hibernate NAME - try it; $hib_rc, $hib_err (the shell's message) and
 # $run/NAME.log (the kernel log since) say what happened.

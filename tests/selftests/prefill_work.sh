@@ -3,7 +3,8 @@
 #
 # prefill_work - raising prefill_mb fills the cache from a work item: the
 # write returns at once, and the module's other parameters can be read
-# while a long prefill (1 GiB: seconds of page allocation under TCG) is
+# while a long prefill (2 GiB: many seconds of page allocation under TCG,
+# so that a busy host cannot let it finish before the read) is
 # still running, rather than waiting for kernel_param_lock, which every
 # parameter read and write of the module takes. The prefill still
 # completes, and unloading in the middle of one waits for it and gives
@@ -11,7 +12,7 @@
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-mb=1024
+mb=2048
 target=$((mb * 256))
 run=/tmp/prefill_work
 ksft_plan 8
