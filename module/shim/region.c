@@ -155,8 +155,12 @@ static void um_uncharge(struct um_region *r)
 	r->user = NULL;
 }
 
-/* User-sized metadata: charged to the caller's memcg, may fail quietly. */
-#define UM_META_GFP	(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+/*
+ * User-sized metadata: charged to the caller's memcg. Grown while the
+ * region's own pages bring that memcg to its limit, so it fails (ENOMEM)
+ * rather than invoking the memcg OOM killer on some bystander.
+ */
+#define UM_META_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /*
  * Blocks a region of @nr_pages needs at the least, taking blocks of at most

@@ -33,13 +33,18 @@ echo $((64 << 20)) > $t/memory.max
 current() { cat $t/memory.current; }
 mib() { echo $((($1) >> 20)); }
 
-# held MB ARGS - in a subshell moved into the test cgroup (writing 0 to
-# cgroup.procs moves the writer), alloc MB and print memory.current's growth
-# (KiB) while held and after free, and the MiB held.
+# held MB ARGS - alloc MB from a subshell in the test cgroup (writing 0 to
+# cgroup.procs moves the writer) and print memory.current's growth (KiB)
+# while held and after free, and the MiB held. Only the write runs in the
+# cgroup, the subshell leaves right after: whatever it forked while the
+# pages hold the cgroup at its limit would rightly be OOM-killed. Charges
+# stay where they were made when a task moves.
 held() (
-	echo 0 > $t/cgroup.procs || exit 1
 	c0=$(current)
-	ut_cmd alloc mb=$1 lo=9 hi=9 mayfail=1 $2 > /dev/null
+	echo 0 > $t/cgroup.procs || exit 1
+	echo "alloc mb=$1 lo=9 hi=9 mayfail=1 $2" > "$UT_DEBUGFS/cmd" 2> /dev/null
+	echo 0 > $cg/cgroup.procs || exit 1
+	ut_out=$(cat "$UT_DEBUGFS/cmd")
 	pages=$(ut_key pages)
 	c1=$(current)
 	ut_cmd free > /dev/null
@@ -68,11 +73,13 @@ ksft_cmp "nobody was OOM-killed" "$(awk '$1 == "oom_kill" { print $2 }' $t/memor
 ksft_cmp "memory.current back near zero" "$(mib "$(current)")" -le 2
 
 # region MB - memory.current's growth (KiB) while unmappedctl holds an MB
-# region, in a subshell moved into the cgroup; "refused" if ALLOC failed.
+# region, alone in the cgroup; "refused" if ALLOC failed. The polling stays
+# outside: its forks, faulting while the region's charge sits at the limit,
+# would rightly be OOM-killed.
 region() (
-	echo 0 > $t/cgroup.procs || exit 1
 	c0=$(current)
-	unmappedctl alloc --size ${1}M --hold 30 > /tmp/memcg.out 2>&1 &
+	sh -c "echo 0 > $t/cgroup.procs && exec unmappedctl alloc --size ${1}M --hold 30" \
+		> /tmp/memcg.out 2>&1 &
 	pid=$!
 	n=0
 	until grep -q holding /tmp/memcg.out || [ $n -ge 100 ] || ! kill -0 $pid 2> /dev/null; do
