@@ -10,8 +10,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -134,6 +136,28 @@ static inline long long um_pcp_kb(void)
 	return sum * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Write @what to @path: 0 or -errno. */
+static inline int um_write_value(const char *path, const char *what)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Write @what to @path if it exists, saying so when the write fails. */
+static inline void um_write_file(const char *path, const char *what)
+{
+	int err = um_write_value(path, what);
+
+	if (err && err != -ENOENT)
+		ksft_diag("%s: %s", path, strerror(-err));
+}
+
 /*
  * Free memory in kB, as steady as it gets: caches dropped, every slab
  * cache shrunk (SLUB's empty slabs and, on KASAN kernels, the quarantine),
@@ -143,17 +167,6 @@ static inline long long um_pcp_kb(void)
  * several MiB can move between the two reads. Dropping caches runs
  * unmapped.ko's shrinker too: measure with the module unloaded.
  */
-static inline void um_write_file(const char *path, const char *what)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (write(fd, what, strlen(what)) < 0)
-		ksft_diag("%s: %s", path, strerror(errno));
-	close(fd);
-}
-
 static inline long long um_free_kb(void)
 {
 	char line[256];
@@ -200,16 +213,9 @@ static inline long long um_free_kb(void)
 static inline int um_set_param(const char *name, const char *value)
 {
 	char path[128];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), UM_PARAMS "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return um_write_value(path, value);
 }
 
 /*
@@ -330,6 +336,51 @@ static inline int um_pfn_present(const uint64_t *pfns, size_t nr, int *present)
 		i += run;
 	}
 	return 0;
+}
+
+/*
+ * Load test module @name (tests/kmod, from $UM_MODDIR) unless @file, one of
+ * its debugfs files, is there already. Returns true if it was loaded here
+ * (the caller unloads it with um_unload_test_module()). The test modules
+ * are built with unmapped.ko: one that does not load is a broken build,
+ * so the test fails (ksft_exit_fail), it does not skip.
+ */
+static inline bool um_need_test_module(const char *name, const char *file)
+{
+	const char *dir = getenv("UM_MODDIR");
+	char cmd[512];
+
+	if (!access(file, W_OK))
+		return false;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko", dir ? dir : "/opt/unmapped/modules", name);
+	if (system(cmd) != 0 || access(file, W_OK))
+		ksft_exit_fail("cannot load test module %s.ko (%s)", name, file);
+	return true;
+}
+
+static inline void um_unload_test_module(const char *name)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	if (system(cmd) != 0)
+		ksft_diag("%s failed", cmd);
+}
+
+/*
+ * One command of unmapped_test.ko (tests/kmod/unmapped_test.c documents
+ * them): 0 or -errno. um_ut_key() reads a key of its result, or -1.
+ */
+#define UM_UT_CMD	"/sys/kernel/debug/unmapped_test/cmd"
+
+static inline int um_ut_cmd(const char *cmd)
+{
+	return um_write_value(UM_UT_CMD, cmd);
+}
+
+static inline long long um_ut_key(const char *name)
+{
+	return um_file_value(UM_UT_CMD, name);
 }
 
 #endif /* UNMAPPED_UM_TEST_H */
