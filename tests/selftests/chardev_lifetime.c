@@ -25,18 +25,12 @@
 #define PAGE		4096UL
 #define MiB		(1UL << 20)
 
-static long long base_in_use;	/* pages_in_use at the start, or -1 */
+static long long base_in_use;	/* pages_in_use at the start */
 
 /* pages_in_use is back to the baseline (waits briefly for it). */
 static void check_pages_back(const char *after)
 {
-	long long v;
-
-	if (base_in_use < 0) {
-		ksft_skip("no pages_in_use in " UM_STATS, "pages back after %s", after);
-		return;
-	}
-	v = um_stat_wait("pages_in_use", base_in_use, 5000);
+	long long v = um_stat_wait("pages_in_use", base_in_use, 5000);
 	ksft_test(v == base_in_use, "pages back after %s (pages_in_use %lld, start %lld)",
 		  after, v, base_in_use);
 }
@@ -70,11 +64,8 @@ static void test_free_while_mapped(int fd)
 		  errno == ENXIO, "it cannot be mapped again (ENXIO)");
 	p[a.length - 1] = 0x22;
 	ksft_test(p[0] == 0x11 && p[a.length - 1] == 0x22, "the mapping still works");
-	if (base_in_use >= 0)
-		ksft_test(um_stat("pages_in_use") >= base_in_use + 1024,
-			  "its pages are still in use while mapped");
-	else
-		ksft_skip("no pages_in_use", "its pages are still in use while mapped");
+	ksft_test(um_stat("pages_in_use") >= base_in_use + 1024,
+		  "its pages are still in use while mapped");
 	munmap(p, a.length);
 	um_query(fd, &q);
 	ksft_test(q.pending_bytes == 0, "munmap ends the pending state");
@@ -195,11 +186,8 @@ static void test_other_process(int fd)
 	um_query(fd, &q);
 	ksft_test(q.regions == 1 && q.bytes == MiB,
 		  "the child's exit freed its region though the file stays open");
-	if (before >= 0)
-		ksft_test(um_stat_wait("pages_in_use", before - 512, 5000) == before - 512,
-			  "... and its pages are back");
-	else
-		ksft_skip("no pages_in_use", "... and its pages are back");
+	ksft_test(um_stat_wait("pages_in_use", before - 512, 5000) == before - 512,
+		  "... and its pages are back");
 	ksft_test(um_region(fd, a.id, &rg) == 0 && !um_free(fd, a.id),
 		  "the parent's region was untouched");
 	close(go[0]);
@@ -271,10 +259,9 @@ static void test_file_cap(void)
 	void *p;
 	int fd;
 
-	if (um_set_param("max_file_bytes", "1048576")) {
-		ksft_skip("cannot write " UM_PARAMS "max_file_bytes", "per-file cap");
+	if (!ksft_test(!um_set_param("max_file_bytes", "1048576"),
+		       "per-file cap: " UM_PARAMS "max_file_bytes set to 1 MiB"))
 		return;
-	}
 	fd = um_open();
 	um_ioctl(fd, UNMAPPED_IOC_INFO, &info);
 	ksft_test(info.max_file_bytes == MiB, "INFO shows the cap (%llu)",
@@ -498,7 +485,7 @@ int main(void)
 
 	fd = um_open();
 	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	close(fd);
 	ksft_plan(0);
 
@@ -513,8 +500,10 @@ int main(void)
 	}
 	fd = um_open();
 	if (fd < 0)
-		ksft_exit_skip("cannot reopen %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot reopen %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	base_in_use = um_stat("pages_in_use");
+	if (base_in_use < 0)
+		ksft_exit_fail("no pages_in_use in %s", UM_STATS);
 	ksft_diag("pages_in_use at start: %lld, MemFree without the module: %lld kB",
 		  base_in_use, free0);
 
@@ -530,7 +519,7 @@ int main(void)
 	test_kills();
 
 	if (free0 < 0) {
-		ksft_skip("rmmod failed at the start", "free memory back after rmmod");
+		ksft_test(false, "rmmod at the start, to measure free memory without the module");
 	} else if (module_cmd("rmmod") != 0) {
 		ksft_test(false, "rmmod after the tests");
 	} else {

@@ -34,8 +34,8 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_unload || ksft_exit_skip "cannot unload unmapped.ko"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_unload || ksft_exit_fail "cannot unload unmapped.ko"
+ut_need
 
 # run BACKEND - one cycle; sets a_* (alloc), f_* (free), s_* (shrink),
 # c_* (compare after unload) and refills.
@@ -83,7 +83,7 @@ aside=$((($(memfree_kb) / 1024 - ${UM_TEST_LOW_MB:-1280}) / 2))
 ksft_diag "set aside $(cat $hugepages) 2M huge pages"
 mf0=$(memfree_kb)
 if ! run range; then
-	ksft_exit_skip "range cycle could not run: $ut_out"
+	ksft_exit_fail "range cycle could not run: $ut_out"
 fi
 mf1=$(memfree_kb)
 r_refills=$refills r_ipis=$a_ipis r_l2=$a_l2 r_l3=$a_l3 r_ns=$a_ns

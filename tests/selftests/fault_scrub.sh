@@ -61,18 +61,13 @@ ksft_check "scrub in atomic context: every round ends, none mapped" \
 	test "$(($(ut_key ok) + $(ut_key failed)))" -eq 16 -a "$(ut_key present_pages)" -eq 0
 consistent "scrub, atomic"
 
-if [ $has_ctl -eq 1 ]; then
-	ctl 0 --size 2M --fill 0x66
-	arm scrub 1 -1
-	ksft_check "scrub: /dev/unmapped ALLOC of dirty memory fails with ENOMEM" \
-		eval "ctl 1 --size 2M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
-	disarm scrub
-	ksft_check "scrub: disarmed, ALLOC gets zeroed memory" \
-		eval "ctl 0 --size 2M --fill 0x77 && grep -q 'arrived zeroed' /tmp/fault.ctl"
-else
-	ksft_skip "scrub: ALLOC fails" "no unmappedctl"
-	ksft_skip "scrub: ALLOC zeroed" "no unmappedctl"
-fi
+ctl 0 --size 2M --fill 0x66
+arm scrub 1 -1
+ksft_check "scrub: /dev/unmapped ALLOC of dirty memory fails with ENOMEM" \
+	eval "ctl 1 --size 2M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
+disarm scrub
+ksft_check "scrub: disarmed, ALLOC gets zeroed memory" \
+	eval "ctl 0 --size 2M --fill 0x77 && grep -q 'arrived zeroed' /tmp/fault.ctl"
 ksft_cmp "scrub: nothing in use at the end" "$(um_stat pages_in_use)" -eq 0
 consistent "scrub, user path"
 fault_end

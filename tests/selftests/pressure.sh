@@ -53,9 +53,9 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
-command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
+um_need
+ut_need
+ctl_need
 if [ -w $hung ]; then
 	echo 20 > $hung
 else
@@ -63,7 +63,7 @@ else
 fi
 
 mkdir -p "$hog" $run
-mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_skip "cannot mount tmpfs"
+mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_fail "cannot mount tmpfs"
 # Keep the run short under TCG: set most memory aside as huge pages (first:
 # taking them reclaims, which would empty the cache).
 aside=$((($(memfree_kb) / 1024 - 256 - 400) / 2))

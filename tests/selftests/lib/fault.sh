@@ -12,15 +12,14 @@ fault_cleanup() {
 	ut_unload
 }
 
-# fault_start - skip unless the module, its knobs and unmapped_test.ko are
-# there; disarm everything on exit. Sets has_ctl (unmappedctl installed).
+# fault_start - fail unless the module, its knobs, unmapped_test.ko and
+# unmappedctl are there; disarm everything on exit.
 fault_start() {
 	trap fault_cleanup EXIT
-	um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-	[ -d $F ] || ksft_exit_skip "no $F (debugfs)"
-	ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
-	has_ctl=0
-	command -v unmappedctl > /dev/null && has_ctl=1
+	um_need
+	[ -d $F ] || ksft_exit_fail "no $F (debugfs)"
+	ut_need
+	ctl_need
 }
 
 # arm KIND NTH [TIMES [AFTER]] / disarm KIND
