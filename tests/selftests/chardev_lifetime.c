@@ -480,7 +480,7 @@ static int module_cmd(const char *cmd)
 
 int main(void)
 {
-	long long free0, free1;
+	long long free0, free1, splits0 = 0, slack;
 	int fd;
 
 	fd = um_open();
@@ -492,6 +492,7 @@ int main(void)
 	/* MemFree without the module, to compare with after the tests. */
 	if (module_cmd("rmmod") == 0) {
 		free0 = um_free_kb();
+		splits0 = um_dm_splits();
 		ksft_diag("Slab %lld kB, PageTables %lld kB, per-CPU lists %lld kB",
 			  um_meminfo_kb("Slab"), um_meminfo_kb("PageTables"), um_pcp_kb());
 		module_cmd("insmod");
@@ -527,8 +528,15 @@ int main(void)
 		ksft_diag("Slab %lld kB, PageTables %lld kB, per-CPU lists %lld kB",
 			  um_meminfo_kb("Slab"), um_meminfo_kb("PageTables"), um_pcp_kb());
 		module_cmd("insmod");
-		ksft_test(llabs(free1 - free0) < 4096,
-			  "free memory back after rmmod: %lld kB before, %lld kB after", free0, free1);
+		/*
+		 * Nothing may be lost: the kernel's own caches move by a few
+		 * pages, and each split of a large direct mapping keeps a page
+		 * table (6.1 never frees it). A leaked 2 MiB block is well out.
+		 */
+		slack = um_free_slack_kb() + 4 * (um_dm_splits() - splits0);
+		ksft_test(free0 - free1 <= slack,
+			  "free memory back after rmmod: %lld kB before, %lld kB after (allowed %lld kB less)",
+			  free0, free1, slack);
 	}
 	ksft_exit();
 }

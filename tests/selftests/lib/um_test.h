@@ -209,6 +209,26 @@ static inline long long um_free_kb(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Splits of large direct mappings so far (2M->4K and 1G->2M, /proc/vmstat). */
+static inline long long um_dm_splits(void)
+{
+	return um_file_value("/proc/vmstat", "direct_map_level2_splits") +
+	       um_file_value("/proc/vmstat", "direct_map_level3_splits");
+}
+
+/*
+ * How much less free memory (kB) may be left after a test than before it,
+ * besides 4 KiB per direct-map split (the page table 6.1 keeps): the
+ * kernel's own caches move by a few pages, nothing more. run-selftests
+ * exports its UM_FREE_SLACK_KB; the default is the same as its own.
+ */
+static inline long long um_free_slack_kb(void)
+{
+	const char *s = getenv("UM_FREE_SLACK_KB");
+
+	return s ? atoll(s) : 512;
+}
+
 /* Write a module parameter; 0 or -errno. */
 static inline int um_set_param(const char *name, const char *value)
 {
