@@ -421,10 +421,24 @@ static void run_churn(int fd, bool close_it, const char *what)
 
 /* --- kills ------------------------------------------------------------ */
 
-static void hog(size_t len)
+/*
+ * Allocate, map, fill, free and unmap at random until killed. The first
+ * region is kept, and said so on @ready: from then on the process holds
+ * pages whenever it dies.
+ */
+static void hog(size_t len, int ready)
 {
+	struct unmapped_alloc first;
 	int fd = um_open();
+	unsigned char *kept;
 
+	while (um_alloc(fd, PAGE, 0, 0, -1, &first))
+		;
+	kept = map_region(fd, &first);
+	if (kept)
+		memset(kept, 0x44, first.length);
+	if (write(ready, "", 1) != 1)
+		_exit(1);
 	for (;;) {
 		struct unmapped_alloc a;
 		unsigned char *p;
@@ -441,26 +455,45 @@ static void hog(size_t len)
 	}
 }
 
+/*
+ * Kill processes at random moments of their ALLOC/mmap/FREE/munmap loop,
+ * each once it holds a region (so that its death has pages to give back),
+ * and then only by our SIGKILL: a process that died of anything else, or
+ * whose pages the module did not count as in use, fails.
+ */
 static void test_kills(void)
 {
 	unsigned int seed = 42;
-	int round, killed = 0;
+	int round, killed = 0, holding = 0;
 
 	for (round = 0; round < 24; round++) {
 		/* Small regions churn; a large one dies inside ALLOC. */
 		size_t len = round % 3 == 2 ? 256 * MiB : (PAGE << rnd(&seed, 12));
 		struct timespec ts = { 0, (long)rnd(&seed, 40) * 1000 * 1000 };
-		int status;
-		pid_t pid = fork();
+		int status, ready[2];
+		char c;
+		pid_t pid;
 
-		if (pid == 0)
-			hog(len);
-		nanosleep(&ts, NULL);
+		if (pipe(ready))
+			break;
+		pid = fork();
+		if (pid == 0) {
+			close(ready[0]);
+			hog(len, ready[1]);
+		}
+		close(ready[1]);
+		if (read(ready[0], &c, 1) == 1) {
+			nanosleep(&ts, NULL);
+			holding += um_stat("pages_in_use") > base_in_use;
+		}
+		close(ready[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		killed += WIFSIGNALED(status);
+		killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 	}
-	ksft_test(killed == 24, "24 allocating processes killed at random moments (%d)", killed);
+	ksft_test(killed == 24 && holding == 24,
+		  "24 allocating processes killed by SIGKILL at random moments (%d), each holding pages then (%d)",
+		  killed, holding);
 	check_pages_back("the kills");
 }
 
