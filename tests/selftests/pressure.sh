@@ -70,15 +70,18 @@ aside=$((($(memfree_kb) / 1024 - 256 - 400) / 2))
 [ $aside -gt 0 ] && echo $aside > $hugepages
 ksft_diag "set aside $(cat $hugepages) huge pages"
 
-# Churners count their rounds in $run/NAME.rounds, failures in .fails.
+# Churners count their rounds in $run/NAME.rounds, failures in .fails,
+# each written aside and renamed in: a reader must never see the file
+# truncated but not yet rewritten (an empty count made a difference of
+# two reads negative).
 churn() {
 	name=$1
 	shift
 	r=0 f=0
 	while [ -e $run/go ]; do
 		if "$@" > /dev/null 2>&1; then r=$((r + 1)); else f=$((f + 1)); fi
-		echo "$r" > $run/$name.rounds
-		echo "$f" > $run/$name.fails
+		echo "$r" > $run/$name.rounds.new && mv $run/$name.rounds.new $run/$name.rounds
+		echo "$f" > $run/$name.fails.new && mv $run/$name.fails.new $run/$name.fails
 	done
 }
 kernel_round() {
