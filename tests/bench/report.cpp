@@ -118,79 +118,132 @@ struct Target {
 	bool pass;
 };
 
+/*
+ * The targets of issue #7, each always listed: a value a target needs that
+ * is missing from the logs makes it MISS, saying so ("no data"), so that a
+ * target cannot pass on a subset of the workloads or vanish. Split targets
+ * are only worth something if the split counter counts: the positive
+ * control requires the paths that split by design to have split.
+ */
 std::vector<Target> targets(const Data &d)
 {
 	std::vector<Target> t;
 	auto get = [&](const std::string &l, const std::string &w, const std::string &k) {
 		return num(d.find(l, w), k);
 	};
+	const std::vector<std::string> ranges = {"range", "range-user"};
 
 	/*
 	 * range: 0 level-2 splits; <= 8 IPIs per 1000 pages cold, 0 warm. The
 	 * IPI targets are judged on the IPIs that flushed kernel TLB entries;
 	 * all call-function IPIs (scheduler kicks included) are shown too.
+	 * churn's warm phases include shrinks, which flush by design: it is
+	 * left out of the warm target only.
 	 */
 	std::vector<std::string> l2s, cold, warm;
-	bool l2ok = true, coldok = true, warmok = true, any = false;
+	bool l2ok = true, coldok = true, warmok = true;
 	for (const auto &w : kWorkloads) {
-		for (const std::string label : {"range", "range-user"}) {
+		for (const auto &label : ranges) {
 			auto l2 = get(label, w, "splits_l2");
-			if (!l2)
-				continue;
-			any = true;
-			l2s.push_back(fmt::format("{}/{} {:.0f}", label, w, *l2));
-			l2ok &= *l2 == 0;
-			if (w == "churn")
-				continue;	/* its warm phases include shrinks */
 			auto c = get(label, w, "cold_flush_ipis_per_1000_pages");
 			auto ca = get(label, w, "cold_call_ipis_per_1000_pages");
 			auto wm = get(label, w, "warm_flush_ipis_per_1000_pages");
 			auto wa = get(label, w, "warm_call_ipis_per_1000_pages");
+
+			l2s.push_back(fmt::format("{}/{} {}", label, w, l2 ? cell(l2) : "no data"));
+			l2ok &= l2 && *l2 == 0;
 			cold.push_back(fmt::format("{}/{} {} (all call IPIs {})", label, w,
-						   cell(c, "{:.2f}"), cell(ca, "{:.2f}")));
-			warm.push_back(fmt::format("{}/{} {} (all call IPIs {})", label, w,
-						   cell(wm, "{:.2f}"), cell(wa, "{:.2f}")));
+						   c ? cell(c, "{:.2f}") : "no data", cell(ca, "{:.2f}")));
 			coldok &= c && *c <= 8;
+			if (w == "churn")
+				continue;
+			warm.push_back(fmt::format("{}/{} {} (all call IPIs {})", label, w,
+						   wm ? cell(wm, "{:.2f}") : "no data", cell(wa, "{:.2f}")));
 			warmok &= wm && *wm == 0;
 		}
 	}
-	if (any) {
-		t.push_back({"range backend: 0 level-2 splits, every workload",
-			     fmt::format("{}", fmt::join(l2s, ", ")), l2ok});
-		t.push_back({"range backend: at most 8 TLB-flush IPIs per 1000 pages from a cold cache",
-			     fmt::format("{}", fmt::join(cold, ", ")), coldok});
-		t.push_back({"range backend: no TLB-flush IPIs from a warm cache",
-			     fmt::format("{}", fmt::join(warm, ", ")), warmok});
-	}
-	if (auto r = get("range", "seq", "warm_ns_per_page"), a = get("alloc_pages", "seq", "warm_ns_per_page"); r && a)
-		t.push_back({"in-kernel warm alloc+free within 2x of alloc_pages/__free_pages",
-			     fmt::format("{:.2f}x ({:.0f} vs {:.0f} ns/page)", *r / *a, *r, *a), *r <= 2 * *a});
-	if (auto u = get("range-user", "seq", "warm_ns_per_page"), m = get("memfd_secret", "seq", "warm_ns_per_page"); u && m)
-		t.push_back({"user path at least 10x less time per page than memfd_secret",
-			     fmt::format("{:.1f}x ({:.0f} vs {:.0f} ns/page)", *m / *u, *u, *m), *m >= 10 * *u});
-	if (auto u = get("range-user", "seq", "warm_ns_per_page"), a = get("anon", "seq", "warm_ns_per_page"); u && a)
-		t.push_back({"user path within 1.5x of anonymous mmap + touch",
-			     fmt::format("{:.2f}x ({:.0f} vs {:.0f} ns/page)", *u / *a, *u, *a), *u <= 1.5 * *a});
+	t.push_back({"range backend: 0 level-2 splits, every workload",
+		     fmt::format("{}", fmt::join(l2s, ", ")), l2ok});
+	t.push_back({"range backend: at most 8 TLB-flush IPIs per 1000 pages from a cold cache, every workload",
+		     fmt::format("{}", fmt::join(cold, ", ")), coldok});
+	t.push_back({"range backend: no TLB-flush IPIs from a warm cache, every workload but churn (it shrinks)",
+		     fmt::format("{}", fmt::join(warm, ", ")), warmok});
+
+	/* @a's warm ns/page against @b's on seq: @judge gives the ratio shown and the verdict. */
+	auto ratio = [&](const char *what, const std::string &a, const std::string &b,
+			 const char *fmtspec, auto judge) {
+		auto x = get(a, "seq", "warm_ns_per_page"), y = get(b, "seq", "warm_ns_per_page");
+
+		if (!x || !y) {
+			t.push_back({what, fmt::format("no data ({}/seq {}, {}/seq {})", a,
+						       x ? "present" : "missing", b, y ? "present" : "missing"),
+				     false});
+			return;
+		}
+		auto [shown, ok] = judge(*x, *y);
+		t.push_back({what, fmt::format(fmt::runtime(fmtspec), shown, *x, *y), ok});
+	};
+	ratio("in-kernel warm alloc+free within 2x of alloc_pages/__free_pages", "range", "alloc_pages",
+	      "{:.2f}x ({:.0f} vs {:.0f} ns/page)",
+	      [](double r, double a) { return std::pair{r / a, r <= 2 * a}; });
+	ratio("user path at least 10x less time per page than memfd_secret", "range-user", "memfd_secret",
+	      "{:.1f}x ({:.0f} vs {:.0f} ns/page)",
+	      [](double u, double m) { return std::pair{m / u, m >= 10 * u}; });
+	ratio("user path within 1.5x of anonymous mmap + touch", "range-user", "anon",
+	      "{:.2f}x ({:.0f} vs {:.0f} ns/page)",
+	      [](double u, double a) { return std::pair{u / a, u <= 1.5 * a}; });
+
+	/* Judged where memfd_secret split; there must be such a workload. */
 	{
 		std::vector<std::string> parts;
-		bool ok = true, seen = false;
+		bool ok = true, compared = false;
 		for (const auto &w : kWorkloads) {
 			auto m = get("memfd_secret", w, "splits_l2");
 			auto u = get("range-user", w, "splits_l2");
-			if (!m || !u)
+			if (!m || !u) {
+				parts.push_back(fmt::format("{}: no data", w));
+				ok = false;
 				continue;
-			seen = true;
+			}
 			parts.push_back(fmt::format("{}: {:.0f} vs memfd_secret {:.0f}", w, *u, *m));
-			ok &= *u == 0;
+			if (*m > 0) {
+				compared = true;
+				ok &= *u == 0;
+			}
 		}
-		if (seen)
-			t.push_back({"user path: 0 splits where memfd_secret splits",
-				     fmt::format("{}", fmt::join(parts, ", ")), ok});
+		if (!compared)
+			parts.push_back("memfd_secret split in no workload: nothing to compare");
+		t.push_back({"user path: 0 splits where memfd_secret splits",
+			     fmt::format("{}", fmt::join(parts, ", ")), ok && compared});
 	}
-	for (const std::string label : {"range", "range-user"}) {
-		if (auto s = get(label, "threads", "thread_speedup"))
-			t.push_back({fmt::format("{}: two threads at least 1.6x one thread", label),
-				     fmt::format("{:.2f}x", *s), *s >= 1.6});
+
+	/*
+	 * The positive control of the split targets: the paths that split the
+	 * direct map by design (memfd_secret, the page backend, no cache) did,
+	 * in some workload each. A split counter that counts nothing passes
+	 * every "0 splits" target; it fails this one.
+	 */
+	{
+		std::vector<std::string> parts;
+		bool ok = true;
+		for (const std::string label : {"memfd_secret", "page", "no-cache"}) {
+			double sum = 0;
+			bool all = true;
+			for (const auto &w : kWorkloads) {
+				auto v = get(label, w, "splits_l2");
+				all &= v.has_value();
+				sum += v.value_or(0);
+			}
+			parts.push_back(fmt::format("{} {:.0f}{}", label, sum, all ? "" : " (data missing)"));
+			ok &= all && sum > 0;
+		}
+		t.push_back({"positive control: the paths that split by design split (level-2 splits, all workloads)",
+			     fmt::format("{}", fmt::join(parts, ", ")), ok});
+	}
+	for (const auto &label : ranges) {
+		auto s = get(label, "threads", "thread_speedup");
+		t.push_back({fmt::format("{}: two threads at least 1.6x one thread", label),
+			     s ? fmt::format("{:.2f}x", *s) : "no data", s && *s >= 1.6});
 	}
 	return t;
 }

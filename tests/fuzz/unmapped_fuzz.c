@@ -28,10 +28,22 @@
  * Timing-dependent parts (the close race, kill points) cannot replay
  * exactly; the sequence of operations does.
  *
+ * Bytes written through a mapping are read back later, through any
+ * mapping of the same region: a region holds what its owner wrote, since
+ * no other process can reach it and the cache must not move or scrub pages
+ * in use.
+ *
  * At the end every process is gone, and the module's pages_in_use must be
  * back to 0, no block may still have pages in use, and every page of a
  * cached block must be absent from the direct map unless released (debugfs
- * blocks). Output is TAP.
+ * blocks). Then, from outside the module, once its cache is emptied: the
+ * kernel's direct map (walked by unmapped_test.ko) has every 2M region
+ * present again that was present before the run, but for pages the module
+ * keeps after a failed restore (fault injection); free memory is back
+ * within the runner's slack (plus those pages, and 4 KiB per direct-map
+ * split, whose page table the kernel keeps); and the page allocator refused no page
+ * freed while still absent from the direct map (refused_free_pages).
+ * Output is TAP.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,6 +99,7 @@ struct shared {
 	atomic_ulong chaos_actions;
 	atomic_ulong faults_armed;
 	atomic_ulong zero_checked_pages;
+	atomic_ulong read_back;		/* bytes read back as written */
 };
 
 static struct shared *sh;
@@ -143,6 +156,16 @@ struct kid {
 	pid_t pid;
 };
 
+/* A byte written at @off of region @id (of file @file), to be read back. */
+struct written {
+	int file;
+	uint64_t id;
+	size_t off;
+	unsigned char val;
+};
+
+#define NR_WRITTEN	64
+
 static struct {
 	uint64_t seed, op;
 	struct fdent fds[MAX_FDS];
@@ -153,6 +176,8 @@ static struct {
 	int nr_maps;
 	struct kid kids[MAX_KIDS];
 	int nr_kids;
+	struct written wrote[NR_WRITTEN];	/* the latest writes, a ring */
+	int nr_wrote, next_wrote;
 	unsigned long live_pages;
 	int nr_nodes;
 	int is_child;		/* a forked child or fd receiver */
@@ -289,6 +314,56 @@ static int fd_of_file(int file)
 	return -1;
 }
 
+/* The remembered write at @off of map @m's region, or -1. */
+static int written_at(const struct mapping *m, size_t off)
+{
+	int i;
+
+	for (i = 0; i < w.nr_wrote; i++)
+		if (w.wrote[i].file == m->file && w.wrote[i].id == m->id &&
+		    w.wrote[i].off == off)
+			return i;
+	return -1;
+}
+
+/* A remembered write that map @m still maps, or -1. */
+static int written_in(const struct mapping *m)
+{
+	int i, start = (int)below(NR_WRITTEN);
+
+	for (i = 0; i < w.nr_wrote; i++) {
+		const struct written *x = &w.wrote[(start + i) % w.nr_wrote];
+
+		if (x->file == m->file && x->id == m->id && x->off / PAGE < m->pages &&
+		    m->prot[x->off / PAGE])
+			return (start + i) % w.nr_wrote;
+	}
+	return -1;
+}
+
+static void remember_write(const struct mapping *m, size_t off, unsigned char val)
+{
+	int i = written_at(m, off);
+
+	if (i < 0) {
+		i = w.next_wrote;
+		w.next_wrote = (w.next_wrote + 1) % NR_WRITTEN;
+		if (w.nr_wrote < NR_WRITTEN)
+			w.nr_wrote++;
+	}
+	w.wrote[i] = (struct written){ .file = m->file, .id = m->id, .off = off, .val = val };
+}
+
+/* A new region of @file with @id: nothing remembered may be about it. */
+static void forget_writes(int file, uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < w.nr_wrote; i++)
+		if (w.wrote[i].file == file && w.wrote[i].id == id)
+			w.wrote[i].id = 0;	/* no region has id 0 */
+}
+
 static void region_forget(int i)
 {
 	w.live_pages -= w.regions[i].length / PAGE;
@@ -361,6 +436,7 @@ static void op_alloc(void)
 		.file = w.fds[fdi].file, .id = a.id, .offset = a.offset,
 		.length = a.length, .fresh = 1,
 	};
+	forget_writes(w.fds[fdi].file, a.id);
 	w.live_pages += a.length / PAGE;
 }
 
@@ -1029,23 +1105,31 @@ static void op_madvise(void)
 		unexpected("madvise(%d) of a /dev/unmapped mapping succeeded", adv);
 }
 
+/*
+ * Read a byte of a mapping and often write it (its old value ^ 0x5a); half
+ * the time one written before, which must read back as written.
+ */
 static void op_touch(void)
 {
-	int i = map_pick(), sig, want_fault;
+	int i = map_pick(), sig, want_fault, write, k;
 	struct mapping *m;
 	unsigned char v;
-	size_t pg;
+	size_t pg, off;
 
 	if (i < 0)
 		return;
 	m = &w.maps[i];
-	pg = below(m->pages);
+	off = below(m->pages) * PAGE + below(PAGE);
+	k = written_in(m);
+	if (k >= 0 && chance(50))
+		off = w.wrote[k].off;
+	pg = off / PAGE;
 	if (!m->prot[pg])
 		return;
 	/* x86: any access right but none lets us read. */
 	want_fault = m->prot[pg] - 1 == PROT_NONE;
-	sig = touch(m->addr + pg * PAGE + below(PAGE),
-		    ((m->prot[pg] - 1) & PROT_WRITE) && chance(70), &v);
+	write = ((m->prot[pg] - 1) & PROT_WRITE) && chance(70);
+	sig = touch(m->addr + off, write, &v);
 	if (m->unreliable)
 		return;
 	if (sig && !want_fault)
@@ -1054,6 +1138,16 @@ static void op_touch(void)
 	else if (!sig && want_fault)
 		unexpected("reading page %zu of id %llu with PROT_NONE worked",
 			   pg, (unsigned long long)m->id);
+	if (sig)
+		return;
+	k = written_at(m, off);
+	if (k >= 0 && v != w.wrote[k].val)
+		unexpected("read back id %llu offset %zu: %#x, but %#x was written there",
+			   (unsigned long long)m->id, off, v, w.wrote[k].val);
+	else if (k >= 0)
+		atomic_fetch_add(&sh->read_back, 1);
+	if (write)
+		remember_write(m, off, v ^ 0x5a);
 }
 
 /* --- other processes -------------------------------------------------------- */
@@ -1098,6 +1192,8 @@ static void become_child(uint64_t seed)
 	w.nr_maps = 0;
 	w.nr_regions = 0;
 	w.nr_kids = 0;
+	w.nr_wrote = 0;
+	w.next_wrote = 0;
 	w.live_pages = 0;
 	w.is_child = 1;
 	w.seed = seed;
@@ -1657,6 +1753,22 @@ struct fz_block {
 	unsigned int order;
 };
 
+#define BLOCKS_FILE	"/sys/kernel/debug/unmapped/blocks"
+
+/* One line of debugfs blocks; false if it is not one. */
+static bool read_block(const char *line, struct fz_block *x)
+{
+	return sscanf(line, "pfn %llx-%llx order %u node %*d free %llu used %llu released %llu backend %*s dm_level %*s dm_present %llu/%llu",
+		      &x->lo, &x->hi, &x->order, &x->nfree, &x->used, &x->rel, &x->present,
+		      &x->total) == 8;
+}
+
+/* Is some of @x neither free, in use nor released: kept after a failed restore? */
+static bool block_kept(const struct fz_block *x)
+{
+	return x->nfree + x->used + x->rel != x->total;
+}
+
 /*
  * Every block: nothing in use, and exactly its released pages present in
  * the direct map (the rest are cached and must be absent), unless some of
@@ -1672,17 +1784,14 @@ static void check_blocks(void)
 	unsigned int n = 0, cap = 0, i, j;
 	struct fz_block *b = NULL, *nb;
 	char line[512];
-	FILE *f = fopen("/sys/kernel/debug/unmapped/blocks", "re");
+	FILE *f = fopen(BLOCKS_FILE, "re");
 
-	if (!f) {
-		ksft_skip("no debugfs blocks", "every cached block unmapped, none in use");
+	if (!ksft_test(f != NULL, "debugfs blocks readable"))
 		return;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		struct fz_block x;
 
-		if (sscanf(line, "pfn %llx-%llx order %u node %*d free %llu used %llu released %llu backend %*s dm_level %*s dm_present %llu/%llu",
-			   &x.lo, &x.hi, &x.order, &x.nfree, &x.used, &x.rel, &x.present, &x.total) != 8)
+		if (!read_block(line, &x))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
@@ -1701,7 +1810,7 @@ static void check_blocks(void)
 		unsigned long long retaken = 0;
 
 		used_blocks += b[i].used != 0;
-		if (b[i].nfree + b[i].used + b[i].rel != b[i].total) {
+		if (block_kept(&b[i])) {
 			kept_blocks++;
 			continue;
 		}
@@ -1721,6 +1830,101 @@ static void check_blocks(void)
 	ksft_test(!used_blocks, "no cached block has pages in use (%u blocks)", n);
 	ksft_test(!bad, "every cached page is absent from the direct map, every released one present unless a newer block took it (%u blocks, %u nested in older ones, %u with kept pages not checked)",
 		  n, nested, kept_blocks);
+}
+
+/* Pages the module keeps out of the page allocator after failed restores. */
+static long long kept_pages(void)
+{
+	return um_stat("refill_pages") - um_stat("release_pages") - um_stat("pages_cached");
+}
+
+/* What the whole run must have left, measured before it. */
+struct baseline {
+	long long free_kb, kept, refused, splits;
+	int snapshot;		/* dm_snapshot's result: 0 or -errno */
+};
+
+/*
+ * Empty the module's cache, then measure free memory: drop_caches until
+ * nothing is cached (a shrinker that meets a node busy with a trim gives
+ * nothing back that time, and drop_caches stops at the first empty round;
+ * um_free_kb() drops caches once more), with shrink_partial on, since the
+ * chaos leaves blocks partly released, whose free rest the shrinker keeps
+ * otherwise.
+ */
+static long long empty_cache_free_kb(void)
+{
+	long long kb;
+
+	write_file(UM_PARAMS "shrink_partial", "Y");
+	for (int i = 0; i < 100 && um_stat("pages_cached") > 0; i++) {
+		um_write_file("/proc/sys/vm/drop_caches", "2");
+		usleep(50000);
+	}
+	kb = um_free_kb();
+	write_file(UM_PARAMS "shrink_partial", "N");
+	return kb;
+}
+
+/*
+ * 2M regions of the blocks that hold pages kept after failed restores
+ * (debugfs blocks): the only ones that may still be absent from the
+ * direct map once the cache is empty.
+ */
+static long long kept_regions(void)
+{
+	FILE *f = fopen(BLOCKS_FILE, "re");
+	struct fz_block x;
+	char line[512];
+	long long n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (read_block(line, &x) && block_kept(&x))
+			n += x.total > 512 ? x.total / 512 : 1;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Empty the module's cache and measure. */
+static void take_baseline(struct baseline *b)
+{
+	b->free_kb = empty_cache_free_kb();
+	b->kept = kept_pages();
+	b->refused = um_stat("refused_free_pages");
+	b->splits = um_dm_splits();
+	b->snapshot = um_ut_cmd("dm_snapshot");
+}
+
+/*
+ * The checks that do not take the module's word for it: the direct map
+ * as the kernel's page tables have it (unmapped_test.ko), free memory, and
+ * the page allocator's refusals (pages freed while absent from the direct
+ * map, which it counts as a loss).
+ */
+static void check_after(const struct baseline *b)
+{
+	long long free1 = empty_cache_free_kb(), kept = kept_pages() - b->kept;
+	long long splits = um_dm_splits() - b->splits, refused = um_stat("refused_free_pages") - b->refused;
+	long long np = -1, slack = um_free_slack_kb() + 4 * kept + 4 * splits;
+	long long cached = um_stat("pages_cached"), kept_2m = kept_regions();
+	int err = b->snapshot ? b->snapshot : um_ut_cmd("dm_compare");
+
+	if (!err)
+		np = um_ut_key("not_present");
+	ksft_diag("cache emptied: %lld pages cached, %lld kept after failed restores (in %lld 2M regions), %lld direct-map splits during the run",
+		  cached, kept, kept_2m, splits);
+	ksft_test(!err && cached == 0 && np >= 0 && np <= kept_2m,
+		  "direct map (page tables, unmapped_test.ko): with the cache empty, every 2M region present before the run is present again but those of kept pages (%lld not present, %lld kept%s%s)",
+		  np, kept_2m, err ? "; dm_snapshot/dm_compare failed: " : "", err ? strerror(-err) : "");
+	ksft_test(b->free_kb - free1 <= slack,
+		  "free memory back: %lld kB before the run, %lld kB after (allowed %lld kB less, with kept pages and split page tables)",
+		  b->free_kb, free1, slack);
+	ksft_test(refused == 0, "the page allocator refused no page freed while unmapped (refused_free_pages +%lld)",
+		  refused);
+	ksft_test(atomic_load(&sh->read_back) > 0,
+		  "%lu bytes written through mappings read back as written, none otherwise",
+		  atomic_load(&sh->read_back));
 }
 
 /* Every process of the run ends by exit(0) or SIGKILL; anything else is a bug. */
@@ -1748,6 +1952,8 @@ int main(int argc, char **argv)
 	unsigned long long base = 0, replay = 0, max_ops = 0;
 	int procs = 4, duration = 30, faults = 0, have_seed = 0, opt, i, status;
 	long long in_use, a0, a1, f0, f1, inj[4] = { 0 };
+	struct baseline before;
+	bool ut_here;
 	unsigned long spawned = 0, total = 0, nr_groups_max = 0;
 	pid_t chaos_pid, *running, *groups = NULL;
 	time_t end;
@@ -1769,12 +1975,14 @@ int main(int argc, char **argv)
 		usage();
 	fd = um_open();
 	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	close(fd);
+	if (um_stat("pages_in_use") < 0)
+		ksft_exit_fail("no %s", UM_STATS);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ro_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED || ro_page == MAP_FAILED)
-		ksft_exit_skip("no memory for the shared counters");
+		ksft_exit_fail("no memory for the shared counters");
 	signal(SIGSEGV, on_fault);
 	signal(SIGBUS, on_fault);
 	signal(SIGPIPE, SIG_IGN);
@@ -1806,6 +2014,8 @@ int main(int argc, char **argv)
 
 	ksft_diag("base seed %llu, %d workers at a time for %d s%s; replay one worker with -R SEED",
 		  base, procs, duration, faults ? ", chaos with fault injection" : "");
+	ut_here = um_need_test_module("unmapped_test", UM_PFN_STATE);
+	take_baseline(&before);
 	a0 = um_stat("alloc_pages");
 	f0 = um_stat("free_pages");
 	for (i = 0; i < 4; i++)
@@ -1827,7 +2037,7 @@ int main(int argc, char **argv)
 				nr_groups_max = nr_groups_max ? 2 * nr_groups_max : 256;
 				groups = realloc(groups, nr_groups_max * sizeof(*groups));
 				if (!groups)
-					ksft_exit_skip("out of memory");
+					ksft_exit_fail("out of memory");
 			}
 			fflush(stdout);
 			running[i] = fork();
@@ -1885,14 +2095,13 @@ int main(int argc, char **argv)
 	in_use = um_stat_wait("pages_in_use", 0, 20000);
 	a1 = um_stat("alloc_pages");
 	f1 = um_stat("free_pages");
-	if (in_use < 0) {
-		ksft_skip("no debugfs stats", "pages_in_use back to 0");
-	} else {
-		ksft_diag("pages allocated %lld, given back %lld", a1 - a0, f1 - f0);
-		ksft_test(in_use == 0, "pages_in_use back to 0 once every process is gone (%lld)", in_use);
-		ksft_test(a1 - a0 == f1 - f0, "every page allocated came back (%lld allocated, %lld freed)",
-			  a1 - a0, f1 - f0);
-	}
+	ksft_diag("pages allocated %lld, given back %lld", a1 - a0, f1 - f0);
+	ksft_test(in_use == 0, "pages_in_use back to 0 once every process is gone (%lld)", in_use);
+	ksft_test(a0 >= 0 && f0 >= 0 && a1 - a0 == f1 - f0,
+		  "every page allocated came back (%lld allocated, %lld freed)", a1 - a0, f1 - f0);
 	check_blocks();
+	check_after(&before);
+	if (ut_here)
+		um_unload_test_module("unmapped_test");
 	ksft_exit();
 }

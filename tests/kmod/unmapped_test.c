@@ -75,6 +75,17 @@
  *              that free left (the background zeroing it queues on this
  *              CPU cannot run before the section ends). Keys: ok (1 or 0),
  *              and pfn order when ok.
+ *     atomic_scrub rounds=N
+ *              their zeroing, checked by the contents: N times, allocate with
+ *              GFP_ATOMIC under the spinlock (orders 0-3 in turn), then,
+ *              outside it (vmap() sleeps), count the block's non-zero bytes
+ *              through a private alias and fill it with the pattern, and
+ *              free it under the spinlock again. Every block must read
+ *              zero, also where it reuses pages filled in an earlier round:
+ *              those were zeroed, by the allocation or in the background,
+ *              before they were handed out again. Keys: ok
+ *              failed nonzero_bytes dirty_reused (allocations that got a
+ *              page filled in an earlier round).
  *     nofs     the deadlock a GFP_NOFS caller could meet, for lockdep: a test mutex
  *              stands for a filesystem lock that reclaim takes (lockdep
  *              is told so with fs_reclaim_acquire()); an order-10
@@ -766,6 +777,75 @@ static void ut_free_each(const struct ut_block *b, unsigned long nr)
 			ut_api.free(b[i].page, b[i].order);
 }
 
+/* Does the block at @pfn of @order overlap one of the first @nr of @b? */
+static bool ut_overlaps(const struct ut_block *b, unsigned long nr,
+			unsigned long pfn, unsigned int order)
+{
+	unsigned long i, end = pfn + (1UL << order);
+
+	for (i = 0; i < nr; i++) {
+		unsigned long p = page_to_pfn(b[i].page);
+
+		if (p < end && pfn < p + (1UL << b[i].order))
+			return true;
+	}
+	return false;
+}
+
+static int ut_cmd_atomic_scrub(unsigned long rounds)
+{
+	unsigned long r, ok = 0, failed = 0, nonzero = 0, reused = 0, nr = 0;
+	struct ut_block *filled;
+	unsigned long flags;
+	int err;
+
+	if (!rounds || rounds > 1024)
+		return -EINVAL;
+	filled = kcalloc(rounds, sizeof(*filled), GFP_KERNEL);
+	if (!filled)
+		return -ENOMEM;
+	err = ut_api_get();
+	if (err)
+		goto out;
+	for (r = 0; r < rounds; r++) {
+		unsigned int order = r % 4;
+		size_t len = PAGE_SIZE << order;
+		struct page *page;
+		void *a;
+
+		spin_lock_irqsave(&ut_atomic_lock, flags);
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_ATOMIC, order);
+		spin_unlock_irqrestore(&ut_atomic_lock, flags);
+		if (!page) {
+			failed++;
+			continue;
+		}
+		ok++;
+		reused += ut_overlaps(filled, nr, page_to_pfn(page), order);
+		a = ut_alias(page, order);
+		if (a) {
+			nonzero += ut_count_nonzero(a, len, 0);
+			memset(a, UT_PATTERN, len);
+			ut_unalias(a);
+			filled[nr++] = (struct ut_block){ .page = page, .order = order };
+		} else {
+			err = -ENOMEM;
+		}
+		spin_lock_irqsave(&ut_atomic_lock, flags);
+		ut_api.free(page, order);
+		spin_unlock_irqrestore(&ut_atomic_lock, flags);
+		if (err)
+			break;
+	}
+	ut_api_put_if_idle();
+	if (!err)
+		ut_emit("ok %lu\nfailed %lu\nnonzero_bytes %lu\ndirty_reused %lu\n",
+			ok, failed, nonzero, reused);
+out:
+	kfree(filled);
+	return err;
+}
+
 static int ut_cmd_scrub_verify(unsigned long nr)
 {
 	unsigned long i, j, dirty = 0, nonzero = 0, reused = 0;
@@ -1053,6 +1133,10 @@ static int ut_run(char *line)
 		err = UT_ARG("order", 0, &a) ?: UT_ARG("swap", 0, &b);
 		return err ?: a >= UM_NR_PAGE_ORDERS || b > 1 ? -EINVAL :
 			      ut_cmd_atomic_hold(a, b);
+	}
+	if (!strcmp(verb, "atomic_scrub")) {
+		err = UT_ARG("rounds", 16, &a);
+		return err ?: ut_cmd_atomic_scrub(a);
 	}
 	if (!strcmp(verb, "nofs"))
 		return ut_cmd_nofs();

@@ -6,8 +6,8 @@
 # workload, small sizes. Fails on any level-2 direct-map split.
 . "$(dirname "$0")/../ksft.sh"
 
-grep -q '^unmapped ' /proc/modules || ksft_exit_skip "unmapped.ko is not loaded"
-insmod "$UM_MODDIR/unmapped_bench.ko" || ksft_exit_skip "cannot load unmapped_bench.ko"
+grep -q '^unmapped ' /proc/modules || ksft_exit_fail "unmapped.ko is not loaded"
+insmod "$UM_MODDIR/unmapped_bench.ko" || ksft_exit_fail "cannot load unmapped_bench.ko"
 # unmapped_bench holds unmapped.ko's symbols: let the runner unload it after.
 trap 'rmmod unmapped_bench' EXIT
 

@@ -367,7 +367,7 @@ int main(void)
 
 	fd = um_open();
 	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 
 	ksft_plan(0);
 	for (i = 0; i < NR_CMDS; i++)

@@ -25,7 +25,6 @@
 #define MiB		(1UL << 20)
 
 static int fd;
-static const char *pfn_skip;	/* why direct-map checks cannot run, or NULL */
 static const char *loaded_here[2];	/* test modules this test loaded */
 
 static unsigned char *alloc_map(size_t len, struct unmapped_alloc *a)
@@ -46,26 +45,6 @@ static void unmap_free(void *p, const struct unmapped_alloc *a)
 {
 	munmap(p, a->length);
 	um_free(fd, a->id);
-}
-
-/*
- * Load test module @name (from $UM_MODDIR) unless @file already exists;
- * on failure, say why the direct-map checks skip.
- */
-static void need_test_module(const char *name, const char *file, int slot)
-{
-	const char *dir = getenv("UM_MODDIR");
-	char cmd[512];
-
-	if (!access(file, W_OK))
-		return;
-	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko 2>/dev/null",
-		 dir ? dir : "/opt/unmapped/modules", name);
-	if (system(cmd) == 0 && !access(file, W_OK))
-		loaded_here[slot] = name;
-	else if (!pfn_skip)
-		pfn_skip = slot ? "no test module unmapped_pfnmap.ko (page-table pfns)"
-				: "no test module unmapped_test.ko (pfn_state)";
 }
 
 /*
@@ -139,13 +118,6 @@ static void test_direct_map_self(void)
 	memset(p, 0xa5, len);
 	ksft_test(pagemap_hides((unsigned long)p, nr),
 		  "/proc/self/pagemap shows no pfns for the region, even to root");
-	if (pfn_skip) {
-		ksft_skip(pfn_skip, "pages of a 16 MiB region are absent from the direct map");
-		ksft_skip(pfn_skip, "their page-table pfns lie in the range REGION reports");
-		ksft_skip(pfn_skip, "ordinary pages: page-table pfns match pagemap, and are present");
-		unmap_free(p, &a);
-		return;
-	}
 	n = present_pages(getpid(), (unsigned long)p, nr, &pfns);
 	ksft_test(n == 0, "pages of a 16 MiB region are absent from the direct map (%ld of %zu present)",
 		  n, nr);
@@ -216,18 +188,9 @@ static void test_direct_map_unmappedctl(void)
 			fclose(out);
 		return;
 	}
-	if (pfn_skip) {
-		ksft_skip(pfn_skip, "its 64 MiB are absent from the direct map");
-	} else {
-		n = present_pages(pid, addr, nr, NULL);
-		ksft_test(n == 0, "its 64 MiB are absent from the direct map (%ld of %zu present)",
-			  n, nr);
-	}
-	if (before >= 0)
-		ksft_test(um_stat("pages_in_use") >= before + (long long)nr,
-			  "pages_in_use counts them");
-	else
-		ksft_skip("no pages_in_use", "pages_in_use counts them");
+	n = present_pages(pid, addr, nr, NULL);
+	ksft_test(n == 0, "its 64 MiB are absent from the direct map (%ld of %zu present)", n, nr);
+	ksft_test(um_stat("pages_in_use") >= before + (long long)nr, "pages_in_use counts them");
 
 	kill(pid, SIGTERM);
 	while (fgets(line, sizeof(line), out))
@@ -236,11 +199,8 @@ static void test_direct_map_unmappedctl(void)
 	waitpid(pid, &status, 0);
 	ksft_test(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		  "SIGTERM ends the hold; unmappedctl releases and exits 0 (status %#x)", status);
-	if (before >= 0)
-		ksft_test(um_stat_wait("pages_in_use", before, 5000) == before,
-			  "its pages are back in the cache");
-	else
-		ksft_skip("no pages_in_use", "its pages are back in the cache");
+	ksft_test(um_stat_wait("pages_in_use", before, 5000) == before,
+		  "its pages are back in the cache");
 }
 
 static void test_self_access(void)
@@ -388,8 +348,15 @@ static void test_fork(void)
 
 /*
  * Old data: a child fills a region and frees it; another child allocates
- * the same size and must read zeros. Their pfns (in shared memory) show
- * whether the second got the first one's pages back.
+ * the same size and must read zeros. That shows the module's scrub only if
+ * the second child got the first one's pages straight from the cache: the
+ * strict boot has init_on_free=1, so pages that went back to the page
+ * allocator in between would read zeros whatever the module did. So the
+ * cache is emptied first (the first region is then a refill the cache
+ * keeps: 32 MiB is below max_cached_mb), nothing may be released to the
+ * page allocator meanwhile (release_pages), and the pfns of both regions,
+ * read from the children's page tables (unmapped_pfnmap.ko; pagemap has
+ * none for VM_PFNMAP) into shared memory, must be the same set.
  */
 #define OLD_PAGES	(32 * MiB / PAGE)
 
@@ -403,8 +370,6 @@ static void old_data_child(uint64_t *pfns, int *result, bool fill)
 	p = alloc_map(OLD_PAGES * PAGE, &a);
 	if (!p)
 		_exit(2);
-	if (um_pagemap(getpid(), (unsigned long)p, OLD_PAGES, pfns))
-		_exit(3);
 	if (fill) {
 		memset(p, 0xa5, OLD_PAGES * PAGE);
 	} else {
@@ -417,6 +382,9 @@ static void old_data_child(uint64_t *pfns, int *result, bool fill)
 				for (size_t j = 0; j < PAGE; j++)
 					*result += p[i * PAGE + j] != 0;
 	}
+	/* Every page is faulted in by now, so every PTE has its pfn. */
+	if (um_user_pfns(getpid(), (unsigned long)p, OLD_PAGES, pfns))
+		_exit(3);
 	unmap_free(p, &a);
 	_exit(0);
 }
@@ -434,14 +402,18 @@ static void test_old_data(void)
 		uint64_t first[OLD_PAGES], second[OLD_PAGES];
 		int nonzero;
 	} *sh;
-	size_t i, reused = 0;
+	size_t i, reused = 0, unmapped = 0;
+	long long cached, released;
 	int st1, st2;
 	pid_t pid;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
+	if (!ksft_test(sh != MAP_FAILED, "shared memory for the children's pfns"))
 		return;
 	sh->nonzero = -1;
+	um_write_file("/proc/sys/vm/drop_caches", "2");
+	cached = um_stat("pages_free");
+	released = um_stat("release_pages");
 	pid = fork();
 	if (pid == 0)
 		old_data_child(sh->first, &sh->nonzero, true);
@@ -450,33 +422,40 @@ static void test_old_data(void)
 	if (pid == 0)
 		old_data_child(sh->second, &sh->nonzero, false);
 	waitpid(pid, &st2, 0);
+	released = um_stat("release_pages") - released;
 
 	ksft_test(WIFEXITED(st1) && !WEXITSTATUS(st1) && WIFEXITED(st2) && !WEXITSTATUS(st2),
-		  "one process fills 32 MiB with 0xa5 and frees it, another allocates 32 MiB");
-	ksft_test(sh->nonzero == 0, "the second process reads only zeros (%d nonzero bytes)",
-		  sh->nonzero);
+		  "one process fills 32 MiB with 0xa5 and frees it, another allocates 32 MiB (exit %#x, %#x)",
+		  st1, st2);
 	qsort(sh->first, OLD_PAGES, sizeof(uint64_t), cmp_u64);
-	for (i = 0; i < OLD_PAGES; i++)
-		reused += bsearch(&sh->second[i], sh->first, OLD_PAGES, sizeof(uint64_t),
-				  cmp_u64) != NULL;
-	if (reused)
-		ksft_test(true, "... on %zu of the first process's pages, reused from the cache",
-			  reused);
-	else
-		ksft_skip("the cache handed out other pages", "... on reused pages");
+	for (i = 0; i < OLD_PAGES; i++) {
+		unmapped += !sh->first[i] + !sh->second[i];
+		reused += sh->second[i] && bsearch(&sh->second[i], sh->first, OLD_PAGES,
+						   sizeof(uint64_t), cmp_u64) != NULL;
+	}
+	ksft_test(reused == OLD_PAGES && !unmapped && cached == 0 && released == 0,
+		  "the second process got every page of the first one back from the cache "
+		  "(%zu of %lu; %zu pfns missing; cache held %lld pages before, %lld released meanwhile)",
+		  reused, OLD_PAGES, unmapped, cached, released);
+	ksft_test(sh->nonzero == 0, "... and reads only zeros there: the module scrubbed them (%d nonzero bytes)",
+		  sh->nonzero);
 	munmap(sh, sizeof(*sh));
 }
 
 int main(void)
 {
-	fd = um_open();
-	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	if (geteuid() != 0)
 		ksft_exit_skip("needs root (pagemap pfns, ptrace, debugfs)");
+	fd = um_open();
+	if (fd < 0)
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+	if (um_stat("pages_in_use") < 0)
+		ksft_exit_fail("no pages_in_use in %s", UM_STATS);
 	ksft_plan(0);
-	need_test_module("unmapped_test", UM_PFN_STATE, 0);
-	need_test_module("unmapped_pfnmap", UM_PFNMAP_PTES, 1);
+	if (um_need_test_module("unmapped_test", UM_PFN_STATE))
+		loaded_here[0] = "unmapped_test";
+	if (um_need_test_module("unmapped_pfnmap", UM_PFNMAP_PTES))
+		loaded_here[1] = "unmapped_pfnmap";
 
 	test_direct_map_self();
 	test_direct_map_unmappedctl();
@@ -486,12 +465,8 @@ int main(void)
 	test_old_data();
 
 	close(fd);
-	for (int i = 0; i < 2; i++) {
-		char cmd[64];
-
-		snprintf(cmd, sizeof(cmd), "rmmod %s", loaded_here[i] ? loaded_here[i] : "");
-		if (loaded_here[i] && system(cmd) != 0)
-			ksft_diag("%s failed", cmd);
-	}
+	for (int i = 0; i < 2; i++)
+		if (loaded_here[i])
+			um_unload_test_module(loaded_here[i]);
 	ksft_exit();
 }

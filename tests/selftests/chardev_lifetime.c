@@ -25,18 +25,12 @@
 #define PAGE		4096UL
 #define MiB		(1UL << 20)
 
-static long long base_in_use;	/* pages_in_use at the start, or -1 */
+static long long base_in_use;	/* pages_in_use at the start */
 
 /* pages_in_use is back to the baseline (waits briefly for it). */
 static void check_pages_back(const char *after)
 {
-	long long v;
-
-	if (base_in_use < 0) {
-		ksft_skip("no pages_in_use in " UM_STATS, "pages back after %s", after);
-		return;
-	}
-	v = um_stat_wait("pages_in_use", base_in_use, 5000);
+	long long v = um_stat_wait("pages_in_use", base_in_use, 5000);
 	ksft_test(v == base_in_use, "pages back after %s (pages_in_use %lld, start %lld)",
 		  after, v, base_in_use);
 }
@@ -70,11 +64,8 @@ static void test_free_while_mapped(int fd)
 		  errno == ENXIO, "it cannot be mapped again (ENXIO)");
 	p[a.length - 1] = 0x22;
 	ksft_test(p[0] == 0x11 && p[a.length - 1] == 0x22, "the mapping still works");
-	if (base_in_use >= 0)
-		ksft_test(um_stat("pages_in_use") >= base_in_use + 1024,
-			  "its pages are still in use while mapped");
-	else
-		ksft_skip("no pages_in_use", "its pages are still in use while mapped");
+	ksft_test(um_stat("pages_in_use") >= base_in_use + 1024,
+		  "its pages are still in use while mapped");
 	munmap(p, a.length);
 	um_query(fd, &q);
 	ksft_test(q.pending_bytes == 0, "munmap ends the pending state");
@@ -185,11 +176,8 @@ static void test_other_process(int fd)
 	um_query(fd, &q);
 	ksft_test(q.regions == 1 && q.bytes == MiB,
 		  "the child's exit freed its region though the file stays open");
-	if (before >= 0)
-		ksft_test(um_stat_wait("pages_in_use", before - 512, 5000) == before - 512,
-			  "... and its pages are back");
-	else
-		ksft_skip("no pages_in_use", "... and its pages are back");
+	ksft_test(um_stat_wait("pages_in_use", before - 512, 5000) == before - 512,
+		  "... and its pages are back");
 	ksft_test(um_region(fd, a.id, &rg) == 0 && !um_free(fd, a.id),
 		  "the parent's region was untouched");
 	close(go[0]);
@@ -261,10 +249,9 @@ static void test_file_cap(void)
 	void *p;
 	int fd;
 
-	if (um_set_param("max_file_bytes", "1048576")) {
-		ksft_skip("cannot write " UM_PARAMS "max_file_bytes", "per-file cap");
+	if (!ksft_test(!um_set_param("max_file_bytes", "1048576"),
+		       "per-file cap: " UM_PARAMS "max_file_bytes set to 1 MiB"))
 		return;
-	}
 	fd = um_open();
 	um_ioctl(fd, UNMAPPED_IOC_INFO, &info);
 	ksft_test(info.max_file_bytes == MiB, "INFO shows the cap (%llu)",
@@ -424,10 +411,24 @@ static void run_churn(int fd, bool close_it, const char *what)
 
 /* --- kills ------------------------------------------------------------ */
 
-static void hog(size_t len)
+/*
+ * Allocate, map, fill, free and unmap at random until killed. The first
+ * region is kept, and said so on @ready: from then on the process holds
+ * pages whenever it dies.
+ */
+static void hog(size_t len, int ready)
 {
+	struct unmapped_alloc first;
 	int fd = um_open();
+	unsigned char *kept;
 
+	while (um_alloc(fd, PAGE, 0, 0, -1, &first))
+		;
+	kept = map_region(fd, &first);
+	if (kept)
+		memset(kept, 0x44, first.length);
+	if (write(ready, "", 1) != 1)
+		_exit(1);
 	for (;;) {
 		struct unmapped_alloc a;
 		unsigned char *p;
@@ -444,26 +445,45 @@ static void hog(size_t len)
 	}
 }
 
+/*
+ * Kill processes at random moments of their ALLOC/mmap/FREE/munmap loop,
+ * each once it holds a region (so that its death has pages to give back),
+ * and then only by our SIGKILL: a process that died of anything else, or
+ * whose pages the module did not count as in use, fails.
+ */
 static void test_kills(void)
 {
 	unsigned int seed = 42;
-	int round, killed = 0;
+	int round, killed = 0, holding = 0;
 
 	for (round = 0; round < 24; round++) {
 		/* Small regions churn; a large one dies inside ALLOC. */
 		size_t len = round % 3 == 2 ? 256 * MiB : (PAGE << rnd(&seed, 12));
 		struct timespec ts = { 0, (long)rnd(&seed, 40) * 1000 * 1000 };
-		int status;
-		pid_t pid = fork();
+		int status, ready[2];
+		char c;
+		pid_t pid;
 
-		if (pid == 0)
-			hog(len);
-		nanosleep(&ts, NULL);
+		if (pipe(ready))
+			break;
+		pid = fork();
+		if (pid == 0) {
+			close(ready[0]);
+			hog(len, ready[1]);
+		}
+		close(ready[1]);
+		if (read(ready[0], &c, 1) == 1) {
+			nanosleep(&ts, NULL);
+			holding += um_stat("pages_in_use") > base_in_use;
+		}
+		close(ready[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		killed += WIFSIGNALED(status);
+		killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 	}
-	ksft_test(killed == 24, "24 allocating processes killed at random moments (%d)", killed);
+	ksft_test(killed == 24 && holding == 24,
+		  "24 allocating processes killed by SIGKILL at random moments (%d), each holding pages then (%d)",
+		  killed, holding);
 	check_pages_back("the kills");
 }
 
@@ -483,18 +503,19 @@ static int module_cmd(const char *cmd)
 
 int main(void)
 {
-	long long free0, free1;
+	long long free0, free1, splits0 = 0, slack;
 	int fd;
 
 	fd = um_open();
 	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	close(fd);
 	ksft_plan(0);
 
 	/* MemFree without the module, to compare with after the tests. */
 	if (module_cmd("rmmod") == 0) {
 		free0 = um_free_kb();
+		splits0 = um_dm_splits();
 		ksft_diag("Slab %lld kB, PageTables %lld kB, per-CPU lists %lld kB",
 			  um_meminfo_kb("Slab"), um_meminfo_kb("PageTables"), um_pcp_kb());
 		module_cmd("insmod");
@@ -503,8 +524,10 @@ int main(void)
 	}
 	fd = um_open();
 	if (fd < 0)
-		ksft_exit_skip("cannot reopen %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot reopen %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	base_in_use = um_stat("pages_in_use");
+	if (base_in_use < 0)
+		ksft_exit_fail("no pages_in_use in %s", UM_STATS);
 	ksft_diag("pages_in_use at start: %lld, MemFree without the module: %lld kB",
 		  base_in_use, free0);
 
@@ -520,7 +543,7 @@ int main(void)
 	test_kills();
 
 	if (free0 < 0) {
-		ksft_skip("rmmod failed at the start", "free memory back after rmmod");
+		ksft_test(false, "rmmod at the start, to measure free memory without the module");
 	} else if (module_cmd("rmmod") != 0) {
 		ksft_test(false, "rmmod after the tests");
 	} else {
@@ -528,8 +551,15 @@ int main(void)
 		ksft_diag("Slab %lld kB, PageTables %lld kB, per-CPU lists %lld kB",
 			  um_meminfo_kb("Slab"), um_meminfo_kb("PageTables"), um_pcp_kb());
 		module_cmd("insmod");
-		ksft_test(llabs(free1 - free0) < 4096,
-			  "free memory back after rmmod: %lld kB before, %lld kB after", free0, free1);
+		/*
+		 * Nothing may be lost: the kernel's own caches move by a few
+		 * pages, and each split of a large direct mapping keeps a page
+		 * table (6.1 never frees it). A leaked 2 MiB block is well out.
+		 */
+		slack = um_free_slack_kb() + 4 * (um_dm_splits() - splits0);
+		ksft_test(free0 - free1 <= slack,
+			  "free memory back after rmmod: %lld kB before, %lld kB after (allowed %lld kB less)",
+			  free0, free1, slack);
 	}
 	ksft_exit();
 }

@@ -61,7 +61,7 @@ static void check_pages_back(long long held, const char *after)
 	long long want = base_in_use + held, v;
 
 	if (base_in_use < 0) {
-		ksft_skip("no pages_in_use in " UM_STATS, "pages back after %s", after);
+		ksft_test(false, "pages back after %s (no pages_in_use in " UM_STATS ")", after);
 		return;
 	}
 	v = um_stat_wait("pages_in_use", want, 5000);
@@ -322,17 +322,15 @@ int main(int argc, char **argv)
 	size_t n = strtoul(argc > 1 ? argv[1] : env ? env : "32768", NULL, 0);
 	long long max_cached;
 	char old[32];
-	int loaded;
+	bool loaded;
 
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
 	if (!n || n % 256)
-		ksft_exit_skip("PAGES must be a positive multiple of 256");
+		ksft_exit_fail("PAGES must be a positive multiple of 256");
 	fd = um_frag_open();
-	loaded = um_load_test_module("unmapped_pfnmap", UM_PFNMAP_PTES);
-	if (loaded < 0)
-		ksft_exit_skip("no test module unmapped_pfnmap.ko (page-table pfns)");
+	loaded = um_need_test_module("unmapped_pfnmap", UM_PFNMAP_PTES);
 	ksft_plan(0);
 	base_in_use = um_stat("pages_in_use");
 	/* Keep every freed page cached: the trim would give them back. */
@@ -346,7 +344,7 @@ int main(int argc, char **argv)
 	snprintf(old, sizeof(old), "%lld", max_cached < 0 ? 64 : max_cached);
 	um_set_param("max_cached_mb", old);
 	close(fd);
-	if (loaded > 0)
+	if (loaded)
 		um_unload_test_module("unmapped_pfnmap");
 	ksft_exit();
 }

@@ -20,8 +20,8 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_need
+ut_need
 mkdir -p $run
 
 line_re='^pfn 0x[0-9a-f]+-0x[0-9a-f]+ order [0-9]+ node [0-9]+ free [0-9]+ used [0-9]+ released [0-9]+ backend (range|page) dm_level (4K|2M|1G|none)(-(4K|2M|1G|none))? dm_present [0-9]+/[0-9]+$'

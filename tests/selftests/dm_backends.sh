@@ -7,11 +7,12 @@
 # blocks of orders 0..9 through the in-kernel API (unmapped_test.ko), check
 # every page is absent from the direct map, free, shrink with drop_caches,
 # unload, and compare the direct map with a snapshot taken before the load.
-# range must split no 2M mapping, cost a few call IPIs per refill, bring
-# every 2M region back present at 2M or larger with its old attribute bits,
-# and give MemFree back within 1 MiB. page is expected to split: its
-# figures are printed beside range's, and only its pages coming back
-# present is checked (its page-table pages are never freed by 6.1).
+# range must split no 2M mapping, cost one flush (one IPI per other CPU)
+# per refill, bring every 2M region back present at 2M or larger with its
+# old attribute bits, and give MemFree back within the runner's slack.
+# page is expected to split: its figures are printed beside range's, and
+# only its pages coming back present is checked (its page-table pages are
+# never freed by 6.1).
 #
 # With -cpu max the VM maps RAM with 1G pages where it can (here only
 # 1-2 GiB). So that the workload is likely to meet one (the page allocator
@@ -34,8 +35,8 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_unload || ksft_exit_skip "cannot unload unmapped.ko"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_unload || ksft_exit_fail "cannot unload unmapped.ko"
+ut_need
 
 # run BACKEND - one cycle; sets a_* (alloc), f_* (free), s_* (shrink),
 # c_* (compare after unload) and refills.
@@ -83,7 +84,7 @@ aside=$((($(memfree_kb) / 1024 - ${UM_TEST_LOW_MB:-1280}) / 2))
 ksft_diag "set aside $(cat $hugepages) 2M huge pages"
 mf0=$(memfree_kb)
 if ! run range; then
-	ksft_exit_skip "range cycle could not run: $ut_out"
+	ksft_exit_fail "range cycle could not run: $ut_out"
 fi
 mf1=$(memfree_kb)
 r_refills=$refills r_ipis=$a_ipis r_l2=$a_l2 r_l3=$a_l3 r_ns=$a_ns
@@ -97,8 +98,13 @@ ksft_cmp "range: every page absent from the direct map" "$a_present" -eq 0
 # so when the first fails alone, the split was not ours.
 ksft_cmp "range: direct_map_level2_splits delta 0 while allocating" "$a_l2" -eq 0
 ksft_cmp "range: no 2M mapping under the blocks split while allocating" "$a_split" -eq 0
-# One flush (one IPI per other CPU) per refill, plus vm_unmap_aliases work.
-ksft_cmp "range: call IPIs per refill at most 4" "$a_ipis" -le $((4 * refills + 4))
+# The design: one set_memory_np() per refilled block, whose one flush is
+# one IPI to each other CPU; a few more for vm_unmap_aliases() when lazy
+# vmap areas are pending and the kernel's own calls meanwhile (measured:
+# 1 to 3 in a cycle of 129 refills on 6.1 and 6.12).
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+ksft_cmp "range: one flush per refill: call IPIs at most refills x other CPUs + 16" \
+	"$a_ipis" -le $((refills * (cpus - 1) + 16))
 ksft_cmp "range: no 2M split while freeing and shrinking" "$((f_l2 + s_l2))" -eq 0
 ksft_cmp "range: cache empty after drop_caches" "$s_cached" -eq 0
 ksft_cmp "range: every 2M region present again after unload" "$c_np" -eq 0
@@ -113,7 +119,7 @@ ksft_cmp "range: other regions changed only by those splits" "$c_other" -le "$ot
 ksft_diag "range: $c_touched 2M regions touched; $a_l3 1G mappings split into 2M entries ($c_l3 regions now 2M that were inside one; 6.1 never merges them back); $others_l2 2M splits by others during the cycle ($ml2 inside insmod/rmmod)"
 delta=$((mf0 - mf1))
 [ $delta -lt 0 ] && delta=$((-delta))
-ksft_cmp "range: MemFree back within 1 MiB of before insmod (kB off)" "$delta" -le 1024
+ksft_cmp "range: MemFree back within the runner's slack of before insmod (kB off)" "$delta" -le "${UM_FREE_SLACK_KB:-512}"
 
 if ! run page; then
 	ksft_fail "page cycle could not run: $ut_out"

@@ -34,17 +34,11 @@ ksft_check "block_alloc: an order-0 allocation falls back to a smaller block" \
 	test "$(d refill_fallbacks)" -eq 1 -a "$(d allocs)" -eq 1
 ut_cmd release
 consistent block_alloc
-if [ $has_ctl -eq 1 ]; then
-	arm block_alloc 1 -1
-	ksft_check "block_alloc: /dev/unmapped ALLOC fails with ENOMEM" \
-		eval "ctl 1 --size 4M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
-	disarm block_alloc
-	ksft_cmp "block_alloc: the partly built region gave its blocks back" "$(um_stat pages_in_use)" -eq 0
-	ksft_check "block_alloc: disarmed, /dev/unmapped ALLOC works" ctl 0 --size 4M --fill 0x5a
-else
-	ksft_skip "block_alloc: /dev/unmapped ALLOC fails" "no unmappedctl"
-	ksft_skip "block_alloc: partly built region" "no unmappedctl"
-	ksft_skip "block_alloc: disarmed" "no unmappedctl"
-fi
+arm block_alloc 1 -1
+ksft_check "block_alloc: /dev/unmapped ALLOC fails with ENOMEM" \
+	eval "ctl 1 --size 4M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
+disarm block_alloc
+ksft_cmp "block_alloc: the partly built region gave its blocks back" "$(um_stat pages_in_use)" -eq 0
+ksft_check "block_alloc: disarmed, /dev/unmapped ALLOC works" ctl 0 --size 4M --fill 0x5a
 consistent "block_alloc, user path"
 fault_end

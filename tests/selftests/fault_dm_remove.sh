@@ -46,9 +46,7 @@ kpfn=$(last dm_restore)
 ksft_cmp "dm_remove+dm_restore: the block is kept as leaked (pages)" "$(d leaked_pages)" -eq 512
 ksft_cmp "dm_remove+dm_restore: and stays out of the direct map (present pages)" "$(present "$kpfn" 512)" -eq 0
 consistent "dm_remove+dm_restore"
-ut_cmd hold order=9
-ksft_check "dm_remove+dm_restore: the leaked block is never handed out" test "$(ut_key pfn)" != "$kpfn"
-ut_cmd release
+ksft_check "dm_remove+dm_restore: the leaked block is never handed out" not_handed_out "$kpfn"
 
 # Page backend: page 100 fails, the 99 before it go back.
 echo page > $UM_PARAMS/backend
@@ -63,19 +61,14 @@ ksft_cmp "dm_remove, page backend: the 100 pages touched are mapped again" "$(pr
 echo range > $UM_PARAMS/backend
 consistent "dm_remove, page backend"
 
-if [ $has_ctl -eq 1 ]; then
-	drop_caches
-	arm dm_remove 1
-	ksft_check "dm_remove: one failed refill, /dev/unmapped ALLOC still succeeds" ctl 0 --size 2M --fill 0x33
-	drop_caches
-	arm dm_remove 1 -1
-	ksft_check "dm_remove: always failing, ALLOC fails with ENOMEM" \
-		eval "ctl 1 --size 2M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
-	disarm dm_remove
-else
-	ksft_skip "dm_remove: ALLOC despite one failure" "no unmappedctl"
-	ksft_skip "dm_remove: ALLOC fails" "no unmappedctl"
-fi
+drop_caches
+arm dm_remove 1
+ksft_check "dm_remove: one failed refill, /dev/unmapped ALLOC still succeeds" ctl 0 --size 2M --fill 0x33
+drop_caches
+arm dm_remove 1 -1
+ksft_check "dm_remove: always failing, ALLOC fails with ENOMEM" \
+	eval "ctl 1 --size 2M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
+disarm dm_remove
 ksft_cmp "dm_remove: nothing in use" "$(um_stat pages_in_use)" -eq 0
 
 # The kept block goes back at unload, once the direct map takes it.

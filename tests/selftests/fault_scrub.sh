@@ -51,18 +51,13 @@ consistent "scrub, release"
 drop_caches
 ksft_cmp "scrub in a release: disarmed, released at the next shrink" "$(present "$spfn" 512)" -eq 512
 
-if [ $has_ctl -eq 1 ]; then
-	ctl 0 --size 2M --fill 0x66
-	arm scrub 1 -1
-	ksft_check "scrub: /dev/unmapped ALLOC of dirty memory fails with ENOMEM" \
-		eval "ctl 1 --size 2M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
-	disarm scrub
-	ksft_check "scrub: disarmed, ALLOC gets zeroed memory" \
-		eval "ctl 0 --size 2M --fill 0x77 && grep -q 'arrived zeroed' /tmp/fault.ctl"
-else
-	ksft_skip "scrub: ALLOC fails" "no unmappedctl"
-	ksft_skip "scrub: ALLOC zeroed" "no unmappedctl"
-fi
+ctl 0 --size 2M --fill 0x66
+arm scrub 1 -1
+ksft_check "scrub: /dev/unmapped ALLOC of dirty memory fails with ENOMEM" \
+	eval "ctl 1 --size 2M && grep -q 'Cannot allocate memory' /tmp/fault.ctl"
+disarm scrub
+ksft_check "scrub: disarmed, ALLOC gets zeroed memory" \
+	eval "ctl 0 --size 2M --fill 0x77 && grep -q 'arrived zeroed' /tmp/fault.ctl"
 ksft_cmp "scrub: nothing in use at the end" "$(um_stat pages_in_use)" -eq 0
 consistent "scrub, user path"
 

@@ -9,7 +9,7 @@
 # seeds are printed; `unmapped_fuzz -R SEED` replays one worker, and
 # UM_FUZZ_SEED fixes the base seed of a whole run.
 fuzz=$(dirname "$0")/../unmapped_fuzz
-[ -x "$fuzz" ] || { echo "1..0 # SKIP unmapped_fuzz is not installed"; exit 4; }
+[ -x "$fuzz" ] || { echo "Bail out! unmapped_fuzz is not installed"; exit 1; }
 set -- -d "${UM_FUZZ_DURATION:-40}" -p "${UM_FUZZ_PROCS:-4}"
 [ "${UM_FUZZ_FAULTS:-1}" = 0 ] || set -- "$@" -f
 [ -n "${UM_FUZZ_SEED:-}" ] && set -- "$@" -s "$UM_FUZZ_SEED"

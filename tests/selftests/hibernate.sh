@@ -27,14 +27,14 @@ cleanup() {
 	[ -n "$dbg0" ] && echo "$dbg0" > $dbg
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
+um_need
 grep -qw disk /sys/power/state 2> /dev/null ||
 	ksft_exit_skip "kernel without hibernation (no 'disk' in /sys/power/state)"
 # With swap the hibernation of the "nothing held" case would really happen.
 [ "$(grep -vc '^Filename' /proc/swaps)" -eq 0 ] ||
 	ksft_exit_skip "swap is on: this test needs hibernation to fail at writing the image"
-command -v unmappedctl > /dev/null || ksft_exit_skip "no unmappedctl"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+ctl_need
+ut_need
 mkdir -p $run
 [ -n "$dbg0" ] && echo 1 > $dbg
 

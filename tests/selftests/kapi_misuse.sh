@@ -12,8 +12,8 @@
 
 ksft_plan 29
 trap ut_unload EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_need
+ut_need
 
 # Everything that must not move when a call is refused.
 state() {

@@ -137,7 +137,7 @@ int main(void)
 		ksft_exit();
 	buf = malloc(len);
 	if (!buf)
-		ksft_exit_skip("no memory");
+		ksft_exit_fail("no memory for a %zu-byte buffer", len);
 
 	setrlimit(RLIMIT_MEMLOCK, &rl);
 	scrubbed = um_stat("scrubbed_pages");

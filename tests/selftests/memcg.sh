@@ -21,8 +21,8 @@ cg=/sys/fs/cgroup
 t=$cg/unmapped-memcg
 ksft_plan 11
 trap 'ut_unload; rmdir $t 2> /dev/null' EXIT
-um_loaded || { ksft_fail "unmapped.ko is loaded"; ksft_exit; }
-ut_load || { ksft_fail "unmapped_test.ko loads"; ksft_exit; }
+um_need
+ut_need
 [ -e $cg/cgroup.controllers ] || mount -t cgroup2 none $cg 2> /dev/null
 [ -e $cg/cgroup.controllers ] || ksft_exit_skip "no cgroup2 filesystem in this kernel"
 grep -qw memory $cg/cgroup.controllers || ksft_exit_skip "no memory cgroup controller in this kernel"

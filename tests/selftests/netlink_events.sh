@@ -20,9 +20,9 @@ cleanup() {
 	[ -n "$watcher" ] && kill "$watcher" 2> /dev/null && wait "$watcher"
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
-[ -r "$UM_DEBUGFS/stats" ] || ksft_exit_skip "no $UM_DEBUGFS/stats"
+um_need
+ctl_need
+[ -r "$UM_DEBUGFS/stats" ] || ksft_exit_fail "no $UM_DEBUGFS/stats"
 
 # start_watch ARGS... - unmappedctl watch in the background, subscribed.
 start_watch() {

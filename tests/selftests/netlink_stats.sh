@@ -17,9 +17,9 @@ cleanup() {
 	[ -n "$holder" ] && kill -INT "$holder" 2> /dev/null && wait "$holder"
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
-[ -r "$UM_DEBUGFS/stats" ] || ksft_exit_skip "no $UM_DEBUGFS/stats"
+um_need
+ctl_need
+[ -r "$UM_DEBUGFS/stats" ] || ksft_exit_fail "no $UM_DEBUGFS/stats"
 
 # Workload: blocks of several orders in and out, and 4 MiB held meanwhile.
 unmappedctl alloc --size 16M > /dev/null &&

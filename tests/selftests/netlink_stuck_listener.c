@@ -141,22 +141,22 @@ int main(void)
 		cycles = 5;
 	fd = um_genl_socket();
 	if (fd < 0 || um_genl_resolve(fd, &ids))
-		ksft_exit_skip("generic netlink family %s not found: is unmapped.ko loaded?",
+		ksft_exit_fail("generic netlink family %s not found: is unmapped.ko loaded?",
 			       UNMAPPED_GENL_NAME);
 	close(fd);
 	dev = um_open();
 	if (dev < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-dev));
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-dev));
 	if (um_stat("events_queued") < 0)
-		ksft_exit_skip("no %s", UM_STATS);
+		ksft_exit_fail("no %s", UM_STATS);
 	err = um_set_param("max_cached_mb", "1");
 	if (err)
-		ksft_exit_skip("cannot set max_cached_mb: %s", strerror(-err));
+		ksft_exit_fail("cannot set max_cached_mb: %s", strerror(-err));
 	idle_times = calloc((size_t)cycles * PHASES, sizeof(double));
 	stuck_times = calloc((size_t)cycles * PHASES, sizeof(double));
 	times = calloc(cycles, sizeof(double));
 	if (!idle_times || !stuck_times || !times)
-		ksft_exit_skip("out of memory");
+		ksft_exit_fail("out of memory");
 
 	ksft_plan(5);
 	for (i = 0; i < PHASES; i++) {

@@ -12,8 +12,8 @@
 
 out=/tmp/perf_events
 command -v perf > /dev/null || ksft_exit_skip "no perf in the VM (tools/vm/run --add-program /usr/bin/perf)"
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-[ -d /sys/kernel/tracing/events/unmapped ] || ksft_exit_skip "no tracefs events/unmapped"
+um_need
+[ -d /sys/kernel/tracing/events/unmapped ] || ksft_exit_fail "no tracefs events/unmapped"
 ksft_plan 9
 trap 'rm -f $out.*' EXIT
 

@@ -16,7 +16,7 @@ mb=2048
 target=$((mb * 256))
 run=/tmp/prefill_work
 ksft_plan 8
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
+um_need
 mkdir -p $run
 rm -f $run/written
 

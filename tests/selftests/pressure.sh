@@ -53,9 +53,9 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
-command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
+um_need
+ut_need
+ctl_need
 if [ -w $hung ]; then
 	echo 20 > $hung
 else
@@ -63,22 +63,25 @@ else
 fi
 
 mkdir -p "$hog" $run
-mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_skip "cannot mount tmpfs"
+mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_fail "cannot mount tmpfs"
 # Keep the run short under TCG: set most memory aside as huge pages (first:
 # taking them reclaims, which would empty the cache).
 aside=$((($(memfree_kb) / 1024 - 256 - 400) / 2))
 [ $aside -gt 0 ] && echo $aside > $hugepages
 ksft_diag "set aside $(cat $hugepages) huge pages"
 
-# Churners count their rounds in $run/NAME.rounds, failures in .fails.
+# Churners count their rounds in $run/NAME.rounds, failures in .fails,
+# each written aside and renamed in: a reader must never see the file
+# truncated but not yet rewritten (an empty count made a difference of
+# two reads negative).
 churn() {
 	name=$1
 	shift
 	r=0 f=0
 	while [ -e $run/go ]; do
 		if "$@" > /dev/null 2>&1; then r=$((r + 1)); else f=$((f + 1)); fi
-		echo "$r" > $run/$name.rounds
-		echo "$f" > $run/$name.fails
+		echo "$r" > $run/$name.rounds.new && mv $run/$name.rounds.new $run/$name.rounds
+		echo "$f" > $run/$name.fails.new && mv $run/$name.fails.new $run/$name.fails
 	done
 }
 kernel_round() {

@@ -15,8 +15,8 @@
 blocks=8
 ksft_plan 5
 trap ut_unload EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_need
+ut_need
 
 s0=$(um_stat scrubbed_pages)
 if ut_cmd scrub_verify blocks=$blocks; then

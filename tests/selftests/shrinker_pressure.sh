@@ -29,12 +29,12 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_load max_cached_mb=0 || ksft_exit_skip "cannot load unmapped.ko max_cached_mb=0"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_load max_cached_mb=0 || ksft_exit_fail "cannot load unmapped.ko max_cached_mb=0"
+ut_need
 
 ut_cmd dm_snapshot
 t0=$(date +%s)
-ut_cmd alloc mb="$mb" lo=9 hi=9 || ksft_exit_skip "cannot allocate $mb MiB: $ut_out"
+ut_cmd alloc mb="$mb" lo=9 hi=9 || ksft_exit_fail "cannot allocate $mb MiB: $ut_out"
 # splits_l2 counts every 2M split in the kernel meanwhile; touched_split
 # only those under the blocks the cache took.
 ksft_diag "filling the cache took $(($(date +%s) - t0)) s, $(ut_key call_ipis) call IPIs, direct-map splits anywhere: $(ut_key splits_l2) 2M->4K, $(ut_key splits_l3) 1G->2M; $(ut_key touched_regions) 2M regions filled"
@@ -46,7 +46,7 @@ ksft_cmp "no 2M mapping under the cache split to fill it" "$fill_split" -eq 0
 ksft_diag "before: $(grep '^Node' $UM_DEBUGFS/pagetypeinfo | head -n 1)"
 
 mkdir -p "$hog"
-mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_skip "cannot mount tmpfs"
+mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_fail "cannot mount tmpfs"
 set_aside=$((($(memfree_kb) / 1024 - 256) / 2))
 [ $set_aside -gt 0 ] && echo $set_aside > $hugepages
 ksft_diag "set aside $(cat $hugepages) 2M huge pages; the cache still holds $(($(um_stat pages_free) / 256)) MiB"

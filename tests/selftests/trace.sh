@@ -16,9 +16,9 @@ cleanup() {
 	ut_unload
 }
 trap cleanup EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-[ -d $tr/events/unmapped ] || ksft_exit_skip "no tracefs events/unmapped"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_need
+[ -d $tr/events/unmapped ] || ksft_exit_fail "no tracefs events/unmapped"
+ut_need
 
 echo > $tr/trace
 echo 1 > $tr/events/unmapped/enable

@@ -12,8 +12,8 @@
 
 ksft_plan 10
 trap 'ut_cmd release 2> /dev/null; ut_unload' EXIT
-um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
+um_need
+ut_need
 
 echo 1 > $UM_PARAMS/max_cached_mb	# 256 pages
 drop_caches

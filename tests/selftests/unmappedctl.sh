@@ -5,11 +5,13 @@
 # subcommand's --help, usage errors (exit 2), runtime errors (exit 1 with
 # "unmappedctl: <what>: <strerror>"), info, alloc, stats and pagetypeinfo.
 . "$(dirname "$0")/../ksft.sh"
+. "$(dirname "$0")/../unmapped.sh"
 module=${UM_MODULE:-/opt/unmapped/modules/unmapped.ko}
 dbg=/sys/kernel/debug/unmapped
 out=/tmp/unmappedctl.out err=/tmp/unmappedctl.err
 
-command -v unmappedctl > /dev/null || ksft_exit_skip "unmappedctl is not installed"
+ctl_need
+[ -r $dbg/stats ] || ksft_exit_fail "no $dbg/stats"
 
 # run WANT_STATUS CMD... - run, keep stdout/stderr, compare the exit status.
 run() {
@@ -44,18 +46,12 @@ ksft_check "alloc --size 4097: exit 1, 'unmappedctl: allocate 4097 bytes: Invali
 ksft_check "--device /nonexistent: exit 1, strerror" eval \
 	"run 1 unmappedctl --device /nonexistent info && has '^unmappedctl: open /nonexistent: No such file or directory' $err"
 
-if [ -r $dbg/stats ]; then
-	ksft_check "stats: exit 0, pages_in_use" eval "run 0 unmappedctl stats && has '^pages_in_use ' $out"
-	ksft_check "stats --json: an object with pages_in_use" eval \
-		"run 0 unmappedctl stats --json && has '^{' $out && has '\"pages_in_use\": [0-9]' $out"
-	ksft_check "pagetypeinfo: exit 0, what debugfs has" eval \
-		"run 0 unmappedctl pagetypeinfo && [ -s $out ] && cat $dbg/pagetypeinfo | cmp -s - $out"
-	sed 's/^/# /' $out
-else
-	ksft_skip "stats" "no $dbg/stats"
-	ksft_skip "stats --json" "no $dbg/stats"
-	ksft_skip "pagetypeinfo" "no $dbg/pagetypeinfo"
-fi
+ksft_check "stats: exit 0, pages_in_use" eval "run 0 unmappedctl stats && has '^pages_in_use ' $out"
+ksft_check "stats --json: an object with pages_in_use" eval \
+	"run 0 unmappedctl stats --json && has '^{' $out && has '\"pages_in_use\": [0-9]' $out"
+ksft_check "pagetypeinfo: exit 0, what debugfs has" eval \
+	"run 0 unmappedctl pagetypeinfo && [ -s $out ] && cat $dbg/pagetypeinfo | cmp -s - $out"
+sed 's/^/# /' $out
 
 rmmod unmapped
 ksft_check "module unloaded: info exits 1 and says to load unmapped.ko" eval \

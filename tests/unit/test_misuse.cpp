@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <functional>
+#include <iterator>
 
 using namespace t;
 
@@ -150,15 +151,41 @@ TEST_F(MisuseTest, CheckChunkSaysWhatFreeWouldAndChangesNothing)
 	expectRejected(-UM_ERANGE, UM_STAT_NR, check(used_, UM_MAX_ORDER));
 }
 
-TEST_F(MisuseTest, ErrorsAreDistinct)
+/*
+ * Every kind of misuse, one after the other on one cache: the errors the
+ * calls return (not the constants) are all different, and together the
+ * calls leave the block in use untouched (its contents still there, still
+ * unmapped, freeing it works) and the free pages as they were.
+ */
+TEST_F(MisuseTest, ErrorsAreDistinctAndTogetherChangeNothing)
 {
-	int errs[] = { -UM_ENOENT, -UM_EALREADY, -UM_EINVAL, -UM_ERANGE,
-		       -UM_ENODEV };
+	sim_->writeSecret(used_, 8);
+	um_stats before = stats();
+	const struct {
+		const char *what;
+		int got;
+	} calls[] = {
+		{ "free of a foreign page", freeCall(base_ + 512, 0) },
+		{ "double free", freeCall(freed_, 0) },
+		{ "free with the wrong order", freeCall(used_, 2) },
+		{ "free above the maximum order", freeCall(used_, UM_MAX_ORDER) },
+		{ "alloc on no such node", allocCall(1, 0, 0) },
+	};
+	um_stats after = stats();
 
-	for (size_t i = 0; i < 5; i++)
-		for (size_t j = i + 1; j < 5; j++)
-			EXPECT_NE(errs[i], errs[j]);
-	/* The pages are untouched by all of the above. */
+	for (size_t i = 0; i < std::size(calls); i++) {
+		EXPECT_LT(calls[i].got, 0) << calls[i].what;
+		for (size_t j = i + 1; j < std::size(calls); j++)
+			EXPECT_NE(calls[i].got, calls[j].got)
+				<< calls[i].what << " and " << calls[j].what;
+	}
+	EXPECT_EQ(statOf(after, UM_STAT_bad_frees), statOf(before, UM_STAT_bad_frees) + 4);
+	EXPECT_EQ(statOf(after, UM_STAT_alloc_failures),
+		  statOf(before, UM_STAT_alloc_failures) + 1);
+	EXPECT_EQ(std::memcmp(after.nr_free, before.nr_free, sizeof(after.nr_free)), 0);
+	EXPECT_FALSE(sim_->isZero(used_, 8)) << "the block in use was scrubbed";
+	for (um_pfn_t i = 0; i < 8; i++)
+		EXPECT_FALSE(sim_->reachable(used_ + i)) << "page " << i << " is mapped";
 	EXPECT_EQ(um_cache_free(cache_, used_, 3), 0);
 	used_ = mustAlloc(3);
 }

@@ -12,32 +12,53 @@ fault_cleanup() {
 	ut_unload
 }
 
-# fault_start - skip unless the module, its knobs and unmapped_test.ko are
-# there; disarm everything on exit. Sets has_ctl (unmappedctl installed).
+# fault_start - fail unless the module, its knobs, unmapped_test.ko and
+# unmappedctl are there; disarm everything on exit.
 fault_start() {
 	trap fault_cleanup EXIT
-	um_loaded || ksft_exit_skip "unmapped.ko is not loaded"
-	[ -d $F ] || ksft_exit_skip "no $F (debugfs)"
-	ut_load || ksft_exit_skip "cannot load unmapped_test.ko"
-	has_ctl=0
-	command -v unmappedctl > /dev/null && has_ctl=1
+	um_need
+	[ -d $F ] || ksft_exit_fail "no $F (debugfs)"
+	ut_need
+	ctl_need
 }
 
 # arm KIND NTH [TIMES [AFTER]] / disarm KIND
 arm() {
+	eval "armed_$1=$(injected "$1")"
 	echo "${3:-1}" > $F/$1/times
 	[ -w $F/$1/after ] && echo "${4:-0}" > $F/$1/after
 	echo "$2" > $F/$1/nth
 }
 disarm() { echo 0 > $F/$1/nth; }
 injected() { cat $F/$1/injected; }
-# last KIND - pfn of the last injected failure of KIND
-last() { awk '{ print $2 }' $F/$1/last; }
+# last KIND - pfn of the failure of KIND injected since it was last armed;
+# nothing when there was none, so that a check on the pfn fails instead of
+# passing on an older one (or on none).
+last() {
+	eval "n=\$armed_$1"
+	if [ "$(injected "$1")" -le "${n:-0}" ]; then
+		echo "# no $1 failure was injected since it was armed" >&2
+		return 1
+	fi
+	awk '{ print $2 }' $F/$1/last
+}
 
-# present PFN N - how many of N pages from PFN the direct map maps now.
+# present PFN N - how many of N pages from PFN the direct map maps now;
+# nothing for no PFN or a query pfn_state refused (a stale answer would
+# be read back otherwise).
 present() {
-	echo "$1 $2" > $UT_DEBUGFS/pfn_state
+	[ -n "$1" ] && echo "$1 $2" > $UT_DEBUGFS/pfn_state || return 1
 	grep -c ' present 1 ' $UT_DEBUGFS/pfn_state
+}
+
+# not_handed_out PFN - a block kept after a failure (at PFN) is not what
+# the next allocation gets: that allocation must succeed, and PFN be known.
+not_handed_out() {
+	ut_cmd hold order=9 || { ksft_diag "hold failed: $ut_out"; return 1; }
+	got=$(ut_key pfn)
+	ut_cmd release
+	ksft_diag "kept block at ${1:-(none)}, the allocation got ${got:-(none)}"
+	[ -n "$1" ] && [ -n "$got" ] && [ "$got" != "$1" ]
 }
 
 # present_after_unload PFN N - present() for pages rmmod gave back, once it

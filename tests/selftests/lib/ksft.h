@@ -6,7 +6,12 @@
  * "ok N desc" or "not ok N desc"; ksft_skip(reason, fmt, ...);
  * ksft_diag(fmt, ...) prints "# ..."; ksft_exit() exits 0 (all passed),
  * 1 (a failure) or 4 (all skipped); ksft_exit_skip(fmt, ...) skips the
- * whole program. Header-only: each test is one .c file.
+ * whole program for want of an environment feature the reason names (a
+ * kernel option, root): tools/check fails unless the reason is on its
+ * allow-list; ksft_exit_fail(fmt, ...) ends it as a failure when a part of
+ * this project is missing or broken (a module not loaded, /dev/unmapped or
+ * the netlink family absent) or an allocation it needs failed. Header-only:
+ * each test is one .c file.
  */
 #ifndef UNMAPPED_KSFT_H
 #define UNMAPPED_KSFT_H
@@ -87,12 +92,22 @@ static inline void ksft_exit_skip(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("1..0 # SKIP ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	ksft_vprint("1..0 # SKIP ", fmt, ap);
 	va_end(ap);
-	printf("\n");
 	exit(KSFT_SKIP);
+}
+
+/* TAP's "Bail out!": the runner counts it as a failure and shows why. */
+__attribute__((format(printf, 1, 2), noreturn))
+static inline void ksft_exit_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ksft_vprint("Bail out! ", fmt, ap);
+	va_end(ap);
+	exit(KSFT_FAIL);
 }
 
 __attribute__((noreturn))

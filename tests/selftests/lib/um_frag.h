@@ -109,11 +109,11 @@ static inline int um_frag_open(void)
 	int fd = um_open();
 
 	if (fd < 0)
-		ksft_exit_skip("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
+		ksft_exit_fail("cannot open %s: %s", UNMAPPED_DEVICE, strerror(-fd));
 	if (geteuid() != 0)
 		ksft_exit_skip("needs root (REGION pfns, module parameters, fault knobs)");
 	if (access(UM_FAULT_DIR "block_alloc/nth", W_OK))
-		ksft_exit_skip("no %sblock_alloc (debugfs)", UM_FAULT_DIR);
+		ksft_exit_fail("no %sblock_alloc (debugfs)", UM_FAULT_DIR);
 	return fd;
 }
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,28 @@ static inline long long um_pcp_kb(void)
 	return sum * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Write @what to @path: 0 or -errno. */
+static inline int um_write_value(const char *path, const char *what)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, what, strlen(what)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Write @what to @path if it exists, saying so when the write fails. */
+static inline void um_write_file(const char *path, const char *what)
+{
+	int err = um_write_value(path, what);
+
+	if (err && err != -ENOENT)
+		ksft_diag("%s: %s", path, strerror(-err));
+}
+
 /*
  * Free memory in kB, as steady as it gets: caches dropped, every slab
  * cache shrunk (SLUB's empty slabs and, on KASAN kernels, the quarantine),
@@ -172,17 +195,6 @@ static inline long long um_pcp_kb(void)
  * several MiB can move between the two reads. Dropping caches runs
  * unmapped.ko's shrinker too: measure with the module unloaded.
  */
-static inline void um_write_file(const char *path, const char *what)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (write(fd, what, strlen(what)) < 0)
-		ksft_diag("%s: %s", path, strerror(errno));
-	close(fd);
-}
-
 static inline long long um_free_kb(void)
 {
 	char line[256];
@@ -225,18 +237,24 @@ static inline long long um_free_kb(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* Write @value to the file at @path; 0 or -errno. */
-static inline int um_write_value(const char *path, const char *value)
+/* Splits of large direct mappings so far (2M->4K and 1G->2M, /proc/vmstat). */
+static inline long long um_dm_splits(void)
 {
-	int fd, err = 0;
+	return um_file_value("/proc/vmstat", "direct_map_level2_splits") +
+	       um_file_value("/proc/vmstat", "direct_map_level3_splits");
+}
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
+/*
+ * How much less free memory (kB) may be left after a test than before it,
+ * besides 4 KiB per direct-map split (the page table 6.1 keeps): the
+ * kernel's own caches move by a few pages, nothing more. run-selftests
+ * exports its UM_FREE_SLACK_KB; the default is the same as its own.
+ */
+static inline long long um_free_slack_kb(void)
+{
+	const char *s = getenv("UM_FREE_SLACK_KB");
+
+	return s ? atoll(s) : 512;
 }
 
 /* Write a module parameter; 0 or -errno. */
@@ -274,32 +292,6 @@ static inline int um_pagemap(pid_t pid, unsigned long addr, size_t nr,
 	for (i = 0; i < nr; i++)
 		pfns[i] = (pfns[i] >> 63) ? pfns[i] & ((1ULL << 55) - 1) : 0;
 	return 0;
-}
-
-/*
- * Make sure test module @name (tests/kmod, in $UM_MODDIR) is loaded; @probe
- * is one of its files. Returns 1 if this call loaded it (unload it with
- * um_unload_test_module() when done), 0 if it was loaded, -1 if it cannot be.
- */
-static inline int um_load_test_module(const char *name, const char *probe)
-{
-	const char *dir = getenv("UM_MODDIR");
-	char cmd[512];
-
-	if (!access(probe, W_OK))
-		return 0;
-	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko 2>/dev/null",
-		 dir ? dir : "/opt/unmapped/modules", name);
-	return system(cmd) == 0 && !access(probe, W_OK) ? 1 : -1;
-}
-
-static inline void um_unload_test_module(const char *name)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
-	if (system(cmd) != 0)
-		ksft_diag("%s failed", cmd);
 }
 
 /*
@@ -392,6 +384,51 @@ static inline int um_pfn_present(const uint64_t *pfns, size_t nr, int *present)
 		i += run;
 	}
 	return 0;
+}
+
+/*
+ * Load test module @name (tests/kmod, from $UM_MODDIR) unless @file, one of
+ * its debugfs files, is there already. Returns true if it was loaded here
+ * (the caller unloads it with um_unload_test_module()). The test modules
+ * are built with unmapped.ko: one that does not load is a broken build,
+ * so the test fails (ksft_exit_fail), it does not skip.
+ */
+static inline bool um_need_test_module(const char *name, const char *file)
+{
+	const char *dir = getenv("UM_MODDIR");
+	char cmd[512];
+
+	if (!access(file, W_OK))
+		return false;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko", dir ? dir : "/opt/unmapped/modules", name);
+	if (system(cmd) != 0 || access(file, W_OK))
+		ksft_exit_fail("cannot load test module %s.ko (%s)", name, file);
+	return true;
+}
+
+static inline void um_unload_test_module(const char *name)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	if (system(cmd) != 0)
+		ksft_diag("%s failed", cmd);
+}
+
+/*
+ * One command of unmapped_test.ko (tests/kmod/unmapped_test.c documents
+ * them): 0 or -errno. um_ut_key() reads a key of its result, or -1.
+ */
+#define UM_UT_CMD	"/sys/kernel/debug/unmapped_test/cmd"
+
+static inline int um_ut_cmd(const char *cmd)
+{
+	return um_write_value(UM_UT_CMD, cmd);
+}
+
+static inline long long um_ut_key(const char *name)
+{
+	return um_file_value(UM_UT_CMD, name);
 }
 
 #endif /* UNMAPPED_UM_TEST_H */

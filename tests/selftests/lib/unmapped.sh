@@ -23,6 +23,14 @@ um_unload() { ! um_loaded || rmmod unmapped; }
 ut_load() { ut_loaded || insmod "$UM_MODDIR/unmapped_test.ko"; }
 ut_unload() { ! ut_loaded || rmmod unmapped_test; }
 
+# um_need / ut_need / ctl_need - this project's own parts that a test
+# needs: unmapped.ko loaded (the runner loads it), unmapped_test.ko loading,
+# unmappedctl installed. Missing, they are a failure of the build or the
+# module, so the test fails (ksft_exit_fail), never skips.
+um_need() { um_loaded || ksft_exit_fail "unmapped.ko is not loaded"; }
+ut_need() { ut_load || ksft_exit_fail "cannot load unmapped_test.ko"; }
+ctl_need() { command -v unmappedctl > /dev/null || ksft_exit_fail "unmappedctl is not installed"; }
+
 # um_stat NAME - one value of debugfs stats.
 um_stat() { awk -v k="$1" '$1 == k { print $2 }' "$UM_DEBUGFS/stats"; }
 
