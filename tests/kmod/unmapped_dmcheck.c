@@ -35,7 +35,11 @@
  *   settle    wait for the work items queued on system_wq, among them the
  *             freeing of the init sections of the modules loaded last
  *             (which can split a 2M direct mapping and flushes all CPUs),
- *             so that a test starts from a quiet direct map. No keys.
+ *             so that a test starts from a quiet direct map; and for the
+ *             RCU callbacks in flight, which free slab objects (and whole
+ *             slabs of the RCU caches) a grace period after the test
+ *             dropped them, so that free memory is counted without them.
+ *             No keys.
  *
  * KFENCE's pool (debug kernels) is left out: KFENCE makes its own pages
  * present and absent in the direct map as it hands out and frees objects.
@@ -53,6 +57,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -353,6 +358,14 @@ static int dc_compare(void)
 	return 0;
 }
 
+static void dc_settle(void)
+{
+	__flush_workqueue(system_wq);
+	/* Callbacks queue work (delayed fput) and work queues callbacks. */
+	rcu_barrier();
+	__flush_workqueue(system_wq);
+}
+
 static ssize_t dc_cmd_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
@@ -371,7 +384,7 @@ static ssize_t dc_cmd_write(struct file *file, const char __user *ubuf,
 	else if (sysfs_streq(buf, "compare"))
 		err = dc_compare();
 	else if (sysfs_streq(buf, "settle"))
-		__flush_workqueue(system_wq);
+		dc_settle();
 	else
 		err = -EINVAL;
 	if (err) {
