@@ -54,6 +54,8 @@ ut_key() { echo "$ut_out" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 # is shrunk first (SLUB's empty slabs, KASAN's quarantine). Caches are not
 # dropped here: that would run the module's shrinker too.
 memfree_kb() {
+	# What the test freed through RCU (run-selftests's free_kb).
+	[ -w /sys/kernel/debug/unmapped_dmcheck/cmd ] && echo settle > /sys/kernel/debug/unmapped_dmcheck/cmd
 	for s in /sys/kernel/slab/*/shrink; do
 		echo 1 > "$s"
 	done 2> /dev/null
