@@ -56,7 +56,7 @@ module:
 ifneq ($(KERNEL),)
 	tools/kernel build $(KERNEL)
 else
-	+$(MAKE) -C "$(kdir)" M=$(CURDIR) modules CONFIG_DEBUG_INFO_BTF_MODULES=
+	+$(MAKE) -C "$(kdir)" M=$(CURDIR) modules CONFIG_DEBUG_INFO_BTF_MODULES= UM_TEST_MODULES=y
 	module/scripts/check-ko "$(kdir)" module/unmapped.ko
 endif
 
@@ -111,5 +111,5 @@ install: userspace
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	-$(MAKE) -C "$(kdir)" M=$(CURDIR) clean
+	-$(MAKE) -C "$(kdir)" M=$(CURDIR) clean UM_TEST_MODULES=y
 	rm -rf build
