@@ -107,7 +107,12 @@ debug-kernel:
 kernels:
 	@for k in $$(tools/kernel list); do tools/kernel info $$k | tr '\n' ' '; echo; done
 
+# Configured again for PREFIX: the libdir (GNUInstallDirs: multiarch for
+# /usr) and the RUNPATH decision (CMakeLists.txt) depend on it, not on the
+# prefix of the first configure.
 install: userspace
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) -UUM_INSTALL_RPATH > /dev/null
+	cmake --build $(BUILD) -j$(JOBS)
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
