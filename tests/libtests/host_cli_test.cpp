@@ -188,6 +188,21 @@ TEST(Run, HelpEverywhere)
 	}
 }
 
+/* Output that could not be written fails the command, help included. */
+TEST(Run, WriteErrorExit1)
+{
+	std::FILE *full = std::fopen("/dev/full", "w");
+	ASSERT_NE(full, nullptr);
+	Output err;
+	Context ctx;
+	ctx.out = full;
+	ctx.err = err.file();
+	const std::vector<sv> args{"--help"};
+	EXPECT_EQ(run(ctx, args), 1);
+	EXPECT_NE(err.text().find("write error"), std::string::npos);
+	std::fclose(full);
+}
+
 TEST(Run, UsageErrorsExit2)
 {
 	for (std::vector<sv> a : std::vector<std::vector<sv>>{

@@ -3,6 +3,9 @@
  * run.cpp - unmappedctl's dispatcher: global options, help, exit statuses.
  */
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <fmt/core.h>
 
@@ -95,7 +98,13 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 int run(Context &ctx, std::span<const std::string_view> args)
 {
 	try {
-		return dispatch(ctx, args);
+		int status = dispatch(ctx, args);
+		/* Output lost (a full disk, /dev/full, a closed pipe) is a failure. */
+		if (std::fflush(ctx.out) != 0 || std::ferror(ctx.out)) {
+			fmt::print(ctx.err, "unmappedctl: write error: {}\n", std::strerror(errno));
+			return exit_runtime;
+		}
+		return status;
 	} catch (const UsageError &e) {
 		fmt::print(ctx.err, "unmappedctl: {}\nTry 'unmappedctl --help'.\n", e.what());
 		return exit_usage;
