@@ -259,6 +259,29 @@ TEST(Run, StatsJson)
 			 "}\n");
 }
 
+/* -j/--json before the command: the same JSON as the command's own option. */
+TEST(Run, GlobalJson)
+{
+	CliResult own = run_cli({"stats", "--json"});
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "stats"}, {"--json", "stats"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 0) << r.err;
+		EXPECT_EQ(r.out, own.out) << a.front();
+	}
+	/* info reaches the device (absent here) instead of refusing the option. */
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "info"}, {"info", "--json"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 1) << a.front() << ": " << r.err;
+	}
+	/* Commands without JSON output say so (usage error). */
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {"-j", "pagetypeinfo"}, {"-j", "alloc", "--size", "4k"}, {"-j", "watch"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 2) << a[1];
+		EXPECT_NE(r.err.find("no JSON output"), std::string::npos) << r.err;
+	}
+}
+
 TEST(Run, Pagetypeinfo)
 {
 	CliResult r = run_cli({"pagetypeinfo"});

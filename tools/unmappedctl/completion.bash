@@ -17,11 +17,12 @@ _unmappedctl()
 	esac
 	local opts
 	case $cmd in
-	'') opts='info alloc stats pagetypeinfo watch help -d --device -h --help -V --version' ;;
+	'') opts='info alloc stats pagetypeinfo watch help -d --device -j --json -h --help -V --version' ;;
 	alloc) opts='-s --size -o --order -n --node --this-node -f --fill --hold -h --help' ;;
 	stats) opts='-j --json --source -h --help' ;;
 	pagetypeinfo) opts='--source -h --help' ;;
 	watch) opts='--count --timeout -h --help' ;;
+	info) opts='-j --json -h --help' ;;
 	*) opts='-h --help' ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -34,6 +34,8 @@ Commands:
 
 Global options:
   -d, --device PATH   the device (default /dev/unmapped)
+  -j, --json          JSON output for the commands that have it (info,
+                      stats)
   -h, --help          this text; COMMAND --help for a command's options
   -V, --version       the library version
 
@@ -67,7 +69,9 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 				   unmapped::library_version());
 			return exit_ok;
 		}
-		if (a == "-d" || a == "--device") {
+		if (a == "-j" || a == "--json") {
+			ctx.json = true;
+		} else if (a == "-d" || a == "--device") {
 			if (i + 1 == args.size())
 				throw UsageError("option '" + std::string(a) + "' needs a value");
 			ctx.device = args[++i];
@@ -113,6 +117,27 @@ int run(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.err, "unmappedctl: {}\n", e.what());
 		return exit_runtime;
 	}
+}
+
+std::string json_string(std::string_view s)
+{
+	std::string out = "\"";
+	for (char c : s) {
+		switch (c) {
+		case '"':
+			out += "\\\"";
+			break;
+		case '\\':
+			out += "\\\\";
+			break;
+		default:
+			if (static_cast<unsigned char>(c) < 0x20)
+				out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+			else
+				out += c;
+		}
+	}
+	return out + "\"";
 }
 
 std::string format_bytes(std::uint64_t bytes)
