@@ -213,7 +213,11 @@ TEST(Run, UsageErrorsExit2)
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 2) << (a.empty() ? "(none)" : a.front());
 		EXPECT_TRUE(r.err.starts_with("unmappedctl: ")) << r.err;
-		EXPECT_NE(r.err.find("Try 'unmappedctl --help'."), std::string::npos);
+		/* The command's own help once the command is known, else the top level's. */
+		bool known = !a.empty() && a.front() != "bogus" && !a.front().starts_with("-");
+		std::string hint = known ? "Try 'unmappedctl " + std::string(a.front()) + " --help'."
+					 : "Try 'unmappedctl --help'.";
+		EXPECT_NE(r.err.find(hint), std::string::npos) << r.err;
 	}
 }
 

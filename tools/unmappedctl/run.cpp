@@ -55,7 +55,8 @@ constexpr std::array commands{
 	Command{"watch", cmd_watch},
 };
 
-int dispatch(Context &ctx, std::span<const std::string_view> args)
+/* @command: the command found, for the hint after a usage error. */
+int dispatch(Context &ctx, std::span<const std::string_view> args, std::string_view &command)
 {
 	std::size_t i = 0;
 	for (; i < args.size(); i++) {
@@ -91,9 +92,12 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", main_help);
 		return exit_ok;
 	}
-	for (const Command &c : commands)
-		if (c.name == name)
+	for (const Command &c : commands) {
+		if (c.name == name) {
+			command = c.name;
 			return c.fn(ctx, args.subspan(i + 1));
+		}
+	}
 	throw UsageError("unknown command '" + std::string(name) + "'");
 }
 
@@ -101,8 +105,9 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 
 int run(Context &ctx, std::span<const std::string_view> args)
 {
+	std::string_view command;
 	try {
-		int status = dispatch(ctx, args);
+		int status = dispatch(ctx, args, command);
 		/* Output lost (a full disk, /dev/full, a closed pipe) is a failure. */
 		if (std::fflush(ctx.out) != 0 || std::ferror(ctx.out)) {
 			fmt::print(ctx.err, "unmappedctl: write error: {}\n", std::strerror(errno));
@@ -110,7 +115,9 @@ int run(Context &ctx, std::span<const std::string_view> args)
 		}
 		return status;
 	} catch (const UsageError &e) {
-		fmt::print(ctx.err, "unmappedctl: {}\nTry 'unmappedctl --help'.\n", e.what());
+		/* The help that explains the mistake: the command's, once known. */
+		fmt::print(ctx.err, "unmappedctl: {}\nTry 'unmappedctl {}{}--help'.\n", e.what(),
+			   command, command.empty() ? "" : " ");
 		return exit_usage;
 	} catch (const std::exception &e) {
 		/* unmapped::Error, CheckFailed, and anything else (bad_alloc). */
