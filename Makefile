@@ -56,7 +56,7 @@ module:
 ifneq ($(KERNEL),)
 	tools/kernel build $(KERNEL)
 else
-	+$(MAKE) -C "$(kdir)" M=$(CURDIR) modules CONFIG_DEBUG_INFO_BTF_MODULES=
+	+$(MAKE) -C "$(kdir)" M=$(CURDIR) modules CONFIG_DEBUG_INFO_BTF_MODULES= UM_TEST_MODULES=y
 	module/scripts/check-ko "$(kdir)" module/unmapped.ko
 endif
 
@@ -107,9 +107,14 @@ debug-kernel:
 kernels:
 	@for k in $$(tools/kernel list); do tools/kernel info $$k | tr '\n' ' '; echo; done
 
+# Configured again for PREFIX: the libdir (GNUInstallDirs: multiarch for
+# /usr) and the RUNPATH decision (CMakeLists.txt) depend on it, not on the
+# prefix of the first configure.
 install: userspace
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) -UUM_INSTALL_RPATH > /dev/null
+	cmake --build $(BUILD) -j$(JOBS)
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	-$(MAKE) -C "$(kdir)" M=$(CURDIR) clean
+	-$(MAKE) -C "$(kdir)" M=$(CURDIR) clean UM_TEST_MODULES=y
 	rm -rf build

@@ -168,3 +168,4 @@ module_exit(unmapped_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Pages removed from the kernel direct map, without shattering it");
 MODULE_AUTHOR("The unmapped developers");
+MODULE_VERSION(UM_VERSION);

@@ -188,6 +188,21 @@ TEST(Run, HelpEverywhere)
 	}
 }
 
+/* Output that could not be written fails the command, help included. */
+TEST(Run, WriteErrorExit1)
+{
+	std::FILE *full = std::fopen("/dev/full", "w");
+	ASSERT_NE(full, nullptr);
+	Output err;
+	Context ctx;
+	ctx.out = full;
+	ctx.err = err.file();
+	const std::vector<sv> args{"--help"};
+	EXPECT_EQ(run(ctx, args), 1);
+	EXPECT_NE(err.text().find("write error"), std::string::npos);
+	std::fclose(full);
+}
+
 TEST(Run, UsageErrorsExit2)
 {
 	for (std::vector<sv> a : std::vector<std::vector<sv>>{
@@ -198,7 +213,11 @@ TEST(Run, UsageErrorsExit2)
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 2) << (a.empty() ? "(none)" : a.front());
 		EXPECT_TRUE(r.err.starts_with("unmappedctl: ")) << r.err;
-		EXPECT_NE(r.err.find("Try 'unmappedctl --help'."), std::string::npos);
+		/* The command's own help once the command is known, else the top level's. */
+		bool known = !a.empty() && a.front() != "bogus" && !a.front().starts_with("-");
+		std::string hint = known ? "Try 'unmappedctl " + std::string(a.front()) + " --help'."
+					 : "Try 'unmappedctl --help'.";
+		EXPECT_NE(r.err.find(hint), std::string::npos) << r.err;
 	}
 }
 
@@ -242,6 +261,29 @@ TEST(Run, StatsJson)
 			 "  \"nr_free\": [1, 0, 2],\n"
 			 "  \"backend\": \"range\"\n"
 			 "}\n");
+}
+
+/* -j/--json before the command: the same JSON as the command's own option. */
+TEST(Run, GlobalJson)
+{
+	CliResult own = run_cli({"stats", "--json"});
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "stats"}, {"--json", "stats"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 0) << r.err;
+		EXPECT_EQ(r.out, own.out) << a.front();
+	}
+	/* info reaches the device (absent here) instead of refusing the option. */
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "info"}, {"info", "--json"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 1) << a.front() << ": " << r.err;
+	}
+	/* Commands without JSON output say so (usage error). */
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {"-j", "pagetypeinfo"}, {"-j", "alloc", "--size", "4k"}, {"-j", "watch"}}) {
+		CliResult r = run_cli(a);
+		EXPECT_EQ(r.status, 2) << a[1];
+		EXPECT_NE(r.err.find("no JSON output"), std::string::npos) << r.err;
+	}
 }
 
 TEST(Run, Pagetypeinfo)

@@ -263,14 +263,16 @@ WatchArgs parse_watch_args(std::span<const std::string_view> args)
 	return w;
 }
 
-bool parse_help_only(std::span<const std::string_view> args)
+InfoArgs parse_info_args(std::span<const std::string_view> args)
 {
-	static constexpr OptionSpec specs[] = {{"help", 'h', false}};
+	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"json", 'j', false}};
 	ParsedArgs p = parse_args(args, specs);
-	if (p.has("help"))
-		return true;
+	InfoArgs i;
+	if ((i.help = p.has("help")))
+		return i;
 	no_operands(p);
-	return false;
+	i.json = p.has("json");
+	return i;
 }
 
 } // namespace unmappedctl

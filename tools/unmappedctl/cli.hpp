@@ -100,8 +100,12 @@ struct WatchArgs {
 };
 WatchArgs parse_watch_args(std::span<const std::string_view> args);
 
-/* Commands without options ("info"): only --help. */
-bool parse_help_only(std::span<const std::string_view> args);
+/* "info" arguments. */
+struct InfoArgs {
+	bool help = false;
+	bool json = false;
+};
+InfoArgs parse_info_args(std::span<const std::string_view> args);
 
 } // namespace unmappedctl
 

@@ -114,6 +114,8 @@ int cmd_alloc(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", help);
 		return exit_ok;
 	}
+	if (ctx.json)
+		throw UsageError("alloc has no JSON output");
 
 	unmapped::Device dev(ctx.device);
 	const std::uint64_t page_size = dev.info().page_size;

@@ -14,24 +14,39 @@ namespace unmappedctl {
 namespace {
 
 constexpr std::string_view help =
-	R"(Usage: unmappedctl info
+	R"(Usage: unmappedctl info [--json]
 
 Show what the module behind the device offers: ABI version, page size,
 largest block order, the backend that takes blocks out of the direct map,
 NUMA nodes, and the limits on one open device and one allocation.
+
+Options:
+  -j, --json       one JSON object instead (sizes in bytes, 0 = no cap)
 )";
 
 } // namespace
 
 int cmd_info(Context &ctx, std::span<const std::string_view> args)
 {
-	if (parse_help_only(args)) {
+	InfoArgs a = parse_info_args(args);
+	if (a.help) {
 		fmt::print(ctx.out, "{}", help);
 		return exit_ok;
 	}
 
 	unmapped::Device dev(ctx.device);
 	unmapped::Info in = dev.info();
+	if (a.json || ctx.json) {
+		fmt::print(ctx.out,
+			   "{{\n  \"device\": {},\n  \"library\": {},\n  \"abi_version\": {},\n"
+			   "  \"page_size\": {},\n  \"max_order\": {},\n  \"backend\": {},\n"
+			   "  \"nr_nodes\": {},\n  \"max_file_bytes\": {},\n  \"max_region_bytes\": {}\n}}\n",
+			   json_string(dev.path()), json_string(unmapped::library_version()),
+			   in.abi_version, in.page_size, in.max_order,
+			   json_string(unmapped::to_string(in.backend)), in.nr_nodes,
+			   in.max_file_bytes, in.max_region_bytes);
+		return exit_ok;
+	}
 	auto row = [&](std::string_view name, const std::string &value) {
 		fmt::print(ctx.out, "{:<16} {}\n", name, value);
 	};

@@ -40,27 +40,6 @@ Options:
       --source S   as for "unmappedctl stats"
 )";
 
-std::string json_string(std::string_view s)
-{
-	std::string out = "\"";
-	for (char c : s) {
-		switch (c) {
-		case '"':
-			out += "\\\"";
-			break;
-		case '\\':
-			out += "\\\\";
-			break;
-		default:
-			if (static_cast<unsigned char>(c) < 0x20)
-				out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-			else
-				out += c;
-		}
-	}
-	return out + "\"";
-}
-
 std::string json_value(const Stat &s)
 {
 	if (s.values.empty())
@@ -81,7 +60,7 @@ int cmd_stats(Context &ctx, std::span<const std::string_view> args)
 	}
 
 	std::vector<Stat> stats = ctx.stats_source(a.source)->stats();
-	if (a.json) {
+	if (a.json || ctx.json) {
 		fmt::print(ctx.out, "{{");
 		for (std::size_t i = 0; i < stats.size(); i++)
 			fmt::print(ctx.out, "{}\n  {}: {}", i ? "," : "",
@@ -109,6 +88,8 @@ int cmd_pagetypeinfo(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", pagetypeinfo_help);
 		return exit_ok;
 	}
+	if (ctx.json)
+		throw UsageError("pagetypeinfo has no JSON output (its layout is /proc/pagetypeinfo's)");
 	fmt::print(ctx.out, "{}", ctx.stats_source(a.source)->pagetypeinfo());
 	return exit_ok;
 }

@@ -141,6 +141,8 @@ int cmd_watch(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", help);
 		return exit_ok;
 	}
+	if (ctx.json)
+		throw UsageError("watch has no JSON output");
 
 	unmapped::EventWatcher watcher;
 	SignalFd signals;

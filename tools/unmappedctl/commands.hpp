@@ -30,6 +30,7 @@ struct Context {
 	std::function<std::unique_ptr<StatsSource>(SourceKind)> stats_source = make_stats_source;
 	std::FILE *out = stdout;
 	std::FILE *err = stderr;
+	bool json = false;	/* global -j/--json */
 };
 
 /* A check on the memory failed (exit status 1). */
@@ -49,6 +50,8 @@ int cmd_watch(Context &ctx, std::span<const std::string_view> args);
 
 /* "64 MiB", "1.5 GiB", "512 bytes". */
 std::string format_bytes(std::uint64_t bytes);
+/* @s as a JSON string, quoted and escaped. */
+std::string json_string(std::string_view s);
 
 /* One line of "watch" (no newline): "[  12.345678] refill node=0 ...". */
 std::string format_event(const unmapped::Event &e);

@@ -3,6 +3,9 @@
  * run.cpp - unmappedctl's dispatcher: global options, help, exit statuses.
  */
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <fmt/core.h>
 
@@ -31,6 +34,8 @@ Commands:
 
 Global options:
   -d, --device PATH   the device (default /dev/unmapped)
+  -j, --json          JSON output for the commands that have it (info,
+                      stats)
   -h, --help          this text; COMMAND --help for a command's options
   -V, --version       the library version
 
@@ -50,7 +55,8 @@ constexpr std::array commands{
 	Command{"watch", cmd_watch},
 };
 
-int dispatch(Context &ctx, std::span<const std::string_view> args)
+/* @command: the command found, for the hint after a usage error. */
+int dispatch(Context &ctx, std::span<const std::string_view> args, std::string_view &command)
 {
 	std::size_t i = 0;
 	for (; i < args.size(); i++) {
@@ -64,7 +70,9 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 				   unmapped::library_version());
 			return exit_ok;
 		}
-		if (a == "-d" || a == "--device") {
+		if (a == "-j" || a == "--json") {
+			ctx.json = true;
+		} else if (a == "-d" || a == "--device") {
 			if (i + 1 == args.size())
 				throw UsageError("option '" + std::string(a) + "' needs a value");
 			ctx.device = args[++i];
@@ -84,9 +92,12 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", main_help);
 		return exit_ok;
 	}
-	for (const Command &c : commands)
-		if (c.name == name)
+	for (const Command &c : commands) {
+		if (c.name == name) {
+			command = c.name;
 			return c.fn(ctx, args.subspan(i + 1));
+		}
+	}
 	throw UsageError("unknown command '" + std::string(name) + "'");
 }
 
@@ -94,16 +105,46 @@ int dispatch(Context &ctx, std::span<const std::string_view> args)
 
 int run(Context &ctx, std::span<const std::string_view> args)
 {
+	std::string_view command;
 	try {
-		return dispatch(ctx, args);
+		int status = dispatch(ctx, args, command);
+		/* Output lost (a full disk, /dev/full, a closed pipe) is a failure. */
+		if (std::fflush(ctx.out) != 0 || std::ferror(ctx.out)) {
+			fmt::print(ctx.err, "unmappedctl: write error: {}\n", std::strerror(errno));
+			return exit_runtime;
+		}
+		return status;
 	} catch (const UsageError &e) {
-		fmt::print(ctx.err, "unmappedctl: {}\nTry 'unmappedctl --help'.\n", e.what());
+		/* The help that explains the mistake: the command's, once known. */
+		fmt::print(ctx.err, "unmappedctl: {}\nTry 'unmappedctl {}{}--help'.\n", e.what(),
+			   command, command.empty() ? "" : " ");
 		return exit_usage;
 	} catch (const std::exception &e) {
 		/* unmapped::Error, CheckFailed, and anything else (bad_alloc). */
 		fmt::print(ctx.err, "unmappedctl: {}\n", e.what());
 		return exit_runtime;
 	}
+}
+
+std::string json_string(std::string_view s)
+{
+	std::string out = "\"";
+	for (char c : s) {
+		switch (c) {
+		case '"':
+			out += "\\\"";
+			break;
+		case '\\':
+			out += "\\\\";
+			break;
+		default:
+			if (static_cast<unsigned char>(c) < 0x20)
+				out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+			else
+				out += c;
+		}
+	}
+	return out + "\"";
 }
 
 std::string format_bytes(std::uint64_t bytes)

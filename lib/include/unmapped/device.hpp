@@ -15,6 +15,8 @@
 #ifndef UNMAPPED_DEVICE_HPP
 #define UNMAPPED_DEVICE_HPP
 
+#include <unmapped/version.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -12,6 +12,8 @@
 #ifndef UNMAPPED_ERROR_HPP
 #define UNMAPPED_ERROR_HPP
 
+#include <unmapped/version.hpp>
+
 #include <string>
 #include <system_error>
 

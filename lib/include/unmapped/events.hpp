@@ -24,6 +24,8 @@
 #ifndef UNMAPPED_EVENTS_HPP
 #define UNMAPPED_EVENTS_HPP
 
+#include <unmapped/version.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>

@@ -20,6 +20,8 @@
 #ifndef UNMAPPED_REGION_HPP
 #define UNMAPPED_REGION_HPP
 
+#include <unmapped/version.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>

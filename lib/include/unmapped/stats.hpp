@@ -22,6 +22,8 @@
 #ifndef UNMAPPED_STATS_HPP
 #define UNMAPPED_STATS_HPP
 
+#include <unmapped/version.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>

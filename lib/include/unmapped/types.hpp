@@ -11,6 +11,8 @@
 #ifndef UNMAPPED_TYPES_HPP
 #define UNMAPPED_TYPES_HPP
 
+#include <unmapped/version.hpp>
+
 #include <cstdint>
 #include <string_view>
 
