@@ -27,6 +27,7 @@ Commands:
   pagetypeinfo   free blocks in the cache per node and order
   watch          the module's events as they happen (refill, release,
                  shrink, alloc_fail)
+  run            run a program whose memfd_secret() the module serves
   help           this text
 
 Global options:
@@ -48,6 +49,7 @@ constexpr std::array commands{
 	Command{"stats", cmd_stats},
 	Command{"pagetypeinfo", cmd_pagetypeinfo},
 	Command{"watch", cmd_watch},
+	Command{"run", cmd_run},
 };
 
 int dispatch(Context &ctx, std::span<const std::string_view> args)
