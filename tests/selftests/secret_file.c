@@ -2,12 +2,13 @@
 /*
  * secret_file - UNMAPPED_IOC_SECRET, memfd_secret() served from the cache:
  * the file's semantics (ftruncate once, MAP_SHARED only, never exec, no
- * file IO, SIGBUS past the size, shared by mappings and fork()), what a
- * hostile caller gets (flags, reserved, a reply it cannot write: the errno
- * and no descriptor left), that nothing but the owner's own loads reach the
- * pages (process_vm_readv, /proc/PID/mem, direct map), the RLIMIT_MEMLOCK
- * charge per touched page, and that every page is back in the cache when
- * the last reference goes, without a single direct-map split.
+ * file IO, SIGBUS past the size, shared by mappings, fork() and a
+ * descriptor passed over a socket), what a hostile caller gets (flags,
+ * reserved, a reply it cannot write: the errno and no descriptor left),
+ * that nothing but the owner's own loads reach the pages (process_vm_readv,
+ * /proc/PID/mem, direct map), the RLIMIT_MEMLOCK charge per touched page,
+ * and that every page is back in the cache when the last reference goes,
+ * without a single direct-map split.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -230,6 +232,84 @@ static void test_sharing(void)
 	ksft_test(um_dm_splits() == splits, "no direct-map split (%lld)", um_dm_splits() - splits);
 }
 
+/* Send @fd over @sock (SCM_RIGHTS); 0 or -1. */
+static int send_fd(int sock, int fd)
+{
+	char c = 0, ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char c, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)) ||
+	    cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+/*
+ * A process that did not exist when the file was made gets it over a
+ * socket, maps it, reads the creator's byte and leaves one of its own.
+ */
+static void test_fd_passing(void)
+{
+	long long in_use = um_stat("pages_in_use");
+	int sv[2], fd, st = -1;
+	char *p;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		ksft_exit_fail("socketpair: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		int rfd = recv_fd(sv[1]);
+		char *q = rfd < 0 ? MAP_FAILED :
+			mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
+
+		if (q == MAP_FAILED)
+			_exit(2);
+		if (q[0] != 0x42)
+			_exit(3);
+		q[1] = 0x43;
+		_exit(0);
+	}
+	fd = secret(O_CLOEXEC, 0, NULL);
+	if (fd < 0 || ftruncate(fd, PAGE))
+		ksft_exit_fail("SECRET: %s", strerror(errno));
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		ksft_exit_fail("mmap: %s", strerror(errno));
+	p[0] = 0x42;
+	if (pid > 0 && !send_fd(sv[0], fd))
+		waitpid(pid, &st, 0);
+	ksft_test(st == 0 && p[1] == 0x43,
+		  "a descriptor passed over a socket: the receiver maps the same page (status %#x)",
+		  st);
+	ksft_test(um_stat("pages_in_use") - in_use == 1, "one page for both processes");
+	munmap(p, PAGE);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+	ksft_test(um_stat("pages_in_use") == in_use, "both gone: the page is back");
+}
+
 static void touch_beyond(void *p)
 {
 	touch((char *)p + PAGE);
@@ -336,6 +416,7 @@ int main(void)
 	test_create();
 	test_file_api();
 	test_sharing();
+	test_fd_passing();
 	test_limits();
 	test_many();
 
