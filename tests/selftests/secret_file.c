@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -232,38 +231,6 @@ static void test_sharing(void)
 	ksft_test(um_dm_splits() == splits, "no direct-map split (%lld)", um_dm_splits() - splits);
 }
 
-/* Send @fd over @sock (SCM_RIGHTS); 0 or -1. */
-static int send_fd(int sock, int fd)
-{
-	char c = 0, ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &c, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)) ||
-	    cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /*
  * A process that did not exist when the file was made gets it over a
  * socket, maps it, reads the creator's byte and leaves one of its own.
@@ -279,7 +246,7 @@ static void test_fd_passing(void)
 		ksft_exit_fail("socketpair: %s", strerror(errno));
 	pid = fork();
 	if (pid == 0) {
-		int rfd = recv_fd(sv[1]);
+		int rfd = um_recv_fd(sv[1]);
 		char *q = rfd < 0 ? MAP_FAILED :
 			mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
 
@@ -297,7 +264,7 @@ static void test_fd_passing(void)
 	if (p == MAP_FAILED)
 		ksft_exit_fail("mmap: %s", strerror(errno));
 	p[0] = 0x42;
-	if (pid > 0 && !send_fd(sv[0], fd))
+	if (pid > 0 && !um_send_fd(sv[0], fd))
 		waitpid(pid, &st, 0);
 	ksft_test(st == 0 && p[1] == 0x43,
 		  "a descriptor passed over a socket: the receiver maps the same page (status %#x)",
