@@ -8,6 +8,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -22,6 +24,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "region.h"
+#include "secretfile.h"
 #include "shim.h"
 
 static ushort dev_mode = 0600;
@@ -58,6 +61,7 @@ static_assert(sizeof(struct unmapped_alloc) == UNMAPPED_ALLOC_SIZE_VER0);
 static_assert(sizeof(struct unmapped_free) == UNMAPPED_FREE_SIZE_VER0);
 static_assert(sizeof(struct unmapped_region) == UNMAPPED_REGION_SIZE_VER0);
 static_assert(sizeof(struct unmapped_query) == UNMAPPED_QUERY_SIZE_VER0);
+static_assert(sizeof(struct unmapped_secret) == UNMAPPED_SECRET_SIZE_VER0);
 static_assert((int)UNMAPPED_BACKEND_RANGE == (int)UM_BACKEND_RANGE);
 static_assert((int)UNMAPPED_BACKEND_PAGE == (int)UM_BACKEND_PAGE);
 static_assert(UM_ID_MAX <= U32_MAX);
@@ -268,6 +272,47 @@ static long um_ioc_query(struct um_file *f, unsigned int cmd,
 	return um_arg_out(uarg, &q, sizeof(q), usize);
 }
 
+/*
+ * The reply names the descriptor, so it is copied out before the file is
+ * installed: a bad pointer then undoes everything (EFAULT, no descriptor
+ * left behind), as memfd_secret() leaves none on failure.
+ */
+static long um_ioc_secret(unsigned int cmd, void __user *uarg)
+{
+	struct unmapped_secret sec;
+	struct file *file;
+	u32 usize;
+	int fd, err;
+
+	err = um_arg_in(&sec, sizeof(sec), UNMAPPED_SECRET_SIZE_VER0, cmd,
+			uarg, &usize);
+	if (err)
+		return err;
+	if ((sec.flags & ~O_CLOEXEC) || sec.reserved)
+		return -EINVAL;
+
+	fd = get_unused_fd_flags(sec.flags & O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = um_secret_file_create();
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	sec.fd = fd;
+	err = um_arg_out(uarg, &sec, sizeof(sec), usize);
+	if (err) {
+		fput(file);
+		goto err_put_fd;
+	}
+	fd_install(fd, file);
+	return fd;
+
+err_put_fd:
+	put_unused_fd(fd);
+	return err;
+}
+
 static long um_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct um_file *f = file->private_data;
@@ -288,6 +333,8 @@ static long um_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return um_ioc_region(f, cmd, uarg);
 	case _IOC_NR(UNMAPPED_IOC_QUERY):
 		return um_ioc_query(f, cmd, uarg);
+	case _IOC_NR(UNMAPPED_IOC_SECRET):
+		return um_ioc_secret(cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -99,6 +99,16 @@ static inline struct nlattr **um_compat_genl_dump_attrs(
 #endif
 }
 
+/*
+ * The first argument of inode_operations.setattr, passed on to
+ * simple_setattr(): 6.3 replaced the mount's user namespace by its idmap.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+typedef struct mnt_idmap um_compat_idmap_t;
+#else
+typedef struct user_namespace um_compat_idmap_t;
+#endif
+
 /* --- unexported kernel functions (kcall.c) ------------------------------- */
 
 struct seq_file;

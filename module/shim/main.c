@@ -20,6 +20,7 @@
 
 #include "chardev.h"
 #include "compat.h"
+#include "secretfile.h"
 #include "shim.h"
 
 extern const char um_core_build[];
@@ -128,13 +129,18 @@ static int __init unmapped_init(void)
 	err = um_nl_init();
 	if (err)
 		goto undo_pm;
-	err = um_chardev_init(um_platform.cache);
+	err = um_secret_init();
 	if (err)
 		goto undo_netlink;
+	err = um_chardev_init(um_platform.cache);
+	if (err)
+		goto undo_secret;
 
 	pr_info("loaded, core built with %s\n", um_core_build);
 	return 0;
 
+undo_secret:
+	um_secret_exit();
 undo_netlink:
 	um_nl_exit();
 undo_pm:
@@ -153,6 +159,7 @@ undo_scrub:
 static void __exit unmapped_exit(void)
 {
 	um_chardev_exit();
+	um_secret_exit();
 	um_nl_exit();
 	um_pm_exit();
 	um_shrinker_exit();

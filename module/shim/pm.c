@@ -11,7 +11,9 @@
  * memfd_secret refuses hibernation while in use (hibernation_available());
  * a module cannot hook that, so a PM notifier does the same:
  *
- *   PM_HIBERNATION_PREPARE  um_cache_freeze(): refused (-EBUSY, and a line
+ *   PM_HIBERNATION_PREPARE  refused while a secret file exists (as
+ *                           memfd_secret refuses while one does); else
+ *                           um_cache_freeze(): refused (-EBUSY, and a line
  *                           in the log saying why) while any page is handed
  *                           out, in-kernel users and /dev/unmapped regions
  *                           alike, or could not be mapped back; otherwise
@@ -34,6 +36,7 @@
 #include <linux/notifier.h>
 #include <linux/suspend.h>
 
+#include "secretfile.h"
 #include "shim.h"
 
 static int um_pm_hibernation_prepare(struct um_cache *cache)
@@ -41,6 +44,11 @@ static int um_pm_hibernation_prepare(struct um_cache *cache)
 	s64 refused = atomic64_read(&um_platform.refused_free_pages);
 	struct um_freeze_report rep;
 
+	/* As memfd_secret: refused while a secret file exists, even empty. */
+	if (um_secret_active()) {
+		pr_warn("hibernation refused: secret files (UNMAPPED_IOC_SECRET) exist; their pages may not go into the image\n");
+		return notifier_from_errno(-EBUSY);
+	}
 	/* Freed while unmapped, kept out of the page allocator: unmapped. */
 	if (refused) {
 		pr_warn("hibernation refused: %lld pages were freed while still unmapped and are kept; they would be copied into the image\n",

@@ -51,6 +51,12 @@
 	  "processes whose exit is watched now (one mmu notifier each, for all files)") \
 	X(owner_registrations,						\
 	  "mmu notifiers registered (mm_take_all_locks() each): one per process at most") \
+	X(secret_files,							\
+	  "secret files (UNMAPPED_IOC_SECRET) open now: hibernation is refused meanwhile") \
+	X(secret_files_created,						\
+	  "secret files created")					\
+	X(secret_pages,							\
+	  "pages secret files hold now (taken on first touch)")		\
 	X(events_queued,						\
 	  "netlink events queued for the events group")		\
 	X(events_sent,							\

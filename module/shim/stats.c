@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/stddef.h>
 
+#include "secretfile.h"
 #include "shim.h"
 
 static const struct {
@@ -72,5 +73,6 @@ void um_shim_stats(u64 *v)
 	v[UM_SHIM_STAT_owner_mms] = atomic64_read(&um_platform.owner_mms);
 	v[UM_SHIM_STAT_owner_registrations] =
 		atomic64_read(&um_platform.owner_registrations);
+	um_secret_stats(v);
 	um_nl_events_stats(v);
 }

@@ -13,12 +13,14 @@
  * fork (children poke at the parent's regions and must fail), passing a
  * descriptor to another process over a socket (the receiver must not reach
  * the sender's regions), closing a descriptor from one thread while another
- * uses it, dup/close/reopen, and killing children. A worker ends after a
- * number of operations drawn from its seed, by returning, by _exit()
- * without cleaning up or by SIGKILL to itself, and the next worker starts
- * with the next seed, until SECONDS (default 30) have passed. With -f a
- * chaos process also rewrites the module parameters, drops caches and arms
- * the fault-injection knobs at random (module/shim/fault.c).
+ * uses it, dup/close/reopen, killing children, and secret files
+ * (UNMAPPED_IOC_SECRET: flags, sizes, mappings, touches past the size,
+ * fork). A worker ends after a number of operations drawn from its seed,
+ * by returning, by _exit() without cleaning up or by SIGKILL to itself,
+ * and the next worker starts with the next seed, until SECONDS (default
+ * 30) have passed. With -f a chaos process also rewrites the module
+ * parameters, drops caches and arms the fault-injection knobs at random
+ * (module/shim/fault.c).
  *
  * Every call's result is checked against what the ABI promises
  * (include/uapi/linux/unmapped.h); anything else is reported as
@@ -81,14 +83,14 @@ enum op_kind {
 	OP_ALLOC, OP_ALLOC_BAD, OP_FREE, OP_REGION, OP_QUERY, OP_INFO,
 	OP_RANDOM_IOCTL, OP_MMAP, OP_MMAP_BAD, OP_MUNMAP, OP_MPROTECT,
 	OP_MREMAP, OP_MADVISE, OP_TOUCH, OP_FORK, OP_KILL, OP_PASS_FD,
-	OP_CLOSE_RACE, OP_DUP, OP_CLOSE, OP_OPEN, OP_NR
+	OP_CLOSE_RACE, OP_DUP, OP_CLOSE, OP_OPEN, OP_SECRET, OP_NR
 };
 
 static const char *const op_names[OP_NR] = {
 	"alloc", "alloc_bad", "free", "region", "query", "info",
 	"random_ioctl", "mmap", "mmap_bad", "munmap", "mprotect", "mremap",
 	"madvise", "touch", "fork", "kill", "pass_fd", "close_race", "dup",
-	"close", "open",
+	"close", "open", "secret",
 };
 
 struct shared {
@@ -703,6 +705,10 @@ static void op_random_ioctl(void)
 		     nr, size);
 	err = um_raw_ioctl(w.fds[fdi].fd, cmd, chance(5) ? NULL : buf);
 	trace_op("ioctl %#lx: %d", cmd, err);
+	/* A valid SECRET may come out of this too: its descriptor is ours. */
+	if (!err && _IOC_NR(cmd) == _IOC_NR(UNMAPPED_IOC_SECRET) &&
+	    _IOC_TYPE(cmd) == UNMAPPED_IOC_MAGIC)
+		close(((struct unmapped_secret *)buf)->fd);
 	/* A valid ALLOC may come out of this: its region stays with the file. */
 	if (!err && _IOC_NR(cmd) == 1 && _IOC_TYPE(cmd) == UNMAPPED_IOC_MAGIC &&
 	    w.nr_regions < MAX_REGIONS) {
@@ -714,6 +720,151 @@ static void op_random_ioctl(void)
 		};
 		w.live_pages += a->length / PAGE;
 	}
+}
+
+/* --- secret files ------------------------------------------------------------ */
+
+#define SECRET_PAGES	8	/* offsets a secret file's mappings reach */
+
+/*
+ * A secret file (UNMAPPED_IOC_SECRET) with random flags, size, mappings,
+ * touches and a child, checked against memfd_secret's semantics, and gone
+ * again at the end of the op (in a random order of close and munmap): the
+ * final check finds any page it kept. A touch within the size may SIGBUS
+ * only for RLIMIT_MEMLOCK, which the worker's regions share.
+ */
+static void op_secret(void)
+{
+	struct unmapped_secret s = { .size = sizeof(s) };
+	unsigned char vals[SECRET_PAGES] = { 0 }, v;
+	unsigned char *maps[3] = { NULL };
+	size_t lens[3] = { 0 }, offs[3] = { 0 };
+	int fdi = fd_pick(), fd, bad, i, nr = 0, sig, known = 1;
+	struct unmapped_secret *arg;
+	off_t size;
+	char buf[8];
+
+	if (fdi < 0)
+		return;
+	s.flags = chance(80) ? (chance(50) ? O_CLOEXEC : 0) : (uint32_t)rnd();
+	s.reserved = chance(90) ? 0 : (uint32_t)rnd();
+	bad = (s.flags & ~(uint32_t)O_CLOEXEC) || s.reserved;
+	arg = chance(3) ? NULL : &s;
+	fd = ioctl(w.fds[fdi].fd, UNMAPPED_IOC_SECRET, arg);
+	trace_op("secret flags %#x reserved %#x: %d", s.flags, s.reserved, fd < 0 ? -errno : fd);
+	if (fd < 0) {
+		expect(-errno, !arg ? e_fault : bad ? e_inval : ERRS(ENOMEM, EMFILE), 0, "SECRET");
+		return;
+	}
+	if (!arg)
+		unexpected("SECRET with a NULL argument worked");
+	if (bad || s.fd != fd)
+		unexpected("SECRET flags %#x reserved %#x: fd %d, reply %d", s.flags,
+			   s.reserved, fd, s.fd);
+	if (!!(fcntl(fd, F_GETFD) & FD_CLOEXEC) != !!(s.flags & O_CLOEXEC))
+		unexpected("SECRET flags %#x: FD_CLOEXEC is %d", s.flags, fcntl(fd, F_GETFD));
+
+	switch (below(4)) {
+	case 0:
+		size = -(off_t)below(1 << 20) - 1;
+		break;
+	case 1:
+		size = (off_t)1 << (40 + below(22));
+		break;
+	default:
+		size = (off_t)(below(SECRET_PAGES * PAGE) + 1);
+		break;
+	}
+	if (ftruncate(fd, size))
+		expect(-errno, size < 0 ? e_inval : ERRS(ENOMEM), 0, "ftruncate of a secret file");
+	else if (size < 0)
+		unexpected("ftruncate(%lld) of a secret file worked", (long long)size);
+	if (size < 0)
+		size = 0;
+	if (size && ftruncate(fd, (off_t)below(PAGE) + 1) == 0)
+		unexpected("a second ftruncate of a secret file worked");
+	if (read(fd, buf, sizeof(buf)) >= 0 || pwrite(fd, buf, sizeof(buf), 0) >= 0)
+		unexpected("file IO on a secret file worked");
+
+	for (i = 0; i < 3; i++) {
+		int prot = chance(85) ? PROT_READ | PROT_WRITE : (int)below(8);
+		int flags = chance(90) ? MAP_SHARED : MAP_PRIVATE;
+		size_t pages = 1 + below(SECRET_PAGES / 2);
+		size_t off = below(SECRET_PAGES / 2) * PAGE + (chance(5) ? below(PAGE) : 0);
+		void *p = mmap(NULL, pages * PAGE, prot, flags, fd, (off_t)off);
+		/* In the order the kernel checks: offset, noexec, then ours. */
+		int want = off % PAGE ? EINVAL : (prot & PROT_EXEC) ? EPERM :
+			   flags == MAP_PRIVATE ? EINVAL : 0;
+
+		if (p == MAP_FAILED) {
+			if (!want || errno != want)
+				unexpected("mmap of a secret file (prot %d, flags %#x, offset %zu): %s",
+					   prot, flags, off, strerror(errno));
+			continue;
+		}
+		if (want)
+			unexpected("mmap of a secret file (prot %d, flags %#x, offset %zu) worked",
+				   prot, flags, off);
+		if (prot != (PROT_READ | PROT_WRITE)) {
+			munmap(p, pages * PAGE);
+			continue;
+		}
+		maps[nr] = p;
+		lens[nr] = pages * PAGE;
+		offs[nr++] = off;
+	}
+
+	/* Touch every page of every mapping: past the size SIGBUS, else as written. */
+	for (i = 0; i < nr; i++) {
+		size_t pg;
+
+		for (pg = 0; pg < lens[i] / PAGE; pg++) {
+			size_t fpg = offs[i] / PAGE + pg;
+			int past = (off_t)(fpg * PAGE) >= size;
+
+			sig = touch(maps[i] + pg * PAGE, 1, &v);
+			if (past && sig != SIGBUS)
+				unexpected("touch of secret page %zu past size %lld: signal %d",
+					   fpg, (long long)size, sig);
+			else if (!past && sig && sig != SIGBUS)
+				unexpected("touch of secret page %zu: signal %d", fpg, sig);
+			else if (!past && !sig && v != vals[fpg])
+				unexpected("secret page %zu holds %#x, %#x was written", fpg, v,
+					   vals[fpg]);
+			else if (!past && !sig)
+				vals[fpg] = v ^ 0x5a;
+		}
+	}
+
+	/* A forked child shares the mappings, as memfd_secret's. */
+	if (nr && size >= (off_t)PAGE && offs[0] == 0 && chance(20)) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			w.is_child = 1;
+			if (!touch(maps[0], 1, &v))
+				_exit(v == vals[0] ? 0 : 3);
+			_exit(4);
+		}
+		if (pid > 0 && waitpid(pid, &st, 0) == pid) {
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+				vals[0] ^= 0x5a;
+			else if (!WIFEXITED(st) || WEXITSTATUS(st) != 4)
+				unexpected("child of a secret mapping: status %#x", st);
+			else
+				known = 0; /* SIGBUS at the limit: did it write? */
+		}
+		if (known && !touch(maps[0], 0, &v) && v != vals[0])
+			unexpected("secret page 0 after the child: %#x, want %#x", v, vals[0]);
+	}
+
+	if (chance(50))
+		close(fd);
+	for (i = 0; i < nr; i++)
+		munmap(maps[i], lens[i]);
+	if (fcntl(fd, F_GETFD) >= 0)
+		close(fd);
 }
 
 /* --- mappings --------------------------------------------------------------- */
@@ -1523,8 +1674,10 @@ static void one_op(void)
 		k = OP_MREMAP;
 	else if (r < 770)
 		k = OP_MADVISE;
-	else if (r < 880)
+	else if (r < 860)
 		k = OP_TOUCH;
+	else if (r < 880)
+		k = OP_SECRET;
 	else if (r < 895)
 		k = OP_FORK;
 	else if (r < 905)
@@ -1565,6 +1718,7 @@ static void one_op(void)
 			fd_close(fd_pick());
 		break;
 	case OP_OPEN: open_dev(); break;
+	case OP_SECRET: op_secret(); break;
 	case OP_NR: break;
 	}
 	if (!(w.op % 16))

@@ -180,7 +180,7 @@ TEST(Run, HelpEverywhere)
 	for (std::vector<sv> a : std::vector<std::vector<sv>>{
 		     {"--help"}, {"-h"}, {"help"}, {"info", "--help"}, {"alloc", "--help"},
 		     {"stats", "--help"}, {"pagetypeinfo", "--help"}, {"alloc", "-h"},
-		     {"watch", "--help"}}) {
+		     {"watch", "--help"}, {"run", "--help"}}) {
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 0) << a.front();
 		EXPECT_NE(r.out.find("Usage: unmappedctl"), std::string::npos) << a.front();
@@ -209,7 +209,8 @@ TEST(Run, UsageErrorsExit2)
 		     {}, {"bogus"}, {"--bogus"}, {"--device"}, {"info", "extra"},
 		     {"alloc"}, {"alloc", "--size", "64Q"}, {"stats", "--xml"},
 		     {"stats", "--source", "sysfs"}, {"pagetypeinfo", "--json"},
-		     {"watch", "--count", "0"}, {"watch", "--timeout", "x"}, {"watch", "now"}}) {
+		     {"watch", "--count", "0"}, {"watch", "--timeout", "x"}, {"watch", "now"},
+		     {"run"}, {"run", "--"}, {"run", "--bogus", "prog"}}) {
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 2) << (a.empty() ? "(none)" : a.front());
 		EXPECT_TRUE(r.err.starts_with("unmappedctl: ")) << r.err;
@@ -219,6 +220,24 @@ TEST(Run, UsageErrorsExit2)
 					 : "Try 'unmappedctl --help'.";
 		EXPECT_NE(r.err.find(hint), std::string::npos) << r.err;
 	}
+}
+
+TEST(Run, PreloadGoesFirst)
+{
+	EXPECT_EQ(preload_env("/l/p.so", nullptr), "/l/p.so");
+	EXPECT_EQ(preload_env("/l/p.so", ""), "/l/p.so");
+	EXPECT_EQ(preload_env("/l/p.so", "/x/a.so"), "/l/p.so:/x/a.so");
+}
+
+TEST(Run, ProgramNotFoundExit127)
+{
+	::setenv("UNMAPPED_PRELOAD", "/nonexistent/libunmapped-preload.so", 1);
+	CliResult r = run_cli({"run", "--", "/nonexistent/program"});
+	::unsetenv("UNMAPPED_PRELOAD");
+	EXPECT_EQ(r.status, 127);
+	EXPECT_NE(r.err.find("run: /nonexistent/program: No such file or directory"), std::string::npos)
+		<< r.err;
+	EXPECT_EQ(::getenv("LD_PRELOAD"), nullptr) << "run changed its own environment";
 }
 
 TEST(Run, MissingDeviceExit1WithStrerror)

@@ -60,10 +60,16 @@ AT(unmapped_query, regions, 8);
 AT(unmapped_query, bytes, 16);
 AT(unmapped_query, pending_bytes, 24);
 
+static_assert(sizeof(unmapped_secret) == UNMAPPED_SECRET_SIZE_VER0);
+AT(unmapped_secret, size, 0);
+AT(unmapped_secret, flags, 4);
+AT(unmapped_secret, fd, 8);
+AT(unmapped_secret, reserved, 12);
+
 /* 64-bit fields stay 8-aligned: the same layout for i386 and x86-64. */
 static_assert(UNMAPPED_INFO_SIZE_VER0 % 8 == 0 && UNMAPPED_ALLOC_SIZE_VER0 % 8 == 0 &&
 	      UNMAPPED_FREE_SIZE_VER0 % 8 == 0 && UNMAPPED_REGION_SIZE_VER0 % 8 == 0 &&
-	      UNMAPPED_QUERY_SIZE_VER0 % 8 == 0);
+	      UNMAPPED_QUERY_SIZE_VER0 % 8 == 0 && UNMAPPED_SECRET_SIZE_VER0 % 8 == 0);
 
 TEST(Uapi, CommandNumbers)
 {
@@ -73,6 +79,7 @@ TEST(Uapi, CommandNumbers)
 	EXPECT_EQ(UNMAPPED_IOC_FREE, 0xc010b902u);
 	EXPECT_EQ(UNMAPPED_IOC_REGION, 0xc040b903u);
 	EXPECT_EQ(UNMAPPED_IOC_QUERY, 0xc020b904u);
+	EXPECT_EQ(UNMAPPED_IOC_SECRET, 0xc010b905u);
 }
 
 TEST(Uapi, FlagsAndConstants)

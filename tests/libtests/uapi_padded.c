@@ -11,6 +11,7 @@ struct unmapped_all {
 	struct unmapped_free free;
 	struct unmapped_region region;
 	struct unmapped_query query;
+	struct unmapped_secret secret;
 };
 
 int unmapped_uapi_size(void);

@@ -3,8 +3,8 @@
  * vm_lib_test.cpp - libunmapped against the real module, inside the test
  * VM: allocation, mapping, views, release, where the memory came from,
  * errors as unmapped::Error, Regions outliving their Device, fork, limits
- * and threads; Stats and EventWatcher over the module's generic netlink
- * family. Run with --tap (run-selftests does) for TAP output.
+ * and threads; secret files (SecretFile, unmapped_memfd_secret()); Stats
+ * and EventWatcher over the module's generic netlink family. Run with --tap (run-selftests does) for TAP output.
  */
 #include <algorithm>
 #include <cctype>
@@ -19,12 +19,14 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <unmapped/memfd_secret.h>
 #include <unmapped/unmapped.hpp>
 
 #include "tap_listener.hpp"
@@ -216,6 +218,43 @@ TEST_F(Lib, ForkedChildHasNoMapping)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 	EXPECT_TRUE(all(r.bytes(), std::byte{0x5a}));
 	EXPECT_EQ(r.info().mapped, 1u);
+}
+
+TEST_F(Lib, SecretFileIsSharedAcrossFork)
+{
+	unmapped::SecretFile f(3 * 4096);
+	ASSERT_TRUE(f);
+	EXPECT_EQ(f.size(), 3u * 4096);
+	EXPECT_TRUE(all(f.bytes(), std::byte{0}));
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Unlike a Region, the mapping is the child's too. */
+		f.bytes()[4096] = std::byte{0x77};
+		_exit(0);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+	EXPECT_EQ(f.bytes()[4096], std::byte{0x77});
+	EXPECT_GE(fcntl(f.fd(), F_GETFD) & FD_CLOEXEC, 1);
+	unmapped::SecretFile g = std::move(f);
+	EXPECT_FALSE(f);
+	EXPECT_EQ(g.bytes()[4096], std::byte{0x77});
+}
+
+TEST_F(Lib, MemfdSecretCApi)
+{
+	int fd = unmapped_memfd_secret(O_CLOEXEC);
+	ASSERT_GE(fd, 0) << std::strerror(errno);
+	EXPECT_EQ(ftruncate(fd, 4096), 0);
+	void *p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(p, MAP_FAILED);
+	static_cast<volatile char *>(p)[0] = 1;
+	EXPECT_EQ(munmap(p, 4096), 0);
+	close(fd);
+	errno = 0;
+	EXPECT_EQ(unmapped_memfd_secret(1), -1);
+	EXPECT_EQ(errno, EINVAL);
 }
 
 TEST_F(Lib, MemlockLimitIsEDQUOTWithHint)

@@ -49,6 +49,7 @@ static const struct cmd cmds[] = {
 	{ "FREE", UNMAPPED_IOC_FREE, UNMAPPED_FREE_SIZE_VER0 },
 	{ "REGION", UNMAPPED_IOC_REGION, UNMAPPED_REGION_SIZE_VER0 },
 	{ "QUERY", UNMAPPED_IOC_QUERY, UNMAPPED_QUERY_SIZE_VER0 },
+	{ "SECRET", UNMAPPED_IOC_SECRET, UNMAPPED_SECRET_SIZE_VER0 },
 };
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -106,8 +107,8 @@ static void test_commands(void)
 {
 	struct unmapped_info info = { .size = sizeof(info) };
 
-	expect(um_raw_ioctl(fd, _IOWR(UNMAPPED_IOC_MAGIC, 0x05, struct unmapped_info), &info),
-	       -ENOTTY, "unknown command number 0x05");
+	expect(um_raw_ioctl(fd, _IOWR(UNMAPPED_IOC_MAGIC, 0x06, struct unmapped_info), &info),
+	       -ENOTTY, "unknown command number 0x06");
 	expect(um_raw_ioctl(fd, _IOWR(UNMAPPED_IOC_MAGIC, 0xff, struct unmapped_info), &info),
 	       -ENOTTY, "unknown command number 0xff");
 	expect(um_raw_ioctl(fd, _IOWR('x', 0x00, struct unmapped_info), &info),

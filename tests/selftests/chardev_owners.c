@@ -140,39 +140,6 @@ static void test_fork(int fd)
 	ksft_test(owners() == 0, "the parent's FREE drops the last owner (file_owners %lld)", owners());
 }
 
-/* Send or receive one descriptor over a UNIX socket. */
-static int send_fd(int sock, int fd)
-{
-	char c = 'f', buf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &c, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-			      .msg_controllen = sizeof(buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char c, buf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &c, 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-			      .msg_controllen = sizeof(buf) };
-	struct cmsghdr *cm;
-	int fd = -1;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (cm && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /*
  * A process that never had the file gets it over a socket, allocates on it
  * and exits; the sender keeps the file open throughout.
@@ -192,7 +159,7 @@ static void test_passed_fd(void)
 	pid = fork();
 	if (pid == 0) {
 		struct unmapped_alloc a;
-		int got = recv_fd(sv[1]);
+		int got = um_recv_fd(sv[1]);
 
 		if (got < 0 || um_alloc(got, 4 * MiB, 0, 0, -1, &a))
 			_exit(1);
@@ -202,7 +169,7 @@ static void test_passed_fd(void)
 		_exit(0);	/* no FREE, no close: the exit does both */
 	}
 	fd = um_open();
-	if (fd < 0 || send_fd(sv[0], fd) || read(sv[0], &seen, sizeof(seen)) != sizeof(seen)) {
+	if (fd < 0 || um_send_fd(sv[0], fd) || read(sv[0], &seen, sizeof(seen)) != sizeof(seen)) {
 		ksft_test(false, "pass a descriptor to another process");
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);

@@ -47,6 +47,11 @@ int cmd_alloc(Context &ctx, std::span<const std::string_view> args);
 int cmd_stats(Context &ctx, std::span<const std::string_view> args);
 int cmd_pagetypeinfo(Context &ctx, std::span<const std::string_view> args);
 int cmd_watch(Context &ctx, std::span<const std::string_view> args);
+/* Execs PROGRAM: returns only if that failed (127: not found, 126). */
+int cmd_run(Context &ctx, std::span<const std::string_view> args);
+
+/* LD_PRELOAD for "run": @lib first, then what was there (@current). */
+std::string preload_env(const std::string &lib, const char *current);
 
 /* "64 MiB", "1.5 GiB", "512 bytes". */
 std::string format_bytes(std::uint64_t bytes);

@@ -30,6 +30,7 @@ Commands:
   pagetypeinfo   free blocks in the cache per node and order
   watch          the module's events as they happen (refill, release,
                  shrink, alloc_fail)
+  run            run a program whose memfd_secret() the module serves
   help           this text
 
 Global options:
@@ -53,6 +54,7 @@ constexpr std::array commands{
 	Command{"stats", cmd_stats},
 	Command{"pagetypeinfo", cmd_pagetypeinfo},
 	Command{"watch", cmd_watch},
+	Command{"run", cmd_run},
 };
 
 /* @command: the command found, for the hint after a usage error. */

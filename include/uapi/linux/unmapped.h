@@ -144,11 +144,46 @@ struct unmapped_query {
 };
 #define UNMAPPED_QUERY_SIZE_VER0	32
 
+/*
+ * UNMAPPED_IOC_SECRET: a new secret file, memfd_secret(2) served from the
+ * cache. The new descriptor is the ioctl's return value and is also
+ * written to @fd. flags: O_CLOEXEC or 0; anything else is EINVAL.
+ *
+ * The file behaves as memfd_secret()'s: ftruncate() sets its size once
+ * (while it is 0; later: EINVAL; negative: EINVAL; beyond RLIMIT_FSIZE:
+ * EFBIG); mmap(MAP_SHARED) maps it, any number of times, in any process
+ * that has the descriptor (fork, SCM_RIGHTS), and a fork()ed child keeps
+ * the mappings; MAP_PRIVATE is EINVAL, PROT_EXEC EPERM; read() and
+ * write() fail with EINVAL, pread() and pwrite() with ESPIPE. A page is
+ * taken from the cache, zeroed, on the first touch of its offset, and
+ * charged then to the creating user's locked memory against the toucher's
+ * RLIMIT_MEMLOCK (as memfd_secret charges: SIGBUS when over, also with
+ * CAP_IPC_LOCK); a touch at or past the file's size is SIGBUS. The
+ * mappings are of raw page frames: get_user_pages() (O_DIRECT, vmsplice), /proc/PID/mem,
+ * process_vm_readv() and ptrace cannot reach them; they are not in core
+ * dumps. Every page goes back to the cache, and its charge to the user,
+ * when the file's last reference (descriptor or mapping) is gone.
+ * Hibernation is refused while any secret file exists.
+ * The /dev/unmapped descriptor is needed only for the call itself.
+ *
+ * Errors: EINVAL (bad size, flags or reserved), EFAULT (bad pointer, also
+ * for the reply: then no descriptor is left open), EMFILE (no free
+ * descriptor), ENOMEM.
+ */
+struct unmapped_secret {
+	__u32 size;		/* in */
+	__u32 flags;		/* in: O_CLOEXEC or 0 */
+	__s32 fd;		/* out: the new descriptor */
+	__u32 reserved;		/* in: 0 */
+};
+#define UNMAPPED_SECRET_SIZE_VER0	16
+
 #define UNMAPPED_IOC_INFO	_IOWR(UNMAPPED_IOC_MAGIC, 0x00, struct unmapped_info)
 #define UNMAPPED_IOC_ALLOC	_IOWR(UNMAPPED_IOC_MAGIC, 0x01, struct unmapped_alloc)
 #define UNMAPPED_IOC_FREE	_IOWR(UNMAPPED_IOC_MAGIC, 0x02, struct unmapped_free)
 #define UNMAPPED_IOC_REGION	_IOWR(UNMAPPED_IOC_MAGIC, 0x03, struct unmapped_region)
 #define UNMAPPED_IOC_QUERY	_IOWR(UNMAPPED_IOC_MAGIC, 0x04, struct unmapped_query)
+#define UNMAPPED_IOC_SECRET	_IOWR(UNMAPPED_IOC_MAGIC, 0x05, struct unmapped_secret)
 
 /*
  * Mapping: mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset)

@@ -13,6 +13,7 @@
 #include <unmapped/error.hpp>
 #include <unmapped/events.hpp>
 #include <unmapped/region.hpp>
+#include <unmapped/secret.hpp>
 #include <unmapped/stats.hpp>
 #include <unmapped/types.hpp>
 
