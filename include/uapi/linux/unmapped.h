@@ -64,11 +64,12 @@ struct unmapped_info {
  * falling back to smaller ones; order must be 0.
  *
  * Memory is charged like io_uring's registered buffers: to the calling
- * user's locked memory (summed over all of the user's processes; memfd_secret()
- * charges the process's own mm->locked_vm instead), limited by the caller's
- * RLIMIT_MEMLOCK, and shown as VmPin of the allocating process;
- * CAP_IPC_LOCK lifts the limit (and the charge). The charge lasts until the
- * pages are back in the cache.
+ * user's locked memory (summed over all of the user's processes), limited
+ * by the caller's RLIMIT_MEMLOCK, and shown as VmPin of the allocating
+ * process; CAP_IPC_LOCK lifts the limit (and the charge). The charge lasts
+ * until the pages are back in the cache. (memfd_secret() charges the same
+ * user count, but page by page as they are first touched and with no
+ * CAP_IPC_LOCK exemption; UNMAPPED_IOC_SECRET's files do as it does.)
  *
  * A region is made of at most UNMAPPED_MAX_REGION_BLOCKS blocks. Regions
  * of up to max_region_bytes never need that many unless memory is so
