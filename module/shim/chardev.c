@@ -56,7 +56,7 @@ MODULE_PARM_DESC(max_region_blocks,
 #define UM_ALLOC_FLAGS		(UNMAPPED_ALLOC_BLOCK | UNMAPPED_ALLOC_THISNODE)
 #define UM_ALLOC_MAX_ORDER	(UM_NR_PAGE_ORDERS - 1)
 
-static_assert(sizeof(struct unmapped_info) == UNMAPPED_INFO_SIZE_VER0);
+static_assert(sizeof(struct unmapped_info) == UNMAPPED_INFO_SIZE_VER1);
 static_assert(sizeof(struct unmapped_alloc) == UNMAPPED_ALLOC_SIZE_VER0);
 static_assert(sizeof(struct unmapped_free) == UNMAPPED_FREE_SIZE_VER0);
 static_assert(sizeof(struct unmapped_region) == UNMAPPED_REGION_SIZE_VER0);
@@ -117,6 +117,7 @@ static long um_ioc_info(unsigned int cmd, void __user *uarg)
 	info.nr_nodes = nr_node_ids;
 	info.max_file_bytes = READ_ONCE(max_file_bytes);
 	info.max_region_bytes = UM_REGION_MAX_BYTES;
+	info.features = UNMAPPED_FEATURE_SECRET;
 	return um_arg_out(uarg, &info, sizeof(info), usize);
 }
 

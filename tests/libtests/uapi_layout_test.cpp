@@ -16,7 +16,7 @@ namespace {
 
 #define AT(type, field, off) static_assert(offsetof(type, field) == (off), #type "." #field)
 
-static_assert(sizeof(unmapped_info) == UNMAPPED_INFO_SIZE_VER0);
+static_assert(sizeof(unmapped_info) == UNMAPPED_INFO_SIZE_VER1);
 AT(unmapped_info, size, 0);
 AT(unmapped_info, abi_version, 4);
 AT(unmapped_info, page_size, 8);
@@ -25,6 +25,8 @@ AT(unmapped_info, backend, 16);
 AT(unmapped_info, nr_nodes, 20);
 AT(unmapped_info, max_file_bytes, 24);
 AT(unmapped_info, max_region_bytes, 32);
+AT(unmapped_info, features, 40);
+static_assert(UNMAPPED_INFO_SIZE_VER0 == offsetof(unmapped_info, features));
 
 static_assert(sizeof(unmapped_alloc) == UNMAPPED_ALLOC_SIZE_VER0);
 AT(unmapped_alloc, size, 0);
@@ -67,14 +69,15 @@ AT(unmapped_secret, fd, 8);
 AT(unmapped_secret, reserved, 12);
 
 /* 64-bit fields stay 8-aligned: the same layout for i386 and x86-64. */
-static_assert(UNMAPPED_INFO_SIZE_VER0 % 8 == 0 && UNMAPPED_ALLOC_SIZE_VER0 % 8 == 0 &&
+static_assert(UNMAPPED_INFO_SIZE_VER0 % 8 == 0 && UNMAPPED_INFO_SIZE_VER1 % 8 == 0 && UNMAPPED_ALLOC_SIZE_VER0 % 8 == 0 &&
 	      UNMAPPED_FREE_SIZE_VER0 % 8 == 0 && UNMAPPED_REGION_SIZE_VER0 % 8 == 0 &&
 	      UNMAPPED_QUERY_SIZE_VER0 % 8 == 0 && UNMAPPED_SECRET_SIZE_VER0 % 8 == 0);
 
 TEST(Uapi, CommandNumbers)
 {
 	EXPECT_EQ(UNMAPPED_IOC_MAGIC, 0xB9);
-	EXPECT_EQ(UNMAPPED_IOC_INFO, 0xc028b900u);
+	/* INFO grew (features): the same number, a new size; the kernel serves both. */
+	EXPECT_EQ(UNMAPPED_IOC_INFO, 0xc030b900u);
 	EXPECT_EQ(UNMAPPED_IOC_ALLOC, 0xc028b901u);
 	EXPECT_EQ(UNMAPPED_IOC_FREE, 0xc010b902u);
 	EXPECT_EQ(UNMAPPED_IOC_REGION, 0xc040b903u);
@@ -87,6 +90,7 @@ TEST(Uapi, FlagsAndConstants)
 	EXPECT_EQ(UNMAPPED_ALLOC_BLOCK, 1u);
 	EXPECT_EQ(UNMAPPED_ALLOC_THISNODE, 2u);
 	EXPECT_EQ(UNMAPPED_ABI_VERSION, 1);
+	EXPECT_EQ(UNMAPPED_FEATURE_SECRET, 1ull);
 	EXPECT_STREQ(UNMAPPED_DEVICE, "/dev/unmapped");
 	EXPECT_EQ(UNMAPPED_BACKEND_RANGE, 0);
 	EXPECT_EQ(UNMAPPED_BACKEND_PAGE, 1);

@@ -68,14 +68,15 @@ static void test_sizes(const struct cmd *c)
 	snprintf(what, sizeof(what), "%s smaller than its first version", c->name);
 	expect(um_raw_ioctl(fd, resized(c->cmd, c->ver0 - 8), buf), -EINVAL, what);
 
-	*size = c->ver0 + 8;
+	/* Against the struct as this header knows it, which may have grown. */
+	*size = _IOC_SIZE(c->cmd) + 8;
 	snprintf(what, sizeof(what), "%s size field differs from the command's", c->name);
 	expect(um_raw_ioctl(fd, c->cmd, buf), -EINVAL, what);
 
-	*size = c->ver0 + 16;
-	buf[c->ver0 + 3] = 1;
+	*size = _IOC_SIZE(c->cmd) + 16;
+	buf[_IOC_SIZE(c->cmd) + 3] = 1;
 	snprintf(what, sizeof(what), "%s larger, unknown tail not zero", c->name);
-	expect(um_raw_ioctl(fd, resized(c->cmd, c->ver0 + 16), buf), -E2BIG, what);
+	expect(um_raw_ioctl(fd, resized(c->cmd, _IOC_SIZE(c->cmd) + 16), buf), -E2BIG, what);
 
 	snprintf(what, sizeof(what), "%s with a NULL argument", c->name);
 	expect(um_raw_ioctl(fd, c->cmd, NULL), -EFAULT, what);
@@ -103,6 +104,24 @@ static void test_growth(void)
 	       "QUERY larger with a zero tail is accepted");
 }
 
+/* A caller built before INFO grew (VER0) is served, and nothing past it. */
+static void test_old_caller(void)
+{
+	struct {
+		struct unmapped_info info;
+		uint64_t canary;
+	} old;
+
+	memset(&old, 0, sizeof(old));
+	old.info.size = UNMAPPED_INFO_SIZE_VER0;
+	old.info.features = 0x5a5a5a5a5a5a5a5aULL;
+	expect(um_raw_ioctl(fd, resized(UNMAPPED_IOC_INFO, UNMAPPED_INFO_SIZE_VER0), &old), 0,
+	       "INFO of the first version (40 bytes) is accepted");
+	ksft_test(old.info.abi_version == UNMAPPED_ABI_VERSION && old.info.page_size == PAGE &&
+		  old.info.features == 0x5a5a5a5a5a5a5a5aULL,
+		  "INFO of the first version: its fields set, features (past its size) untouched");
+}
+
 static void test_commands(void)
 {
 	struct unmapped_info info = { .size = sizeof(info) };
@@ -128,10 +147,12 @@ static void test_info(void)
 	expect(um_ioctl(fd, UNMAPPED_IOC_INFO, &info), 0, "INFO");
 	ksft_test(info.abi_version == UNMAPPED_ABI_VERSION && info.page_size == PAGE &&
 		  info.max_order == 10 && info.nr_nodes >= 1 &&
-		  info.max_region_bytes == 1ULL << 40,
-		  "INFO: abi %u, page %u, max order %u, %u node(s), max region %llu",
+		  info.max_region_bytes == 1ULL << 40 &&
+		  info.features == UNMAPPED_FEATURE_SECRET,
+		  "INFO: abi %u, page %u, max order %u, %u node(s), max region %llu, features %#llx",
 		  info.abi_version, info.page_size, info.max_order, info.nr_nodes,
-		  (unsigned long long)info.max_region_bytes);
+		  (unsigned long long)info.max_region_bytes,
+		  (unsigned long long)info.features);
 }
 
 static void test_alloc(void)
@@ -374,6 +395,7 @@ int main(void)
 	for (i = 0; i < NR_CMDS; i++)
 		test_sizes(&cmds[i]);
 	test_growth();
+	test_old_caller();
 	test_commands();
 	test_info();
 	test_alloc();

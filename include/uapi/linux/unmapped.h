@@ -20,6 +20,14 @@
  * command keeps its number as its struct grows; an unknown number or
  * direction is ENOTTY. Unknown flags are rejected with EINVAL. A bad
  * pointer is EFAULT. Only 64-bit processes are served (no compat ioctl).
+ *
+ * Compatibility: the ABI only grows. UNMAPPED_ABI_VERSION is 1 and stays 1
+ * (as KVM's API version stays 12): structs grow at their end, as above, and
+ * what a module offers beyond the first version is announced by a bit in
+ * unmapped_info.features, which a caller tests instead of comparing
+ * versions. A module older than the features field leaves it 0 (it fills
+ * what it knows of a longer struct). Feature bits a caller does not know
+ * are to be ignored.
  */
 #ifndef _UAPI_LINUX_UNMAPPED_H
 #define _UAPI_LINUX_UNMAPPED_H
@@ -39,6 +47,10 @@ enum unmapped_backend {
 	UNMAPPED_BACKEND_PAGE = 1,	/* per-page set_direct_map_* */
 };
 
+/* unmapped_info.features: what a module offers beyond the first ABI. */
+/* UNMAPPED_IOC_SECRET: secret files (0.3; a 0.3 module announces nothing). */
+#define UNMAPPED_FEATURE_SECRET		(1ULL << 0)
+
 /* UNMAPPED_IOC_INFO: what this module offers. */
 struct unmapped_info {
 	__u32 size;		/* in */
@@ -49,8 +61,10 @@ struct unmapped_info {
 	__u32 nr_nodes;		/* node ids are 0 .. nr_nodes - 1 */
 	__u64 max_file_bytes;	/* per-open-file cap, 0 = none */
 	__u64 max_region_bytes;	/* largest length ALLOC accepts */
+	__u64 features;		/* UNMAPPED_FEATURE_* (VER1) */
 };
 #define UNMAPPED_INFO_SIZE_VER0		40
+#define UNMAPPED_INFO_SIZE_VER1		48
 
 /* UNMAPPED_IOC_ALLOC flags */
 /* One physically contiguous block of 2^order pages; length must be 0. */
