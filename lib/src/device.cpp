@@ -49,6 +49,8 @@ std::string node_text(const AllocOptions &opts)
 
 } // namespace
 
+static_assert(feature_secret == UNMAPPED_FEATURE_SECRET);
+
 RegionInfo detail::query_region(const File &file, std::uint64_t id)
 {
 	unmapped_region r{};
@@ -75,11 +77,14 @@ Device::Device(const std::string &path)
 	if (int err = file_->ioctl(UNMAPPED_IOC_INFO, info))
 		throw Error(-err, "query " + path,
 			    -err == ENOTTY ? "not an unmapped device" : "");
-	if (info.abi_version != UNMAPPED_ABI_VERSION)
+	/*
+	 * Not an equality test: the ABI only grows (sizes, feature bits), so
+	 * any version from the first on serves this library; 0 is no reply
+	 * an unmapped device gives.
+	 */
+	if (info.abi_version < 1)
 		throw Error(EPROTO, "query " + path,
-			    "device ABI version " + std::to_string(info.abi_version) +
-				    ", this library speaks " +
-				    std::to_string(UNMAPPED_ABI_VERSION));
+			    "device ABI version 0: not an unmapped device");
 }
 
 Device::Device(Device &&) noexcept = default;
@@ -110,6 +115,14 @@ Info Device::info() const
 		.max_file_bytes = in.max_file_bytes,
 		.max_region_bytes = in.max_region_bytes,
 	};
+}
+
+std::uint64_t Device::features() const
+{
+	unmapped_info in{};
+	if (int err = file_->ioctl(UNMAPPED_IOC_INFO, in))
+		throw Error(-err, "query " + path());
+	return in.features;
 }
 
 Usage Device::usage() const

@@ -37,7 +37,8 @@ public:
 	/*
 	 * Open the device (read-write). Errors: ENOENT (module not loaded),
 	 * EACCES (see the module parameter dev_mode), ENOTTY (not an
-	 * unmapped device, or an incompatible ABI).
+	 * unmapped device). Any module version serves this library: the ABI
+	 * only grows, and what came later is tested with features().
 	 */
 	explicit Device(const std::string &path = default_path);
 	Device(Device &&) noexcept;
@@ -52,6 +53,13 @@ public:
 
 	Info info() const;
 	Usage usage() const;
+	/*
+	 * What the module offers beyond the first ABI: feature_* bits
+	 * (types.hpp); bits this library does not name may be set by a newer
+	 * module. 0 from modules before 0.4, which offer
+	 * secret files (0.3) without saying so; SecretFile finds out itself.
+	 */
+	std::uint64_t features() const;
 
 	/*
 	 * A zeroed region of @length bytes (a multiple of the page size), built

@@ -47,6 +47,12 @@ struct Info {
 	std::uint64_t max_region_bytes = 0;	/* largest single allocation */
 };
 
+/*
+ * Device::features() bits: what a module offers beyond the first ABI (the
+ * UAPI's UNMAPPED_FEATURE_*).
+ */
+inline constexpr std::uint64_t feature_secret = 1ULL << 0;	/* SecretFile */
+
 /* What one open device holds (Device::usage()), over all its processes. */
 struct Usage {
 	std::uint64_t regions = 0;		/* allocated, not freed */
