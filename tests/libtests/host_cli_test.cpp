@@ -291,14 +291,19 @@ TEST(Run, GlobalJson)
 		EXPECT_EQ(r.status, 0) << r.err;
 		EXPECT_EQ(r.out, own.out) << a.front();
 	}
-	/* info reaches the device (absent here) instead of refusing the option. */
-	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "info"}, {"info", "--json"}}) {
+	/*
+	 * info, alloc and watch reach the device or the netlink family (absent
+	 * here) instead of refusing the option.
+	 */
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {"-j", "info"}, {"info", "--json"}, {"-j", "alloc", "--size", "4k"},
+		     {"-j", "watch", "--count", "1"}}) {
 		CliResult r = run_cli(a);
-		EXPECT_EQ(r.status, 1) << a.front() << ": " << r.err;
+		EXPECT_EQ(r.status, 1) << a[1] << ": " << r.err;
+		EXPECT_EQ(r.err.find("no JSON output"), std::string::npos) << r.err;
 	}
 	/* Commands without JSON output say so (usage error). */
-	for (std::vector<sv> a : std::vector<std::vector<sv>>{
-		     {"-j", "pagetypeinfo"}, {"-j", "alloc", "--size", "4k"}, {"-j", "watch"}}) {
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "pagetypeinfo"}}) {
 		CliResult r = run_cli(a);
 		EXPECT_EQ(r.status, 2) << a[1];
 		EXPECT_NE(r.err.find("no JSON output"), std::string::npos) << r.err;
@@ -474,6 +479,53 @@ TEST(Watch, EventLines)
 	future.type = static_cast<unmapped::EventType>(42);
 	future.node = 2;
 	EXPECT_EQ(format_event(future), "[    0.000000] unknown node=2");
+}
+
+TEST(Watch, EventJsonLines)
+{
+	using namespace std::chrono_literals;
+	unmapped::Event refill;
+	refill.type = unmapped::EventType::refill;
+	refill.node = 0;
+	refill.time = 812407051234ns;
+	refill.order = 9;
+	refill.pfn = 0x102800;
+	refill.pages = 512;
+	refill.backend = unmapped::Backend::range;
+	refill.dm_calls = 1;
+	refill.tlb_flushes = 1;
+	refill.duration = 181230ns;
+	EXPECT_EQ(format_event_json(refill),
+		  "{\"time_ns\": 812407051234, \"type\": \"refill\", \"node\": 0, \"order\": 9, "
+		  "\"pages\": 512, \"pfn\": 1058816, \"backend\": \"range\", \"dm_calls\": 1, "
+		  "\"tlb_flushes\": 1, \"splits_l2\": 0, \"splits_l3\": 0, \"duration_ns\": 181230, "
+		  "\"lost\": 0}");
+
+	unmapped::Event shrink;
+	shrink.type = unmapped::EventType::shrink;
+	shrink.node = 1;
+	shrink.lost = 3;
+	shrink.pages = 1024;
+	shrink.requested = 128;
+	EXPECT_EQ(format_event_json(shrink),
+		  "{\"time_ns\": 0, \"type\": \"shrink\", \"node\": 1, \"requested\": 128, "
+		  "\"released\": 1024, \"dm_calls\": 0, \"tlb_flushes\": 0, \"splits_l2\": 0, "
+		  "\"splits_l3\": 0, \"duration_ns\": 0, \"lost\": 3}");
+
+	unmapped::Event fail;
+	fail.type = unmapped::EventType::alloc_fail;
+	fail.node = 0;
+	fail.order = 10;
+	fail.error = ENOMEM;
+	EXPECT_EQ(format_event_json(fail),
+		  "{\"time_ns\": 0, \"type\": \"alloc_fail\", \"node\": 0, \"order\": 10, "
+		  "\"error\": \"ENOMEM\", \"lost\": 0}");
+
+	unmapped::Event future;
+	future.type = static_cast<unmapped::EventType>(42);
+	future.node = 2;
+	EXPECT_EQ(format_event_json(future),
+		  "{\"time_ns\": 0, \"type\": \"unknown\", \"node\": 2, \"lost\": 0}");
 }
 
 TEST(StatLines, Parse)

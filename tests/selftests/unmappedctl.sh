@@ -3,7 +3,8 @@
 #
 # unmappedctl - the command-line tool against the real module: every
 # subcommand's --help, usage errors (exit 2), runtime errors (exit 1 with
-# "unmappedctl: <what>: <strerror>"), info, alloc, stats and pagetypeinfo.
+# "unmappedctl: <what>: <strerror>"), info, alloc, stats, pagetypeinfo and
+# watch, with and without -j/--json.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 module=${UM_MODULE:-/opt/unmapped/modules/unmapped.ko}
@@ -26,7 +27,7 @@ run() {
 }
 has() { grep -q -- "$1" "$2" || { ksft_diag "no '$1' in:"; sed 's/^/#   /' "$2"; return 1; }; }
 
-ksft_plan 19
+ksft_plan 23
 ksft_check "unmappedctl --help exits 0" run 0 unmappedctl --help
 for c in info alloc stats pagetypeinfo; do
 	ksft_check "unmappedctl $c --help exits 0" eval "run 0 unmappedctl $c --help && has 'Usage: unmappedctl $c' $out"
@@ -36,6 +37,31 @@ ksft_check "unknown command: exit 2, message" eval \
 ksft_check "bad size: exit 2" eval "run 2 unmappedctl alloc --size 12Q && has 'invalid size' $err"
 ksft_check "--size with --order: exit 2" run 2 unmappedctl alloc --size 4k --order 1
 ksft_check "info: exit 0, ABI version 1" eval "run 0 unmappedctl info && has '^abi version  *1$' $out"
+ksft_check "info: features secret" eval "run 0 unmappedctl info && has '^features  *secret$' $out"
+ksft_check "-j info: features [\"secret\"]" eval \
+	"run 0 unmappedctl -j info && has '^  \"features\": \[\"secret\"\]$' $out"
+ksft_check "-j alloc --size 4M: one JSON object, length 4194304" eval \
+	"run 0 unmappedctl -j alloc --size 4M && [ \$(wc -l < $out) -eq 1 ] &&
+	 has '^{\"id\": [1-9][0-9]*, \"length\": 4194304, \"node\": [0-9]*, \"nr_blocks\": [1-9]' $out"
+sed 's/^/# /' $out
+
+# watch_json - -j watch prints the event that a shrink or refill makes as
+# one JSON line: drop the cache (a shrink if anything is cached), then
+# allocate (a refill, the cache being empty).
+watch_json() {
+	unmappedctl -j watch --count 1 --timeout 60 > $out 2> $err &
+	pid=$!
+	i=0
+	while ! grep -q '^watching' $err && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	echo 3 > /proc/sys/vm/drop_caches
+	unmappedctl alloc --size 8M > /dev/null
+	wait $pid || { ksft_diag "watch exited $?"; sed 's/^/#   /' $err; return 1; }
+	sed 's/^/# /' $out
+	[ "$(wc -l < $out)" -eq 1 ] &&
+		has '^{"time_ns": [0-9]*, "type": "[a-z_]*", "node": [0-9]*, .*"lost": [0-9]*}$' $out
+}
+ksft_check "-j watch --count 1: the event as one JSON line" watch_json
+
 ksft_check "alloc --size 64M --fill 0xa5: exit 0, verified, released" eval \
 	"run 0 unmappedctl alloc --size 64M --fill 0xa5 && has 'read back: ok' $out && has '^released$' $out"
 sed 's/^/# /' $out

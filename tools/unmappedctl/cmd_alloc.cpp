@@ -44,6 +44,11 @@ Options:
   -h, --help          this text
 
 The page frames are shown only with CAP_SYS_ADMIN, as in /proc/PID/pagemap.
+
+With the global -j/--json, stdout gets one JSON object instead, as soon as
+the memory is checked (before --hold): "id", "length", "node", "nr_blocks",
+"max_block_order", "min_pfn" and "end_pfn" (0 without CAP_SYS_ADMIN),
+"address", "pid", "fill". A failed check is an error on stderr (status 1).
 )";
 
 constexpr std::uint8_t default_fill = 0xa5;
@@ -114,9 +119,6 @@ int cmd_alloc(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", help);
 		return exit_ok;
 	}
-	if (ctx.json)
-		throw UsageError("alloc has no JSON output");
-
 	unmapped::Device dev(ctx.device);
 	const std::uint64_t page_size = dev.info().page_size;
 	unmapped::AllocOptions opts{.node = a.node, .this_node = a.this_node};
@@ -124,34 +126,49 @@ int cmd_alloc(Context &ctx, std::span<const std::string_view> args)
 				    : dev.allocate_block(*a.order, opts);
 	unmapped::RegionInfo ri = r.info();
 
-	fmt::print(ctx.out, "region {}: {} on node {}, {} block{}, largest order {} ({})\n",
-		   ri.id, format_bytes(ri.length), ri.node, ri.nr_blocks,
-		   ri.nr_blocks == 1 ? "" : "s", ri.max_block_order,
-		   format_bytes(page_size << ri.max_block_order));
 	const std::uint64_t pages = ri.length / page_size;
-	if (ri.end_pfn)
-		fmt::print(ctx.out, "page frames {:#x}-{:#x} ({})\n", ri.min_pfn, ri.end_pfn - 1,
-			   ri.end_pfn - ri.min_pfn == pages ? "one contiguous range"
-							    : "spread over a wider range");
-	else
-		fmt::print(ctx.out, "page frames not shown (needs CAP_SYS_ADMIN)\n");
-	fmt::print(ctx.out, "mapped at {} in process {}\n", fmt::ptr(r.data()), ::getpid());
+	if (!ctx.json) {
+		fmt::print(ctx.out, "region {}: {} on node {}, {} block{}, largest order {} ({})\n",
+			   ri.id, format_bytes(ri.length), ri.node, ri.nr_blocks,
+			   ri.nr_blocks == 1 ? "" : "s", ri.max_block_order,
+			   format_bytes(page_size << ri.max_block_order));
+		if (ri.end_pfn)
+			fmt::print(ctx.out, "page frames {:#x}-{:#x} ({})\n", ri.min_pfn,
+				   ri.end_pfn - 1,
+				   ri.end_pfn - ri.min_pfn == pages ? "one contiguous range"
+								    : "spread over a wider range");
+		else
+			fmt::print(ctx.out, "page frames not shown (needs CAP_SYS_ADMIN)\n");
+		fmt::print(ctx.out, "mapped at {} in process {}\n", fmt::ptr(r.data()), ::getpid());
+	}
 
 	std::uint8_t fill = a.fill.value_or(default_fill);
 	expect_all(r, 0, "not zeroed on arrival");
 	std::memset(r.data(), fill, r.size());
 	expect_all(r, fill, "read back wrong");
-	fmt::print(ctx.out, "arrived zeroed; filled with {:#04x} and read back: ok\n", fill);
+	if (ctx.json)
+		fmt::print(ctx.out,
+			   "{{\"id\": {}, \"length\": {}, \"node\": {}, \"nr_blocks\": {}, "
+			   "\"max_block_order\": {}, \"min_pfn\": {}, \"end_pfn\": {}, "
+			   "\"address\": {}, \"pid\": {}, \"fill\": {}}}\n",
+			   ri.id, ri.length, ri.node, ri.nr_blocks, ri.max_block_order, ri.min_pfn,
+			   ri.end_pfn, json_string(fmt::format("{}", fmt::ptr(r.data()))),
+			   ::getpid(), fill);
+	else
+		fmt::print(ctx.out, "arrived zeroed; filled with {:#04x} and read back: ok\n", fill);
 
 	if (a.hold_seconds) {
-		fmt::print(ctx.out, "holding for {} s\n", a.hold_seconds);
+		if (!ctx.json)
+			fmt::print(ctx.out, "holding for {} s\n", a.hold_seconds);
 		std::fflush(ctx.out);
-		if (int sig = hold(a.hold_seconds))
+		int sig = hold(a.hold_seconds);
+		if (sig && !ctx.json)
 			fmt::print(ctx.out, "woken by {}\n", ::sigabbrev_np(sig));
 		expect_all(r, fill, "changed while held");
 	}
 	r.release();
-	fmt::print(ctx.out, "released\n");
+	if (!ctx.json)
+		fmt::print(ctx.out, "released\n");
 	return exit_ok;
 }
 

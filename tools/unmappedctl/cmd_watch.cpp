@@ -23,7 +23,7 @@ namespace unmappedctl {
 namespace {
 
 constexpr std::string_view help =
-	R"(Usage: unmappedctl watch [--count N] [--timeout SECONDS]
+	R"(Usage: unmappedctl [--json] watch [--count N] [--timeout SECONDS]
 
 Print the module's events as they happen, one line each, until SIGINT
 (Ctrl-C) or SIGTERM (exit status 0):
@@ -43,6 +43,10 @@ says the module dropped N events just before this one (over its rate
 limit, module parameter event_rate, or its queue); a line on stderr says
 when events were lost because this program read too slowly. When
 unmapped.ko is unloaded, watch says so and exits with status 1.
+
+With the global -j/--json, each event is one JSON object on its own line
+(JSON Lines) with the same fields: "time_ns", "type", "node", then those
+of its type ("flushes" is "tlb_flushes"; "error" is the errno's name).
 
 Options:
   -c, --count N          exit after N events
@@ -134,6 +138,39 @@ std::string format_event(const unmapped::Event &e)
 	return line;
 }
 
+std::string format_event_json(const unmapped::Event &e)
+{
+	std::string obj = fmt::format("{{\"time_ns\": {}, \"type\": {}, \"node\": {}",
+				      e.time.count(), json_string(unmapped::to_string(e.type)),
+				      e.node);
+	auto cost = [&] {
+		return fmt::format(", \"dm_calls\": {}, \"tlb_flushes\": {}, \"splits_l2\": {}, "
+				   "\"splits_l3\": {}, \"duration_ns\": {}",
+				   e.dm_calls, e.tlb_flushes, e.splits_l2, e.splits_l3,
+				   e.duration.count());
+	};
+	switch (e.type) {
+	case unmapped::EventType::refill:
+	case unmapped::EventType::release:
+		obj += fmt::format(", \"order\": {}, \"pages\": {}, \"pfn\": {}, \"backend\": {}",
+				   e.order, e.pages, e.pfn,
+				   json_string(e.backend ? unmapped::to_string(*e.backend)
+							 : "unknown"));
+		obj += cost();
+		break;
+	case unmapped::EventType::shrink:
+		obj += fmt::format(", \"requested\": {}, \"released\": {}", e.requested, e.pages);
+		obj += cost();
+		break;
+	case unmapped::EventType::alloc_fail:
+		obj += fmt::format(", \"order\": {}, \"error\": {}", e.order,
+				   json_string(errno_name(e.error)));
+		break;
+	}
+	obj += fmt::format(", \"lost\": {}}}", e.lost);
+	return obj;
+}
+
 int cmd_watch(Context &ctx, std::span<const std::string_view> args)
 {
 	WatchArgs a = parse_watch_args(args);
@@ -141,9 +178,6 @@ int cmd_watch(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", help);
 		return exit_ok;
 	}
-	if (ctx.json)
-		throw UsageError("watch has no JSON output");
-
 	unmapped::EventWatcher watcher;
 	SignalFd signals;
 	fmt::print(ctx.err, "watching unmapped.ko events; SIGINT or SIGTERM stops\n");
@@ -173,7 +207,7 @@ int cmd_watch(Context &ctx, std::span<const std::string_view> args)
 		if (!fds[0].revents)
 			continue;
 		for (const unmapped::Event &e : watcher.wait(std::chrono::milliseconds(0))) {
-			fmt::print(ctx.out, "{}\n", format_event(e));
+			fmt::print(ctx.out, "{}\n", ctx.json ? format_event_json(e) : format_event(e));
 			if (a.count && ++seen == *a.count) {
 				std::fflush(ctx.out);
 				return exit_ok;

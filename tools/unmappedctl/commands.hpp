@@ -60,6 +60,8 @@ std::string json_string(std::string_view s);
 
 /* One line of "watch" (no newline): "[  12.345678] refill node=0 ...". */
 std::string format_event(const unmapped::Event &e);
+/* The same as one JSON object on one line (watch --json: JSON Lines). */
+std::string format_event_json(const unmapped::Event &e);
 
 } // namespace unmappedctl
 
