@@ -10,6 +10,8 @@
 module=${UM_MODULE:-/opt/unmapped/modules/unmapped.ko}
 
 ksft_plan 19
+# Names the file booted (tools/check matches it to DKMS's unmapped.ko).
+ksft_diag "module file sha256: $(sha256sum "$module" | cut -d' ' -f1)"
 ksft_check "module is loaded by the runner" grep -q '^unmapped ' /proc/modules
 ksft_check "sysfs has /sys/module/unmapped" test -d /sys/module/unmapped
 # Mangled C++ names in kallsyms prove the core runs in the kernel.
