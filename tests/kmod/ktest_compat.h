@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ktest_compat.h - kernel differences that only the test modules see (the
- * product's are in module/shim/compat.h).
+ * product's are in module/plat/linux/compat.h).
  */
 #ifndef UNMAPPED_KTEST_COMPAT_H
 #define UNMAPPED_KTEST_COMPAT_H

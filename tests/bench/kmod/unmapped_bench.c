@@ -89,7 +89,7 @@ struct block {
 
 /*
  * Unexported functions the percpu path needs (see PLATFORM.md), called
- * through static calls as unmapped.ko calls them (module/shim/kcall.c): an
+ * through static calls as unmapped.ko calls them (module/plat/linux/kcall.c): an
  * indirect call to them would trap on IBT machines. The prototypes give
  * the static calls their types and are never defined.
  */

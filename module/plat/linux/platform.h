@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * shim.h - what the files of the kernel shim share: the one platform object
- * the core is created with, and each facility's init/exit pair, called in
- * order by main.c.
+ * platform.h - the kernel platform of the core (module/plat/linux): the one
+ * platform object the core is created with, and what main.c sets up and
+ * tears down around it. The um_plat_* functions themselves are the core's
+ * contract (module/core/plat_api.h); only this directory defines them.
  */
-#ifndef UNMAPPED_SHIM_H
-#define UNMAPPED_SHIM_H
+#ifndef UNMAPPED_PLAT_LINUX_PLATFORM_H
+#define UNMAPPED_PLAT_LINUX_PLATFORM_H
 
 #include <linux/atomic.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "boundary.h"
-#include "shim_stats.h"
+#include "plat_api.h"
 
 /*
  * struct um_platform - the kernel platform of the core (opaque to it).
@@ -83,37 +83,4 @@ int um_scrub_init(void);
 void um_scrub_exit(void);
 void um_scrub_show(struct seq_file *m);
 
-/* events.c: where core events go (tracepoints, netlink), each [atomic] */
-void um_trace_event(const struct um_event *ev);
-void um_nl_event(const struct um_event *ev);
-
-/* stats.c: per-order arrays and the shim's counters (shim_stats.h) */
-const char *um_order_stat_name(unsigned int item);
-const u64 *um_order_stat(const struct um_stats *st, unsigned int item);
-const char *um_shim_stat_name(unsigned int item);
-void um_shim_stats(u64 *v);
-void um_nl_events_stats(u64 *v);
-
-/* netlink.c: the generic netlink family "unmapped" */
-int um_nl_init(void);
-void um_nl_exit(void);
-
-/* params.c: module parameters */
-void um_params_config(struct um_config *cfg);
-void um_params_attach(struct um_cache *cache);
-void um_params_detach(void);
-const char *um_backend_name(enum um_backend backend);
-
-/* debugfs.c */
-void um_debugfs_init(struct um_cache *cache);
-void um_debugfs_exit(void);
-
-/* shrinker.c */
-int um_shrinker_init(void);
-void um_shrinker_exit(void);
-
-/* pm.c: hibernation refused while pages are out, else the cache emptied */
-int um_pm_init(void);
-void um_pm_exit(void);
-
-#endif /* UNMAPPED_SHIM_H */
+#endif /* UNMAPPED_PLAT_LINUX_PLATFORM_H */

@@ -19,7 +19,8 @@
 
 #include "compat.h"
 #include "netlink.h"
-#include "shim.h"
+#include "obs.h"
+#include "platform.h"
 
 /* Payload of a GET_STATS reply, computed once at init (names never change). */
 static size_t um_nl_stats_size __ro_after_init;

@@ -52,7 +52,7 @@
 
 #include "compat.h"
 #include "fault.h"
-#include "shim.h"
+#include "platform.h"
 
 struct um_scrub_slot {
 	void *addr;		/* this CPU's window */

@@ -22,7 +22,7 @@
 #include <asm/page.h>
 
 #include "fault.h"
-#include "shim.h"
+#include "platform.h"
 
 /* Blocks with a high-map alias, held until unload: head page's lru. */
 static LIST_HEAD(um_alias_kept);

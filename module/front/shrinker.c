@@ -38,7 +38,8 @@
 #include <linux/shrinker.h>
 
 #include "compat.h"
-#include "shim.h"
+#include "front.h"
+#include "platform.h"
 
 static struct um_compat_shrinker *um_shrinker;
 

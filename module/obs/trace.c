@@ -6,7 +6,7 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-#include "shim.h"
+#include "obs.h"
 
 /** um_trace_event() - emit the tracepoint of @ev, if enabled. [atomic] */
 void um_trace_event(const struct um_event *ev)

@@ -36,8 +36,9 @@
 #include <linux/notifier.h>
 #include <linux/suspend.h>
 
+#include "front.h"
+#include "platform.h"
 #include "secretfile.h"
-#include "shim.h"
 
 static int um_pm_hibernation_prepare(struct um_cache *cache)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sim_platform.h - the um_plat_* side of boundary.h over simulated
+ * sim_platform.h - the um_plat_* side of the core (plat_api.h) over simulated
  * hardware, strict enough to fail a test for every rule the kernel would
  * punish later:
  *
@@ -24,7 +24,7 @@
 #ifndef UNMAPPED_SIM_SIM_PLATFORM_H
 #define UNMAPPED_SIM_SIM_PLATFORM_H
 
-#include "boundary.h"
+#include "plat_api.h"
 #include "dm_model.h"
 #include "page_allocator.h"
 
@@ -202,7 +202,7 @@ void setMutexesHeldOutside(int n);
 
 } /* namespace sim */
 
-/* The opaque platform handle of boundary.h, for this simulator. */
+/* The opaque platform handle of plat_api.h, for this simulator. */
 struct um_platform {
 	sim::SimPlatform *sim;
 };

@@ -20,12 +20,13 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/unmapped.h>
 
-#include "boundary.h"
 #include "chardev.h"
 #include "compat.h"
+#include "core_api.h"
+#include "front.h"
+#include "platform.h"
 #include "region.h"
 #include "secretfile.h"
-#include "shim.h"
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);

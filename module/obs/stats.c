@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * stats.c - the lists of shim_stats.h as data, for every place that
+ * stats.c - the lists of obs_stats.h as data, for every place that
  * publishes statistics (debugfs, netlink): the names of the per-order
  * arrays and where they are in struct um_stats, and the values of the
  * shim's own counters.
@@ -8,8 +8,9 @@
 #include <linux/kernel.h>
 #include <linux/stddef.h>
 
+#include "obs.h"
+#include "platform.h"
 #include "secretfile.h"
-#include "shim.h"
 
 static const struct {
 	const char *name;

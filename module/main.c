@@ -20,8 +20,11 @@
 
 #include "chardev.h"
 #include "compat.h"
+#include "front.h"
+#include "main.h"
+#include "obs.h"
+#include "platform.h"
 #include "secretfile.h"
-#include "shim.h"
 
 extern const char um_core_build[];
 

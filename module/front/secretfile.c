@@ -46,8 +46,10 @@
 #include <linux/xarray.h>
 
 #include "compat.h"
+#include "front.h"
+#include "obs_stats.h"
+#include "platform.h"
 #include "secretfile.h"
-#include "shim.h"
 
 #define UM_SECRET_MAGIC		0x756d7363	/* "umsc" */
 

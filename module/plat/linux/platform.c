@@ -12,7 +12,7 @@
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 
-#include "shim.h"
+#include "platform.h"
 
 struct um_platform um_platform;
 

@@ -18,7 +18,8 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
-#include "shim.h"
+#include "main.h"
+#include "platform.h"
 
 /* MiB -> pages without overflow. */
 #define UM_MB_MAX	(ULONG_MAX >> (20 - PAGE_SHIFT))

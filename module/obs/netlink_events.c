@@ -32,7 +32,7 @@
 #include <uapi/linux/unmapped.h>
 
 #include "netlink.h"
-#include "shim.h"
+#include "obs.h"
 
 #define UM_NL_RING	256	/* events waiting to be sent */
 #define UM_NL_BATCH	64	/* events sent per run of the work item */

@@ -7,7 +7,7 @@
  *   stats         "name value" per line: every core counter summed over the
  *                 nodes, per-order allocs/frees/refills/free blocks
  *                 ("allocs_order_3 N"), the shim's own counters (the lists
- *                 are shim_stats.h; netlink GET_STATS sends the same) and
+ *                 are obs_stats.h; netlink GET_STATS sends the same) and
  *                 "backend range|page" (the backend for new blocks)
  *   blocks        one line per block held from the page allocator, node by
  *                 node in pfn order: pfn range, order, node, free/used/
@@ -31,7 +31,9 @@
 
 #include "compat.h"
 #include "fault.h"
-#include "shim.h"
+#include "main.h"
+#include "obs.h"
+#include "platform.h"
 
 static struct dentry *um_debugfs_dir;
 

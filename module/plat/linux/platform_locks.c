@@ -12,7 +12,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "shim.h"
+#include "platform.h"
 
 struct um_lock {
 	spinlock_t lock;

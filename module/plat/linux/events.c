@@ -8,7 +8,8 @@
  */
 #include <linux/kernel.h>
 
-#include "shim.h"
+#include "obs.h"
+#include "platform.h"
 
 typedef void (*um_event_consumer_t)(const struct um_event *ev);
 

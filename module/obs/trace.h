@@ -23,7 +23,7 @@
 
 #include <linux/tracepoint.h>
 
-#include "boundary.h"
+#include "core_api.h"
 
 TRACE_DEFINE_ENUM(UM_BACKEND_RANGE);
 TRACE_DEFINE_ENUM(UM_BACKEND_PAGE);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * shim_stats.h - the statistics the shim publishes next to the core's
- * counters (UM_STAT_ITEMS, boundary.h): the core's per-order arrays under
+ * obs_stats.h - the statistics the module publishes next to the core's
+ * counters (UM_STAT_ITEMS, core_api.h): the core's per-order arrays under
  * their published names, and the shim's own counters.
  *
  * One list for every consumer, as UM_STAT_ITEMS is: debugfs "stats", the

@@ -37,8 +37,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
+#include "front.h"
+#include "platform.h"
 #include "region.h"
-#include "shim.h"
 
 /*
  * struct um_mm - the mmu_notifier of one mm, shared by its owners.

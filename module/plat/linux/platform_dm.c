@@ -25,7 +25,7 @@
 
 #include "compat.h"
 #include "fault.h"
-#include "shim.h"
+#include "platform.h"
 
 /*
  * The kernel counts direct-map splits in two global vm events. Reading them

@@ -32,7 +32,8 @@
 #include <linux/unmapped.h>
 
 #include "compat.h"
-#include "shim.h"
+#include "front.h"
+#include "platform.h"
 
 /* Flags the cache cannot honour: zones, compound pages, never failing. */
 #define UM_GFP_REFUSED	(__GFP_DMA | __GFP_DMA32 | __GFP_COMP | __GFP_NOFAIL)
