@@ -12,6 +12,21 @@
 #include <asm/hardirq.h>
 
 /*
+ * Number of block orders the page allocator serves, as unmapped.ko counts
+ * them (its own copy is in module/plat/linux/compat.h; test modules never
+ * include the product's headers). 6.1: MAX_ORDER is that number; 6.4 made
+ * MAX_ORDER the largest order itself; 6.8 renamed it MAX_PAGE_ORDER and
+ * added NR_PAGE_ORDERS.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define KTEST_NR_PAGE_ORDERS	NR_PAGE_ORDERS
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define KTEST_NR_PAGE_ORDERS	(MAX_ORDER + 1)
+#else
+#define KTEST_NR_PAGE_ORDERS	MAX_ORDER
+#endif
+
+/*
  * Call-function and TLB-shootdown IPIs that @cpu received: exact, unlike
  * /proc/interrupts. Kernels from 7.x keep them in irq_cpustat_t.counts[],
  * indexed by enum irq_stat_counts; Kbuild defines KTEST_IRQ_COUNTS when the
