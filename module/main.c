@@ -57,6 +57,7 @@ static int __init um_core_init(void)
 		return err;
 	}
 	WRITE_ONCE(um_platform.cache, cache);
+	WRITE_ONCE(um_front.cache, cache);
 	um_platform_work_enable(&um_platform, true);
 	um_params_attach(cache);
 	return 0;
@@ -99,6 +100,7 @@ static void um_core_exit(void)
 		pr_err("unload: cache still busy (%d): leaking it\n", err);
 		return;
 	}
+	WRITE_ONCE(um_front.cache, NULL);
 	WRITE_ONCE(um_platform.cache, NULL);
 	pr_info("unloaded: %llu blocks taken, %llu released, %llu pages taken, %llu returned, %llu direct-map calls, %llu flushes, %llu/%llu 2M/1G splits\n",
 		st.v[UM_STAT_refills], st.v[UM_STAT_releases],
@@ -129,7 +131,7 @@ static int __init unmapped_init(void)
 	err = um_pm_init();
 	if (err)
 		goto undo_shrinker;
-	err = um_nl_init();
+	err = um_nl_init(um_platform.cache);
 	if (err)
 		goto undo_pm;
 	err = um_secret_init();

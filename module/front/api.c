@@ -33,7 +33,6 @@
 
 #include "compat.h"
 #include "front.h"
-#include "platform.h"
 
 /* Flags the cache cannot honour: zones, compound pages, never failing. */
 #define UM_GFP_REFUSED	(__GFP_DMA | __GFP_DMA32 | __GFP_COMP | __GFP_NOFAIL)
@@ -51,7 +50,7 @@ static DEFINE_RATELIMIT_STATE(um_misuse_rs, 5 * HZ, 10);
 static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 			     unsigned long caller)
 {
-	struct um_cache *cache = READ_ONCE(um_platform.cache);
+	struct um_cache *cache = READ_ONCE(um_front.cache);
 	unsigned int flags = 0, scope = 0;
 	bool blocking = gfpflags_allow_blocking(gfp);
 	um_pfn_t pfn;
@@ -66,7 +65,7 @@ static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 	if (unlikely(!cache))
 		return NULL;
 	if ((gfp & ~UM_GFP_KNOWN) || (gfp & UM_GFP_REFUSED)) {
-		atomic64_inc(&um_platform.api_refused);
+		atomic64_inc(&um_front.api_refused);
 		um_misuse(caller, "unmapped_pages_alloc(gfp %#x, order %u): unsupported GFP flags %#x\n",
 			  (__force unsigned int)gfp, order,
 			  (__force unsigned int)(gfp & (~UM_GFP_KNOWN | UM_GFP_REFUSED)));
@@ -97,7 +96,7 @@ static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 	/* Charged as alloc_pages(__GFP_ACCOUNT) charges, in the same scope. */
 	if (!err && (gfp & __GFP_ACCOUNT) &&
 	    um_compat_memcg_charge(pfn_to_page(pfn), gfp, order)) {
-		atomic64_inc(&um_platform.memcg_refused);
+		atomic64_inc(&um_front.memcg_refused);
 		um_cache_free(cache, pfn, order);
 		err = -ENOMEM;
 	}
@@ -142,7 +141,7 @@ EXPORT_SYMBOL_GPL(unmapped_pages_alloc);
 
 void unmapped_pages_free(struct page *page, unsigned int order)
 {
-	struct um_cache *cache = READ_ONCE(um_platform.cache);
+	struct um_cache *cache = READ_ONCE(um_front.cache);
 	unsigned long caller = _RET_IP_;
 	unsigned long pfn;
 	int err;
@@ -150,7 +149,7 @@ void unmapped_pages_free(struct page *page, unsigned int order)
 	if (unlikely(!cache))
 		return;
 	if (!page) {
-		atomic64_inc(&um_platform.api_refused);
+		atomic64_inc(&um_front.api_refused);
 		um_misuse(caller, "unmapped_pages_free(NULL, order %u)\n", order);
 		return;
 	}

@@ -23,7 +23,6 @@
 #include "chardev.h"
 #include "compat.h"
 #include "core_api.h"
-#include "front.h"
 #include "platform.h"
 #include "region.h"
 #include "secretfile.h"

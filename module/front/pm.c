@@ -73,7 +73,7 @@ static int um_pm_hibernation_prepare(struct um_cache *cache)
 static int um_pm_notify(struct notifier_block *nb, unsigned long action,
 			void *data)
 {
-	struct um_cache *cache = READ_ONCE(um_platform.cache);
+	struct um_cache *cache = READ_ONCE(um_front.cache);
 
 	switch (action) {
 	case PM_HIBERNATION_PREPARE:
@@ -94,7 +94,7 @@ static struct notifier_block um_pm_nb = {
 };
 
 /**
- * um_pm_init() - watch for hibernation. Call with um_platform.cache set.
+ * um_pm_init() - watch for hibernation. Call with um_front.cache set.
  *
  * Return: 0 or -errno.
  */

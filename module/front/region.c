@@ -38,86 +38,6 @@ static inline unsigned int um_block_order(unsigned long block)
 	return block & ((1UL << UM_BLOCK_ORDER_BITS) - 1);
 }
 
-/**
- * um_file_init() - set up the region table of a newly opened file.
- * @f: zeroed file state.
- */
-void um_file_init(struct um_file *f)
-{
-	kref_init(&f->ref);
-	INIT_LIST_HEAD(&f->owners);
-	/* Its nodes are the file's metadata: charged to the opener's memcg. */
-	xa_init_flags(&f->regions, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-}
-
-/** um_file_get() - take a reference on @f (see um_file_put()). */
-void um_file_get(struct um_file *f)
-{
-	kref_get(&f->ref);
-}
-
-static void um_file_free(struct kref *ref)
-{
-	struct um_file *f = container_of(ref, struct um_file, ref);
-
-	WARN_ON_ONCE(f->held_pages || f->pending_pages || f->live_pages ||
-		     !list_empty(&f->owners));
-	xa_destroy(&f->regions);
-	kfree(f);
-}
-
-/**
- * um_file_put() - drop a reference on @f; the last one frees it.
- * @f: the file state. The open file holds one reference until its
- *     release, every region one until it is gone, and an exiting owner
- *     one while it frees the regions of its mm.
- *
- * Context: any context that may take a spinlock; never sleeps.
- */
-void um_file_put(struct um_file *f)
-{
-	kref_put(&f->ref, um_file_free);
-}
-
-/* Reserve @nr pages of the file's cap before allocating them. */
-static int um_file_reserve(struct um_file *f, unsigned long nr,
-			   unsigned long cap)
-{
-	int err = 0;
-
-	xa_lock(&f->regions);
-	if (cap && (nr > cap || f->held_pages > cap - nr))
-		err = -ENOSPC;
-	else
-		f->held_pages += nr;
-	xa_unlock(&f->regions);
-	return err;
-}
-
-static void um_file_unreserve(struct um_file *f, unsigned long nr)
-{
-	xa_lock(&f->regions);
-	f->held_pages -= nr;
-	xa_unlock(&f->regions);
-}
-
-/**
- * um_file_usage() - what the file holds now.
- * @f: the file.
- * @regions: out: regions with a live id.
- * @pages: out: their pages.
- * @pending_pages: out: pages of freed regions that are still mapped.
- */
-void um_file_usage(struct um_file *f, u64 *regions, u64 *pages,
-		   u64 *pending_pages)
-{
-	xa_lock(&f->regions);
-	*regions = f->live_regions;
-	*pages = f->live_pages;
-	*pending_pages = f->pending_pages;
-	xa_unlock(&f->regions);
-}
-
 /*
  * Charge like io_uring's registered buffers: the user's locked_vm against
  * RLIMIT_MEMLOCK, plus the owner's pinned_vm (VmPin). account_locked_vm()
@@ -343,7 +263,7 @@ err_drop_mm:
 	mmdrop(r->mm);
 	kfree(r);
 err_unreserve:
-	um_file_unreserve(f, req->nr_pages);
+	um_file_unreserve(f, req->nr_pages, false);
 err_put_owner:
 	um_owner_put(o);
 	return ERR_PTR(err);
@@ -355,11 +275,7 @@ static void um_region_release(struct kref *ref)
 	struct um_file *f = r->file;
 
 	um_region_free_blocks(r);
-	xa_lock(&f->regions);
-	if (r->id)
-		f->pending_pages -= r->nr_pages;
-	f->held_pages -= r->nr_pages;
-	xa_unlock(&f->regions);
+	um_file_unreserve(f, r->nr_pages, r->id);
 	um_uncharge(r);
 	um_owner_put(r->owner);
 	mmdrop(r->mm);
@@ -377,138 +293,6 @@ void um_region_put(struct um_region *r)
 {
 	might_sleep();
 	kref_put(&r->ref, um_region_release);
-}
-
-/**
- * um_region_publish() - give a new region an id in its file.
- * @f: the file that owns it.
- * @r: from um_region_alloc().
- *
- * The id takes a reference of its own before the region becomes visible:
- * once published, a FREE of the (predictable) id from another thread may
- * drop the id's reference at any moment, so the caller keeps its own to
- * read @r and drops it with um_region_put() when done.
- *
- * Return: 0 (r->id set), -ENOSPC (no free id) or -ENOMEM.
- */
-int um_region_publish(struct um_file *f, struct um_region *r)
-{
-	int err;
-
-	kref_get(&r->ref);
-	xa_lock(&f->regions);
-	err = __xa_alloc_cyclic(&f->regions, &r->id, r,
-				XA_LIMIT(1, UM_ID_MAX), &f->next_id,
-				GFP_KERNEL);
-	if (err >= 0) {
-		f->live_regions++;
-		f->live_pages += r->nr_pages;
-		err = 0;
-	} else {
-		r->id = 0;
-	}
-	xa_unlock(&f->regions);
-	if (err < 0)
-		um_region_put(r);	/* the id's; the caller's keeps @r */
-	return err == -EBUSY ? -ENOSPC : err;
-}
-
-/**
- * um_region_unpublish() - release a region's id (FREE, close).
- * @f: the file.
- * @id: the id, as the caller gave it.
- * @mm: only a region of this mm (the caller's); NULL: any.
- * @expect: if not NULL, only if @id still names this region.
- *
- * Drops the id's reference: the pages stay until the last mapping goes.
- * Return: 0, or -ENOENT (no such region).
- */
-int um_region_unpublish(struct um_file *f, u64 id, struct mm_struct *mm,
-			struct um_region *expect)
-{
-	struct um_region *r;
-
-	if (!id || id > UM_ID_MAX)
-		return -ENOENT;
-
-	xa_lock(&f->regions);
-	r = xa_load(&f->regions, id);
-	if (!r || (mm && r->mm != mm) || (expect && r != expect)) {
-		xa_unlock(&f->regions);
-		return -ENOENT;
-	}
-	__xa_erase(&f->regions, id);
-	f->live_regions--;
-	f->live_pages -= r->nr_pages;
-	f->pending_pages += r->nr_pages;
-	xa_unlock(&f->regions);
-
-	um_region_put(r);
-	return 0;
-}
-
-/**
- * um_region_get() - look up a region of @mm by id and take a reference.
- * @f: the file.
- * @id: the id, as the caller gave it.
- * @mm: the caller's mm.
- *
- * Return: the region, or NULL (no such region of @mm in @f).
- */
-struct um_region *um_region_get(struct um_file *f, u64 id,
-				struct mm_struct *mm)
-{
-	struct um_region *r;
-
-	if (!id || id > UM_ID_MAX)
-		return NULL;
-
-	xa_lock(&f->regions);
-	r = xa_load(&f->regions, id);
-	if (r && r->mm == mm)
-		kref_get(&r->ref);
-	else
-		r = NULL;
-	xa_unlock(&f->regions);
-	return r;
-}
-
-/**
- * um_file_drop_mm() - free every region of @mm in @f (its owner exits).
- * @f: the file.
- * @mm: the owner.
- *
- * Safe against itself and against FREE: each id is released once, and a
- * region is only looked at under the table's lock.
- */
-void um_file_drop_mm(struct um_file *f, struct mm_struct *mm)
-{
-	struct um_region *r;
-	unsigned long id;
-
-	xa_for_each(&f->regions, id, r) {
-		um_region_unpublish(f, id, mm, NULL);
-		cond_resched();
-	}
-}
-
-/**
- * um_file_release() - the file is closed for good: free every region.
- * @f: the file. No VMA maps its regions any more (each holds the file).
- *
- * Drops the open file's reference afterwards: @f itself goes when the
- * last region does, which may be in an exiting owner freeing it just now.
- */
-void um_file_release(struct um_file *f)
-{
-	struct um_region *r;
-	unsigned long id;
-
-	xa_for_each(&f->regions, id, r) {
-		um_region_unpublish(f, id, NULL, r);
-		cond_resched();
-	}
-	um_file_put(f);
 }
 
 static void um_vma_open(struct vm_area_struct *vma)

@@ -1,35 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * region.h - the regions /dev/unmapped hands out, and the open files that
- * own them.
+ * region.h - the regions /dev/unmapped hands out.
  *
  * A region is a list of blocks from unmapped_pages_alloc_node(), owned by
- * one open file (struct um_file) and one mm, and charged to the allocating
- * user's locked memory. References: the file's id table holds one while the
- * id is live, every VMA mapping the region holds one, and so does whoever
- * looked it up or built it for as long as it reads it. The last
- * reference gives the blocks back to the cache (which scrubs them) and the
- * charge back to the user; it is dropped in process context, possibly with
- * the owner's mmap_lock held (VMA close), so releasing never takes it.
- *
- * Owners (region_owner.c): while an mm has regions in a file, live or
- * still mapped, a struct um_owner links the two, so that the mm's exit
- * frees them even if another process keeps the file; the owner goes with
- * the mm's last region there. All owners of one mm share one mmu_notifier
- * subscription, registered once in the mm's life.
- *
- * Lifetimes: the open file holds one reference on its um_file and every
- * region one more, so an mm's exit can still reach a file that is being
- * closed. Every region holds its owner (counted in @nr_regions).
- *
- * Locking: um_file.regions' xa_lock guards the id table, the file's
- * counters, its owners list and their @nr_regions; each mm's own spinlock
- * (region_owner.c) its list of owners. Neither is held while taking the
- * other, nor across anything that sleeps. A region's fields are immutable
- * once it has an id, except @mapped (atomic) and @ref.
+ * one open file (struct um_file, file.h) and one mm, and charged to the
+ * allocating user's locked memory. References: the file's id table holds
+ * one while the id is live, every VMA mapping the region holds one, and so
+ * does whoever looked it up or built it for as long as it reads it. The
+ * last reference gives the blocks back to the cache (which scrubs them)
+ * and the charge back to the user; it is dropped in process context,
+ * possibly with the owner's mmap_lock held (VMA close), so releasing never
+ * takes it. Every region holds its file and its owner (counted in
+ * @nr_regions). A region's fields are immutable once it has an id, except
+ * @mapped (atomic) and @ref.
  */
-#ifndef UNMAPPED_SHIM_REGION_H
-#define UNMAPPED_SHIM_REGION_H
+#ifndef UNMAPPED_FRONT_REGION_H
+#define UNMAPPED_FRONT_REGION_H
 
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -37,42 +23,7 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
-/*
- * The mmap() offset of region id N is N << UM_OFFSET_SHIFT bytes, so a
- * region is at most 1 TiB and ids stay below 2^22 (offset + length < 2^63).
- */
-#define UM_OFFSET_SHIFT		40
-#define UM_REGION_MAX_BYTES	(1ULL << UM_OFFSET_SHIFT)
-#define UM_ID_MAX		((1U << 22) - 1)
-
-struct um_mm;
-
-struct um_file {
-	struct kref ref;	/* the open file's, and one per region */
-	struct xarray regions;	/* id -> struct um_region */
-	struct list_head owners;	/* struct um_owner: mms with regions */
-	u32 next_id;		/* xa_alloc_cyclic() cursor */
-	u64 live_regions;	/* ids in @regions */
-	u64 live_pages;		/* their pages */
-	u64 pending_pages;	/* freed ids whose region is still mapped */
-	u64 held_pages;		/* every page the file holds or is allocating */
-};
-
-/*
- * An mm that has regions in a file (or is building one). When the mm
- * exits, its regions in the file are freed even if another process still
- * holds the file (a forked child, a descriptor passed over a socket):
- * nobody else may use them, so nothing should keep them.
- */
-struct um_owner {
-	struct um_file *file;
-	struct mm_struct *mm;
-	struct um_mm *umm;		/* @mm's subscription; we hold a user */
-	/* Regions of @mm in @file, built or being built; under the xa_lock. */
-	unsigned long nr_regions;
-	struct list_head file_node;	/* in file->owners, under the xa_lock */
-	struct list_head mm_node;	/* in umm's list, under its lock */
-};
+#include "file.h"
 
 struct um_region {
 	struct kref ref;
@@ -102,26 +53,8 @@ struct um_region_req {
 	unsigned long max_blocks;	/* most blocks the region may take */
 };
 
-void um_file_init(struct um_file *f);
-void um_file_release(struct um_file *f);
-void um_file_get(struct um_file *f);
-void um_file_put(struct um_file *f);
-void um_file_drop_mm(struct um_file *f, struct mm_struct *mm);
-void um_file_usage(struct um_file *f, u64 *regions, u64 *pages,
-		   u64 *pending_pages);
-
-/* region_owner.c */
-struct um_owner *um_owner_get(struct um_file *f, struct mm_struct *mm);
-void um_owner_put(struct um_owner *o);
-void um_owners_exit(void);
-
 struct um_region *um_region_alloc(struct um_file *f,
 				  const struct um_region_req *req);
-int um_region_publish(struct um_file *f, struct um_region *r);
-int um_region_unpublish(struct um_file *f, u64 id, struct mm_struct *mm,
-			struct um_region *expect);
-struct um_region *um_region_get(struct um_file *f, u64 id,
-				struct mm_struct *mm);
 void um_region_put(struct um_region *r);
 int um_region_map(struct um_region *r, struct vm_area_struct *vma);
 
@@ -131,4 +64,4 @@ static inline u64 um_region_offset(const struct um_region *r)
 	return (u64)r->id << UM_OFFSET_SHIFT;
 }
 
-#endif /* UNMAPPED_SHIM_REGION_H */
+#endif /* UNMAPPED_FRONT_REGION_H */

@@ -46,7 +46,6 @@
 #include <linux/xarray.h>
 
 #include "compat.h"
-#include "front.h"
 #include "obs_stats.h"
 #include "platform.h"
 #include "secretfile.h"

@@ -39,14 +39,13 @@
 
 #include "compat.h"
 #include "front.h"
-#include "platform.h"
 
 static struct um_compat_shrinker *um_shrinker;
 
 static unsigned long um_shrink_count(struct shrinker *s,
 				     struct shrink_control *sc)
 {
-	um_u64 n = um_cache_shrink_count(um_platform.cache, sc->nid);
+	um_u64 n = um_cache_shrink_count(um_front.cache, sc->nid);
 
 	return n ? n : SHRINK_EMPTY;
 }
@@ -56,11 +55,11 @@ static unsigned long um_shrink_scan(struct shrinker *s,
 {
 	um_u64 n;
 
-	n = um_cache_shrink(um_platform.cache, sc->nid, sc->nr_to_scan,
+	n = um_cache_shrink(um_front.cache, sc->nid, sc->nr_to_scan,
 			    UM_SHRINK_NOWAIT);
 	if (!n) {
-		if (um_cache_shrink_count(um_platform.cache, sc->nid))
-			atomic64_inc(&um_platform.shrink_empty);
+		if (um_cache_shrink_count(um_front.cache, sc->nid))
+			atomic64_inc(&um_front.shrink_empty);
 		return SHRINK_STOP;
 	}
 	um_compat_account_reclaimed(n);

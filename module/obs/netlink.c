@@ -20,10 +20,10 @@
 #include "compat.h"
 #include "netlink.h"
 #include "obs.h"
-#include "platform.h"
 
 /* Payload of a GET_STATS reply, computed once at init (names never change). */
 static size_t um_nl_stats_size __ro_after_init;
+static struct um_cache *um_nl_cache __ro_after_init;	/* from um_nl_init() */
 
 static size_t um_nl_stat_size(const char *name, bool per_order)
 {
@@ -115,9 +115,9 @@ static int um_nl_fill_stats(struct sk_buff *skb, u32 portid, u32 seq,
 	if (nla_put_s32(skb, UNMAPPED_A_NODE, nid))
 		goto cancel;
 	if (totals) {
-		um_cache_get_config(um_platform.cache, &cfg);
+		um_cache_get_config(um_nl_cache, &cfg);
 		if (nla_put_u32(skb, UNMAPPED_A_NR_NODES,
-				um_cache_nodes(um_platform.cache)) ||
+				um_cache_nodes(um_nl_cache)) ||
 		    nla_put_u32(skb, UNMAPPED_A_BACKEND, cfg.backend))
 			goto cancel;
 	}
@@ -142,7 +142,7 @@ static int um_nl_get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	err = um_cache_stats(um_platform.cache, nid, st);
+	err = um_cache_stats(um_nl_cache, nid, st);
 	if (err) {
 		NL_SET_ERR_MSG_ATTR(info->extack, node, "no such NUMA node");
 		goto free_stats;
@@ -181,7 +181,7 @@ static int um_nl_get_stats_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
 	struct nlattr *node = um_compat_genl_dump_attrs(cb)[UNMAPPED_A_NODE];
-	struct um_cache *cache = um_platform.cache;
+	struct um_cache *cache = um_nl_cache;
 	struct um_stats *st;
 	int nid, err = 0;
 
@@ -257,14 +257,15 @@ struct genl_family um_nl_family __ro_after_init = {
 
 /**
  * um_nl_init() - register the family and start sending events. [sleeps]
- * Needs um_platform.cache.
+ * @cache: the cache, until um_nl_exit().
  *
  * Return: 0 or the genetlink error.
  */
-int um_nl_init(void)
+int um_nl_init(struct um_cache *cache)
 {
 	int err;
 
+	um_nl_cache = cache;
 	um_nl_stats_size = um_nl_compute_stats_size();
 	err = genl_register_family(&um_nl_family);
 	if (err) {

@@ -23,7 +23,7 @@ void um_shim_stats(u64 *v);
 void um_nl_events_stats(u64 *v);
 
 /* netlink.c: the generic netlink family "unmapped" */
-int um_nl_init(void);
+int um_nl_init(struct um_cache *cache);
 void um_nl_exit(void);
 
 /* debugfs.c */

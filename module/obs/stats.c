@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/stddef.h>
 
+#include "front.h"
 #include "obs.h"
 #include "platform.h"
 #include "secretfile.h"
@@ -63,17 +64,11 @@ void um_shim_stats(u64 *v)
 {
 	v[UM_SHIM_STAT_refused_free_pages] =
 		atomic64_read(&um_platform.refused_free_pages);
-	v[UM_SHIM_STAT_api_refused] = atomic64_read(&um_platform.api_refused);
 	v[UM_SHIM_STAT_dm_level_drops] =
 		atomic64_read(&um_platform.dm_level_drops);
-	v[UM_SHIM_STAT_shrink_empty] = atomic64_read(&um_platform.shrink_empty);
-	v[UM_SHIM_STAT_memcg_refused] = atomic64_read(&um_platform.memcg_refused);
 	v[UM_SHIM_STAT_alias_kept_pages] =
 		atomic64_read(&um_platform.alias_kept_pages);
-	v[UM_SHIM_STAT_file_owners] = atomic64_read(&um_platform.file_owners);
-	v[UM_SHIM_STAT_owner_mms] = atomic64_read(&um_platform.owner_mms);
-	v[UM_SHIM_STAT_owner_registrations] =
-		atomic64_read(&um_platform.owner_registrations);
+	um_front_stats(v);
 	um_secret_stats(v);
 	um_nl_events_stats(v);
 }

@@ -49,14 +49,8 @@ void um_platform_init(struct um_platform *p)
 	spin_lock_init(&p->work_lock);
 	p->work_enabled = false;
 	atomic64_set(&p->refused_free_pages, 0);
-	atomic64_set(&p->api_refused, 0);
 	atomic64_set(&p->dm_level_drops, 0);
-	atomic64_set(&p->shrink_empty, 0);
 	atomic64_set(&p->alias_kept_pages, 0);
-	atomic64_set(&p->memcg_refused, 0);
-	atomic64_set(&p->file_owners, 0);
-	atomic64_set(&p->owner_mms, 0);
-	atomic64_set(&p->owner_registrations, 0);
 }
 
 /**

@@ -16,9 +16,9 @@
 
 /*
  * struct um_platform - the kernel platform of the core (opaque to it).
- * @cache: the cache, set once created and cleared before it is destroyed.
- *	   Readers outside main.c only run while it is set: the API and the
- *	   shrinker are registered after it and unregistered before.
+ * @cache: the cache, set once created and cleared before it is destroyed,
+ *	   for the work items below (the front ends have their own pointer,
+ *	   struct um_front).
  * @trim_work: runs um_cache_trim() for um_plat_request_trim().
  * @scrub_work: runs um_cache_scrub() for um_plat_request_scrub().
  * @prefill_work: runs um_cache_prefill() for um_platform_request_prefill():
@@ -30,23 +30,12 @@
  * @work_enabled: the work items above may be queued.
  * @refused_free_pages: pages the core asked to free while they were still
  *	   absent from the direct map; kept out of the page allocator.
- * @api_refused: in-kernel API calls refused before reaching the core (GFP
- *	   flags this cache cannot honour, freeing NULL).
- * @shrink_empty: shrinker scans that released nothing although count
- *	   said the cache had pages to give back (other releases took them
- *	   first, or none of the free chunks fit under min_cached_mb).
  * @dm_level_drops: whole 2M chunks that a range change left mapped at 4K
  *	   although they were mapped by a 2M or 1G entry before it (the range
  *	   backend promises never to; see platform_dm.c).
- * @memcg_refused: __GFP_ACCOUNT allocations the caller's memory cgroup
- *	   could not be charged for (api.c).
  * @alias_kept_pages: pages the page allocator gave a refill that the kernel
  *	   image's high mapping also maps, held until unload instead
  *	   (platform_pages.c).
- * @file_owners: (open file, mm) pairs with regions now (region_owner.c).
- * @owner_mms: mms with our mmu_notifier now, including those whose
- *	   notifier waits for its SRCU-deferred free; 0 once unload is done.
- * @owner_registrations: mmu_notifier registrations (mm_take_all_locks()).
  */
 struct um_platform {
 	struct um_cache *cache;
@@ -56,14 +45,8 @@ struct um_platform {
 	spinlock_t work_lock;
 	bool work_enabled;
 	atomic64_t refused_free_pages;
-	atomic64_t api_refused;
 	atomic64_t dm_level_drops;
-	atomic64_t shrink_empty;
 	atomic64_t alias_kept_pages;
-	atomic64_t memcg_refused;
-	atomic64_t file_owners;
-	atomic64_t owner_mms;
-	atomic64_t owner_registrations;
 };
 
 extern struct um_platform um_platform;
