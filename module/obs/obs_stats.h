@@ -5,7 +5,7 @@
  * their published names, and the shim's own counters.
  *
  * One list for every consumer, as UM_STAT_ITEMS is: debugfs "stats", the
- * netlink GET_STATS reply and the README's table of counters (generated
+ * netlink GET_STATS reply and doc/observing.md's table of counters (generated
  * by tools/counter-docs). The order here is the order they are shown in,
  * after the core's counters: per-order arrays, then the shim's counters.
  * Plain C, no includes: host tools expand it too.
