@@ -91,7 +91,7 @@ fuzz: deps
 sim: userspace
 	$(BUILD)/tests/sim/unmapped-sim
 
-# One fresh VM boot per path; results/<date>/ and the README table.
+# One fresh VM boot per path; results/<date>/ and the table in doc/benchmark.md.
 bench: deps
 	+$(MAKE) all
 	tools/bench/run $(if $(KERNEL),,--readme)

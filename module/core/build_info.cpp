@@ -5,7 +5,7 @@
  * The .modinfo entry is emitted from C++ on purpose: `modinfo -F cxx_core`
  * printing it proves the core in the module really came from g++.
  */
-#include "boundary.h"
+#include "plat_api.h"
 
 #define UM_STR2(x) #x
 #define UM_STR(x) UM_STR2(x)

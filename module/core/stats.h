@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * stats.h - per-node counters (struct um_stats from boundary.h).
+ * stats.h - per-node counters (struct um_stats from core_api.h).
  *
  * Each node keeps one um_stats, written only under the node's spinlock,
  * so plain increments suffice; readers copy it under the same lock. The

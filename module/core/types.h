@@ -43,7 +43,7 @@
 #ifndef UNMAPPED_CORE_TYPES_H
 #define UNMAPPED_CORE_TYPES_H
 
-#include "boundary.h"
+#include "plat_api.h"
 
 namespace um {
 

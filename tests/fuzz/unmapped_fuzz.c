@@ -20,7 +20,7 @@
  * and the next worker starts with the next seed, until SECONDS (default
  * 30) have passed. With -f a chaos process also rewrites the module
  * parameters, drops caches and arms the fault-injection knobs at random
- * (module/shim/fault.c).
+ * (module/plat/linux/fault.c).
  *
  * Every call's result is checked against what the ABI promises
  * (include/uapi/linux/unmapped.h); anything else is reported as

@@ -64,6 +64,8 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
+#include "ktest_cmd.h"
+#include "ktest_dm.h"
 #include "ktest_highmap.h"
 
 #define DC_RESULT_SIZE	2048
@@ -76,10 +78,10 @@ struct dc_region {
 	pteval_t flags;		/* 2M/1G entries only, PSE masked */
 };
 
-static DEFINE_MUTEX(dc_lock);		/* one command at a time */
+static int dc_run(char *line);
+DEFINE_KTEST_CMD(dc_cmd, DC_RESULT_SIZE, 31, dc_run);
+#define dc_emit(...)	ktest_emit(&dc_cmd, __VA_ARGS__)
 static struct dentry *dc_dir;
-static char dc_result[DC_RESULT_SIZE];
-static size_t dc_result_len;
 
 /* The snapshot covers pfns [dc_start, dc_end) in 2M-aligned regions. */
 static unsigned long dc_start, dc_end;
@@ -88,36 +90,18 @@ static struct dc_region *dc_regions;	/* per 2M region */
 /* Per page of the high mapping: present at snapshot. */
 static unsigned long *dc_hm_present;
 
-static void dc_emit(const char *fmt, ...) __printf(1, 2);
-static void dc_emit(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dc_result_len += vscnprintf(dc_result + dc_result_len,
-				    sizeof(dc_result) - dc_result_len, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Entry covering @pfn, its level, and whether it maps @pfn (KFENCE's pages
  * count as mapped: see above).
  */
 static pte_t *dc_entry(unsigned long pfn, unsigned int *level, bool *present)
 {
-	void *addr = pfn_to_kaddr(pfn);
-	pte_t *pte = lookup_address((unsigned long)addr, level);
+	pte_t *pte = ktest_dm_entry(pfn, level);
 
-	*present = (pte && (pte_flags(*pte) & _PAGE_PRESENT)) ||
-		   is_kfence_address(addr);
+	*present = ktest_dm_present(pte) || is_kfence_address(pfn_to_kaddr(pfn));
 	if (!pte)
 		*level = PG_LEVEL_NONE;
 	return pte;
-}
-
-static pteval_t dc_flags(pte_t *pte)
-{
-	return pte_flags(*pte) & ~(pteval_t)_PAGE_PSE;
 }
 
 /* Span of every online node's memory, 2M aligned. */
@@ -160,7 +144,7 @@ static unsigned int dc_walk_region(unsigned long pfn, pteval_t *flags,
 		return PG_LEVEL_NONE;
 	pte = dc_entry(pfn, &level, &present);
 	if (pte && level >= PG_LEVEL_2M) {
-		*flags = dc_flags(pte);
+		*flags = ktest_dm_flags(pte);
 		run(pfn, DC_REGION_PAGES, present, arg);
 		return level;
 	}
@@ -366,57 +350,23 @@ static void dc_settle(void)
 	__flush_workqueue(system_wq);
 }
 
-static ssize_t dc_cmd_write(struct file *file, const char __user *ubuf,
-			    size_t len, loff_t *ppos)
+static int dc_run(char *line)
 {
-	char buf[32];
-	int err;
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	mutex_lock(&dc_lock);
-	dc_result_len = 0;
-	if (sysfs_streq(buf, "snapshot"))
-		err = dc_snapshot();
-	else if (sysfs_streq(buf, "compare"))
-		err = dc_compare();
-	else if (sysfs_streq(buf, "settle"))
+	if (sysfs_streq(line, "snapshot"))
+		return dc_snapshot();
+	if (sysfs_streq(line, "compare"))
+		return dc_compare();
+	if (sysfs_streq(line, "settle")) {
 		dc_settle();
-	else
-		err = -EINVAL;
-	if (err) {
-		dc_result_len = 0;
-		dc_emit("error %d\n", err);
+		return 0;
 	}
-	mutex_unlock(&dc_lock);
-	return err ?: len;
+	return -EINVAL;
 }
-
-static ssize_t dc_cmd_read(struct file *file, char __user *ubuf, size_t len,
-			   loff_t *ppos)
-{
-	ssize_t ret;
-
-	mutex_lock(&dc_lock);
-	ret = simple_read_from_buffer(ubuf, len, ppos, dc_result, dc_result_len);
-	mutex_unlock(&dc_lock);
-	return ret;
-}
-
-static const struct file_operations dc_cmd_fops = {
-	.owner = THIS_MODULE,
-	.write = dc_cmd_write,
-	.read = dc_cmd_read,
-	.llseek = default_llseek,
-};
 
 static int __init dc_init(void)
 {
 	dc_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("cmd", 0600, dc_dir, NULL, &dc_cmd_fops);
+	ktest_cmd_create("cmd", 0600, dc_dir, &dc_cmd);
 	return 0;
 }
 

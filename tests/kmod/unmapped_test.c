@@ -56,7 +56,7 @@
  *                wrong_order      free the held block with order - 1 and
  *                                 order + 1 (still held afterwards)
  *                tail             free the held block's last page alone
- *                order_too_large  alloc and free with order UM_NR_PAGE_ORDERS
+ *                order_too_large  alloc and free with order KTEST_NR_PAGE_ORDERS
  *                bad_node         alloc on node nr_node_ids + 3 and on -5
  *                bad_gfp          alloc with __GFP_DMA32, with __GFP_COMP
  *                null             free(NULL)
@@ -154,8 +154,10 @@
 #include <linux/workqueue.h>
 #include <asm/hardirq.h>
 
-#include "compat.h"
+#include "ktest_cmd.h"
 #include "ktest_compat.h"
+#include "ktest_counters.h"
+#include "ktest_dm.h"
 #include "ktest_highmap.h"
 
 #define UT_RESULT_SIZE	4096
@@ -176,10 +178,10 @@ struct ut_region {
 	pteval_t flags;
 };
 
-static DEFINE_MUTEX(ut_lock);		/* one command at a time */
+static int ut_run(char *line);
+DEFINE_KTEST_CMD(ut_cmd, UT_RESULT_SIZE, 127, ut_run);
+#define ut_emit(...)	ktest_emit(&ut_cmd, __VA_ARGS__)
 static struct dentry *ut_dir;
-static char ut_result[UT_RESULT_SIZE];
-static size_t ut_result_len;
 
 /* The API, from symbol_get() while anything of it is held. */
 static struct {
@@ -196,17 +198,6 @@ static struct ut_region *ut_regions;
 static unsigned long ut_nr_regions;
 
 static unsigned long ut_pfn_start, ut_pfn_count;	/* pfn_state query */
-
-static void ut_emit(const char *fmt, ...) __printf(1, 2);
-static void ut_emit(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ut_result_len += vscnprintf(ut_result + ut_result_len,
-				    sizeof(ut_result) - ut_result_len, fmt, ap);
-	va_end(ap);
-}
 
 /* --- the API, taken and dropped with unmapped.ko ------------------------ */
 
@@ -241,44 +232,19 @@ static void ut_api_put_if_idle(void)
 /* --- measurement --------------------------------------------------------- */
 
 struct ut_counters {
-	u64 call_ipis;
-	u64 splits_l2;
-	u64 splits_l3;
+	struct ktest_counters k;
 	u64 ns;
 };
 
 static void ut_read_counters(struct ut_counters *c)
 {
-	int cpu;
-
-	memset(c, 0, sizeof(*c));
-	/* Received call-function IPIs: exact, unlike /proc/interrupts' CAL. */
-	for_each_possible_cpu(cpu) {
-		c->call_ipis += ktest_call_ipis(cpu);
-		c->splits_l2 += per_cpu(vm_event_states, cpu).event[DIRECT_MAP_LEVEL2_SPLIT];
-		c->splits_l3 += per_cpu(vm_event_states, cpu).event[DIRECT_MAP_LEVEL3_SPLIT];
-	}
+	ktest_read_counters(&c->k);
 	c->ns = ktime_get_ns();
-}
-
-/*
- * Let direct-map work the kernel queued by itself finish before a
- * measurement starts, so that it is not counted against what a test does:
- * insmod frees a module's init sections from a system_wq item, after
- * synchronize_rcu(), and vfree() of them (VM_FLUSH_RESET_PERMS) may split
- * the 2M mapping around those pages and flushes every CPU; lazy vmap
- * purges run from system_wq too. The kernel's own wait for the init free
- * (flush_module_init_free_work()) is not exported; flushing the whole
- * queue includes it.
- */
-static void ut_settle(void)
-{
-	__flush_workqueue(system_wq);
 }
 
 static void ut_start_counters(struct ut_counters *c)
 {
-	ut_settle();
+	ktest_settle();
 	ut_read_counters(c);
 }
 
@@ -288,39 +254,14 @@ static void ut_emit_delta(const struct ut_counters *before)
 
 	ut_read_counters(&now);
 	ut_emit("ns %llu\ncall_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\n",
-		now.ns - before->ns, now.call_ipis - before->call_ipis,
-		now.splits_l2 - before->splits_l2,
-		now.splits_l3 - before->splits_l3);
-}
-
-/* Direct-map entry of @pfn: level, and flags if there is an entry. */
-static pte_t *ut_dm_entry(unsigned long pfn, unsigned int *level)
-{
-	*level = PG_LEVEL_NONE;
-	if (!pfn_valid(pfn))
-		return NULL;
-	return lookup_address((unsigned long)pfn_to_kaddr(pfn), level);
+		now.ns - before->ns, now.k.call_ipis - before->k.call_ipis,
+		now.k.splits_l2 - before->k.splits_l2,
+		now.k.splits_l3 - before->k.splits_l3);
 }
 
 static bool ut_dm_present(unsigned long pfn, unsigned int *level)
 {
-	pte_t *pte = ut_dm_entry(pfn, level);
-
-	return pte && (pte_flags(*pte) & _PAGE_PRESENT);
-}
-
-static const char *ut_level_name(unsigned int level)
-{
-	switch (level) {
-	case PG_LEVEL_4K:
-		return "4K";
-	case PG_LEVEL_2M:
-		return "2M";
-	case PG_LEVEL_1G:
-		return "1G";
-	default:
-		return "none";
-	}
+	return ktest_dm_present(ktest_dm_entry(pfn, level));
 }
 
 /* --- alloc / free -------------------------------------------------------- */
@@ -358,7 +299,7 @@ static void ut_emit_touched(void)
 		if (!ut_regions[i].touched)
 			continue;
 		touched++;
-		ut_dm_entry(ut_regions[i].pfn, &level);
+		ktest_dm_entry(ut_regions[i].pfn, &level);
 		split += level == PG_LEVEL_4K;
 	}
 	ut_emit("touched_regions %lu\ntouched_split %lu\n", touched, split);
@@ -396,7 +337,7 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	unsigned long i, j;
 	int err;
 
-	if (ut_nr_blocks || !mb || lo > hi || hi >= UM_NR_PAGE_ORDERS)
+	if (ut_nr_blocks || !mb || lo > hi || hi >= KTEST_NR_PAGE_ORDERS)
 		return -EINVAL;
 	err = ut_api_get();
 	if (err)
@@ -478,7 +419,7 @@ static int ut_cmd_hold(unsigned int order)
 
 	if (ut_aside.page)
 		return -EBUSY;
-	ut_settle();
+	ktest_settle();
 	err = ut_api_get();
 	if (err)
 		return err;
@@ -541,12 +482,12 @@ static int ut_cmd_misuse(const char *c)
 		else
 			err = -ENOENT;
 	} else if (!strcmp(c, "order_too_large")) {
-		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, UM_NR_PAGE_ORDERS);
+		page = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, KTEST_NR_PAGE_ORDERS);
 		nulls += !page;
 		if (page)	/* would be a bug; give it back as it came */
-			ut_api.free(page, UM_NR_PAGE_ORDERS);
+			ut_api.free(page, KTEST_NR_PAGE_ORDERS);
 		if (ut_aside.page)
-			ut_api.free(ut_aside.page, UM_NR_PAGE_ORDERS);
+			ut_api.free(ut_aside.page, KTEST_NR_PAGE_ORDERS);
 	} else if (!strcmp(c, "bad_node")) {
 		page = ut_api.alloc_node(nr_node_ids + 3, GFP_KERNEL, 0);
 		nulls += !page;
@@ -662,16 +603,16 @@ static int ut_cmd_nofs(void)
 	fs_reclaim_release(GFP_KERNEL);
 
 	/* node mutex -> fs_reclaim (the refill's page allocation). */
-	kernel = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, UM_NR_PAGE_ORDERS - 1);
+	kernel = ut_api.alloc_node(NUMA_NO_NODE, GFP_KERNEL, KTEST_NR_PAGE_ORDERS - 1);
 	/* ut_fs_lock -> ? : the NOFS refill must not wait for the node mutex. */
 	mutex_lock(&ut_fs_lock);
-	nofs = ut_api.alloc_node(NUMA_NO_NODE, GFP_NOFS, UM_NR_PAGE_ORDERS - 1);
+	nofs = ut_api.alloc_node(NUMA_NO_NODE, GFP_NOFS, KTEST_NR_PAGE_ORDERS - 1);
 	mutex_unlock(&ut_fs_lock);
 
 	if (kernel)
-		ut_api.free(kernel, UM_NR_PAGE_ORDERS - 1);
+		ut_api.free(kernel, KTEST_NR_PAGE_ORDERS - 1);
 	if (nofs)
-		ut_api.free(nofs, UM_NR_PAGE_ORDERS - 1);
+		ut_api.free(nofs, KTEST_NR_PAGE_ORDERS - 1);
 	ut_api_put_if_idle();
 	ut_emit("kernel_ok %d\nnofs_ok %d\n", !!kernel, !!nofs);
 	return 0;
@@ -949,12 +890,6 @@ static int ut_cmd_scrub_bench(unsigned int rounds)
 
 /* --- direct-map snapshot ------------------------------------------------- */
 
-/* Flags of an entry as comparable across levels (bit 7 is PSE or 4K PAT). */
-static pteval_t ut_entry_flags(pte_t *pte)
-{
-	return pte_flags(*pte) & ~(pteval_t)_PAGE_PSE;
-}
-
 static int ut_cmd_dm_snapshot(void)
 {
 	unsigned long n = 0, skipped = 0, pfn;
@@ -975,9 +910,9 @@ static int ut_cmd_dm_snapshot(void)
 		     pfn < end && ut_nr_regions < n; pfn += UT_REGION_PAGES) {
 			struct ut_region *r = &ut_regions[ut_nr_regions];
 			unsigned int level;
-			pte_t *pte = ut_dm_entry(pfn, &level);
+			pte_t *pte = ktest_dm_entry(pfn, &level);
 
-			if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT))
+			if (!ktest_dm_present(pte))
 				continue;
 			/* Split since boot, mixed attributes (kernel image, low memory). */
 			if (level == PG_LEVEL_4K) {
@@ -986,7 +921,7 @@ static int ut_cmd_dm_snapshot(void)
 			}
 			r->pfn = pfn;
 			r->level = level;
-			r->flags = ut_entry_flags(pte);
+			r->flags = ktest_dm_flags(pte);
 			ut_nr_regions++;
 		}
 		cond_resched();
@@ -1007,22 +942,22 @@ static int ut_cmd_dm_compare(void)
 		struct ut_region *r = &ut_regions[i];
 		bool present = true, flags_same = true, split4k = false;
 		unsigned int level, lv;
-		pte_t *pte = ut_dm_entry(r->pfn, &level);
+		pte_t *pte = ktest_dm_entry(r->pfn, &level);
 
 		if (!pte) {
 			present = false;
 		} else if (level == PG_LEVEL_4K) {
 			split4k = true;
 			for (j = 0; j < UT_REGION_PAGES; j++) {
-				pte = ut_dm_entry(r->pfn + j, &lv);
-				if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT))
+				pte = ktest_dm_entry(r->pfn + j, &lv);
+				if (!ktest_dm_present(pte))
 					present = false;
-				else if (ut_entry_flags(pte) != r->flags)
+				else if (ktest_dm_flags(pte) != r->flags)
 					flags_same = false;
 			}
 		} else {
 			present = pte_flags(*pte) & _PAGE_PRESENT;
-			flags_same = ut_entry_flags(pte) == r->flags;
+			flags_same = ktest_dm_flags(pte) == r->flags;
 		}
 		if (!present)
 			np++;
@@ -1044,9 +979,9 @@ static int ut_cmd_dm_compare(void)
 		if ((!present || !flags_same || split4k) && diffs < 3) {
 			diffs++;
 			ut_emit("diff pfn %#lx was %s/%#llx now %s/%#llx present %d\n",
-				r->pfn, ut_level_name(r->level),
-				(u64)r->flags, ut_level_name(level),
-				pte ? (u64)ut_entry_flags(pte) : 0ULL, present);
+				r->pfn, ktest_level_name(r->level),
+				(u64)r->flags, ktest_level_name(level),
+				pte ? (u64)ktest_dm_flags(pte) : 0ULL, present);
 		}
 		if (!(i % 512))
 			cond_resched();
@@ -1106,12 +1041,12 @@ static int ut_run(char *line)
 
 		ut_start_counters(&now);
 		ut_emit("call_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\nnow %llu\n",
-			now.call_ipis, now.splits_l2, now.splits_l3, now.ns);
+			now.k.call_ipis, now.k.splits_l2, now.k.splits_l3, now.ns);
 		return 0;
 	}
 	if (!strcmp(verb, "hold")) {
 		err = UT_ARG("order", 0, &a);
-		return err ?: a >= UM_NR_PAGE_ORDERS ? -EINVAL : ut_cmd_hold(a);
+		return err ?: a >= KTEST_NR_PAGE_ORDERS ? -EINVAL : ut_cmd_hold(a);
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
@@ -1131,7 +1066,7 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "atomic_hold")) {
 		err = UT_ARG("order", 0, &a) ?: UT_ARG("swap", 0, &b);
-		return err ?: a >= UM_NR_PAGE_ORDERS || b > 1 ? -EINVAL :
+		return err ?: a >= KTEST_NR_PAGE_ORDERS || b > 1 ? -EINVAL :
 			      ut_cmd_atomic_hold(a, b);
 	}
 	if (!strcmp(verb, "atomic_scrub")) {
@@ -1156,52 +1091,11 @@ static int ut_run(char *line)
 	return -EINVAL;
 }
 
-static ssize_t ut_cmd_write(struct file *file, const char __user *ubuf,
-			    size_t len, loff_t *ppos)
-{
-	char *line;
-	int err;
-
-	if (len > 127)
-		return -EINVAL;
-	line = memdup_user_nul(ubuf, len);
-	if (IS_ERR(line))
-		return PTR_ERR(line);
-	mutex_lock(&ut_lock);
-	ut_result_len = 0;
-	err = ut_run(line);
-	if (err) {
-		ut_result_len = 0;
-		ut_emit("error %d\n", err);
-	}
-	mutex_unlock(&ut_lock);
-	kfree(line);
-	return err ?: len;
-}
-
-static ssize_t ut_cmd_read(struct file *file, char __user *ubuf, size_t len,
-			   loff_t *ppos)
-{
-	ssize_t ret;
-
-	mutex_lock(&ut_lock);
-	ret = simple_read_from_buffer(ubuf, len, ppos, ut_result, ut_result_len);
-	mutex_unlock(&ut_lock);
-	return ret;
-}
-
-static const struct file_operations ut_cmd_fops = {
-	.owner = THIS_MODULE,
-	.write = ut_cmd_write,
-	.read = ut_cmd_read,
-	.llseek = default_llseek,
-};
-
 /* --- pfn_state ------------------------------------------------------------- */
 
 static void *ut_pfn_start_fn(struct seq_file *m, loff_t *pos)
 {
-	mutex_lock(&ut_lock);
+	mutex_lock(&ut_cmd.lock);
 	return *pos < ut_pfn_count ? (void *)(uintptr_t)(*pos + 1) : NULL;
 }
 
@@ -1213,7 +1107,7 @@ static void *ut_pfn_next(struct seq_file *m, void *v, loff_t *pos)
 
 static void ut_pfn_stop(struct seq_file *m, void *v)
 {
-	mutex_unlock(&ut_lock);
+	mutex_unlock(&ut_cmd.lock);
 }
 
 static int ut_pfn_show(struct seq_file *m, void *v)
@@ -1228,7 +1122,7 @@ static int ut_pfn_show(struct seq_file *m, void *v)
 	}
 	present = ut_dm_present(pfn, &level);
 	seq_printf(m, "%#lx present %d level %s\n", pfn, present,
-		   ut_level_name(level));
+		   ktest_level_name(level));
 	return 0;
 }
 
@@ -1258,10 +1152,10 @@ static ssize_t ut_pfn_write(struct file *file, const char __user *ubuf,
 	if (sscanf(buf, "%lli %lli", &start, &count) != 2 || !count ||
 	    count > UT_MAX_PFNS || start + count < start)
 		return -EINVAL;
-	mutex_lock(&ut_lock);
+	mutex_lock(&ut_cmd.lock);
 	ut_pfn_start = start;
 	ut_pfn_count = count;
-	mutex_unlock(&ut_lock);
+	mutex_unlock(&ut_cmd.lock);
 	return len;
 }
 
@@ -1279,7 +1173,7 @@ static const struct file_operations ut_pfn_fops = {
 static int __init ut_init(void)
 {
 	ut_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("cmd", 0600, ut_dir, NULL, &ut_cmd_fops);
+	ktest_cmd_create("cmd", 0600, ut_dir, &ut_cmd);
 	debugfs_create_file("pfn_state", 0600, ut_dir, NULL, &ut_pfn_fops);
 	return 0;
 }

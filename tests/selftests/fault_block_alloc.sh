@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # fault_block_alloc - a block allocation from the page allocator fails
-# (fault/block_alloc, module/shim/fault.c): through the in-kernel API
+# (fault/block_alloc, module/plat/linux/fault.c): through the in-kernel API
 # (unmapped_test.ko) the allocation fails cleanly, or falls back to a
 # smaller block when the request allows; through /dev/unmapped
 # (unmappedctl) ALLOC fails with ENOMEM and a partly built region gives its

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kcall - unmapped.ko calls the kernel's unexported functions only through
- * direct jumps, which IBT does not check (module/shim/kcall.c).
+ * direct jumps, which IBT does not check (module/plat/linux/kcall.c).
  *
  * qemu's TCG implements no CET, so an IBT trap can never show here; what
  * can be shown is everything it depends on, read independently of the

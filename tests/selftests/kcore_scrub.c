@@ -3,7 +3,7 @@
  * kcore_scrub - reading /proc/kcore over the scrub windows is harmless.
  *
  * Pages are zeroed while unmapped through per-CPU windows in a vmalloc area
- * (module/shim/platform_scrub.c). /proc/kcore reads the vmalloc range with
+ * (module/plat/linux/platform_scrub.c). /proc/kcore reads the vmalloc range with
  * vread(), which on 6.1 copies each page through its direct-map address: a
  * read that met a window while it mapped an unmapped page would fault in
  * the kernel. The area is VM_IOREMAP, which vread() treats as a hole.

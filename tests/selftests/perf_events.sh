@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# perf_events - the README's perf one-liners on the unmapped:* tracepoints:
+# perf_events - doc/observing.md's perf one-liners on the unmapped:* tracepoints:
 # `perf stat` counts exactly what the module's own counters count, and
 # `perf record` + `perf script` show the events with their fields.
 #

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # trace - the unmapped:* tracepoints fire with their figures: alloc, free,
-# alloc_fail, refill, release, shrink; and the README's hist-trigger
+# alloc_fail, refill, release, shrink; and doc/observing.md's hist-trigger
 # one-liner (refill time per order) works.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"

@@ -14,8 +14,10 @@ cxx=${2:-g++}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-flags="-std=gnu++20 -O2 -ffreestanding -fno-exceptions -fno-rtti
- -fno-threadsafe-statics -fno-use-cxa-atexit -nostdinc -nostdinc++
+# The C++ subset is module/Kbuild's (core/cxx-subset.flags); the rest
+# stands in for the kernel's own flags.
+subset=$(grep '^-' "$core/cxx-subset.flags" | tr '\n' ' ')
+flags="$subset -O2 -nostdinc
  -isystem $($cxx -print-file-name=include) -mcmodel=kernel -mno-red-zone
  -fno-pic -mno-sse -mno-mmx -mno-sse2 -mno-3dnow -mno-avx -mno-80387
  -mno-fp-ret-in-387 -fno-asynchronous-unwind-tables -fstack-protector-strong

@@ -7,7 +7,7 @@
 #ifndef UNMAPPED_TESTS_HARNESS_H
 #define UNMAPPED_TESTS_HARNESS_H
 
-#include "boundary.h"
+#include "plat_api.h"
 #include "sim_platform.h"
 
 #include <gtest/gtest.h>

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * counter-docs - print the README's table of the module's counters from
+ * counter-docs - print doc/observing.md's table of the module's counters from
  * the lists the module itself publishes them from: UM_STAT_ITEMS
- * (module/core/boundary.h) and shim_stats.h. check-readme compares the
+ * (module/core/core_api.h) and module/obs/obs_stats.h. check-readme compares the
  * README with it, so the documentation cannot drift from the code.
  */
 #include <stdio.h>
 
-#include "boundary.h"
-#include "shim_stats.h"
+#include "core_api.h"
+#include "obs_stats.h"
 
 int main(void)
 {

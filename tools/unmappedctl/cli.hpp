@@ -75,7 +75,7 @@ AllocArgs parse_alloc_args(std::span<const std::string_view> args);
 
 /* Where statistics come from (--source). */
 enum class SourceKind {
-	automatic,	/* netlink; debugfs if the module has no netlink family */
+	automatic,	/* netlink (every module that shipped has the family) */
 	netlink,
 	debugfs,
 };

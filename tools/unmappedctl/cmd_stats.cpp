@@ -25,8 +25,7 @@ Options:
                    counter with several values becomes an array
       --source S   where to read them: netlink (the module's generic
                    netlink family, no privilege needed), debugfs (root),
-                   or auto (default): netlink, or debugfs for a module
-                   without the netlink family
+                   or auto (default): netlink
 )";
 
 constexpr std::string_view pagetypeinfo_help =

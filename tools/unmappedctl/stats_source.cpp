@@ -186,13 +186,8 @@ std::unique_ptr<StatsSource> make_stats_source(SourceKind kind)
 	case SourceKind::automatic:
 		break;
 	}
-	try {
-		return make_netlink_source();
-	} catch (const unmapped::Error &e) {
-		if (e.error() != ENOENT)
-			throw;
-	}
-	return make_debugfs_source();
+	/* Every module that shipped has the netlink family. */
+	return make_netlink_source();
 }
 
 } // namespace unmappedctl

@@ -52,8 +52,8 @@ std::unique_ptr<StatsSource> make_debugfs_source(std::string dir = {});
 std::unique_ptr<StatsSource> make_netlink_source();
 
 /*
- * The source of @kind; automatic is netlink, or debugfs when the module
- * has no netlink family (or is not loaded: debugfs then says so).
+ * The source of @kind; automatic is netlink (every module that shipped
+ * has the family; without the module, its error says so).
  */
 std::unique_ptr<StatsSource> make_stats_source(SourceKind kind);
 

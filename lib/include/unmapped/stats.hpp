@@ -9,7 +9,7 @@
  *           std::vector<std::uint64_t> free = n.per_order("free_blocks_order");
  *
  * The counters are the ones /sys/kernel/debug/unmapped/stats shows, with
- * the same names (see the README's table); a module newer than this
+ * the same names (see doc/observing.md's table); a module newer than this
  * library may send counters it does not know: they are in Counters::items
  * all the same. Reading needs no privilege and never waits for the
  * allocator. Every call either does what it says or throws unmapped::Error

@@ -65,7 +65,9 @@
 
 #include <linux/unmapped.h>
 
-#include "ktest_compat.h"
+#include "ktest_cmd.h"
+#include "ktest_counters.h"
+#include "ktest_kallsyms.h"
 
 #define BENCH_MAX_ITERS		64
 #define BENCH_MAX_THREADS	8
@@ -89,7 +91,7 @@ struct block {
 
 /*
  * Unexported functions the percpu path needs (see PLATFORM.md), called
- * through static calls as unmapped.ko calls them (module/shim/kcall.c): an
+ * through static calls as unmapped.ko calls them (module/plat/linux/kcall.c): an
  * indirect call to them would trap on IBT machines. The prototypes give
  * the static calls their types and are never defined.
  */
@@ -104,34 +106,21 @@ DEFINE_STATIC_CALL_NULL(bench_flush_kernel_range, bench_proto_flush);
 static struct page *(*bench_um_alloc)(int nid, gfp_t gfp, unsigned int order);
 static void (*bench_um_free)(struct page *page, unsigned int order);
 
-static DEFINE_MUTEX(bench_lock);	/* one command at a time */
-static char *bench_result;		/* text of the last result */
-static size_t bench_result_len;
+static int bench_run(char *line);
+DEFINE_KTEST_CMD(bench_cmd, 4096, 256, bench_run);
 static struct block *churn_live;	/* churn live set, kept between commands */
 static unsigned long churn_nr;
 static enum bench_path churn_path;
-static unsigned long *bench_events;	/* all_vm_events() buffer */
 
 /* Bind the static calls; kallsyms_lookup_name's address from a kprobe. */
 static int bench_resolve(void)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-	unsigned long addr, off, inv, def, flush;
-	char sym[KSYM_SYMBOL_LEN];
+	unsigned long addr = ktest_kallsyms_lookup_name_addr();
+	unsigned long inv, def, flush;
 
-	if (register_kprobe(&kp))
+	if (!addr)
 		return -ENOENT;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-	/*
-	 * kp.addr is past the ENDBR on IBT kernels: start from the function's
-	 * first byte, where the kernel expects direct calls to land (call
-	 * depth tracking places its thunk just before it).
-	 */
-	sprint_symbol(sym, addr);
-	if (strncmp(sym, "kallsyms_lookup_name+", 21) || sscanf(sym + 20, "+%lx/", &off) != 1)
-		return -ENOENT;
-	static_call_update(bench_lookup, (typeof(&bench_proto_lookup))(addr - off));
+	static_call_update(bench_lookup, (typeof(&bench_proto_lookup))addr);
 	inv = static_call(bench_lookup)("set_direct_map_invalid_noflush");
 	def = static_call(bench_lookup)("set_direct_map_default_noflush");
 	flush = static_call(bench_lookup)("flush_tlb_kernel_range");
@@ -354,51 +343,22 @@ static struct kprobe flush_probes[] = {
 static struct kprobe *flush_probe_list[ARRAY_SIZE(flush_probes)];
 
 struct counters {
-	u64 call_ipis;
-	u64 tlb_ipis;		/* user-mm shootdowns, also counted in call_ipis */
+	struct ktest_counters k;
 	u64 kernel_flush_ipis;	/* kernel TLB flushes run by an IPI */
-	unsigned long splits_l2, splits_l3;
 };
 
 static void read_counters(struct counters *c)
 {
 	int cpu;
 
-	c->call_ipis = 0;
-	c->tlb_ipis = 0;
+	ktest_read_counters(&c->k);
 	c->kernel_flush_ipis = 0;
-	for_each_online_cpu(cpu) {
-		c->call_ipis += ktest_call_ipis(cpu);
-		c->tlb_ipis += ktest_tlb_ipis(cpu);
+	for_each_online_cpu(cpu)
 		c->kernel_flush_ipis += per_cpu(bench_flush_ipis, cpu);
-	}
-	all_vm_events(bench_events);
-	c->splits_l2 = bench_events[DIRECT_MAP_LEVEL2_SPLIT];
-	c->splits_l3 = bench_events[DIRECT_MAP_LEVEL3_SPLIT];
-}
-
-/*
- * Before a measurement: wait for direct-map work the kernel queued by
- * itself, chiefly the init sections of the modules just loaded, freed from
- * system_wq (their vfree() can split a 2M mapping and flushes all CPUs).
- */
-static void settle(void)
-{
-	__flush_workqueue(system_wq);
 }
 
 static const char *const path_names[] = { "unmapped", "percpu", "alloc" };
 static const char *const workload_names[] = { "seq", "mixed", "churn" };
-
-static int emit(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*len += vscnprintf(buf + *len, size - *len, fmt, ap);
-	va_end(ap);
-	return 0;
-}
 
 static int run_command(const struct bench_cmd *cmd)
 {
@@ -407,8 +367,6 @@ static int run_command(const struct bench_cmd *cmd)
 	u64 wall;
 	unsigned long done = 0;
 	unsigned int t, it;
-	size_t size = 4096, len = 0;
-	char *buf;
 	int err = 0;
 
 	if (cmd->workload == WL_CHURN && churn_live && churn_path != cmd->path)
@@ -416,13 +374,12 @@ static int run_command(const struct bench_cmd *cmd)
 	if (cmd->workload == WL_CHURN && cmd->threads != 1)
 		return -EINVAL;
 	runs = kcalloc(cmd->threads, sizeof(*runs), GFP_KERNEL);
-	buf = kmalloc(size, GFP_KERNEL);
-	if (!runs || !buf) {
+	if (!runs) {
 		err = -ENOMEM;
 		goto out;
 	}
 
-	settle();
+	ktest_settle();
 	read_counters(&before);
 	wall = ktime_get_ns();
 	if (cmd->threads == 1) {
@@ -471,31 +428,27 @@ static int run_command(const struct bench_cmd *cmd)
 	done = 0;
 	for (t = 0; t < cmd->threads; t++)
 		done += runs[t].done;
-	emit(buf, size, &len, "path %s\nworkload %s\nthreads %u\niters %u\n",
+	ktest_emit(&bench_cmd, "path %s\nworkload %s\nthreads %u\niters %u\n",
 	     path_names[cmd->path], workload_names[cmd->workload],
 	     cmd->threads, cmd->iters);
-	emit(buf, size, &len, "pages_per_iter %lu\nwall_ns %llu\n", done, wall);
-	emit(buf, size, &len, "call_ipis %llu\n", after.call_ipis - before.call_ipis);
-	emit(buf, size, &len, "kernel_flush_ipis %llu\n",
+	ktest_emit(&bench_cmd, "pages_per_iter %lu\nwall_ns %llu\n", done, wall);
+	ktest_emit(&bench_cmd, "call_ipis %llu\n", after.k.call_ipis - before.k.call_ipis);
+	ktest_emit(&bench_cmd, "kernel_flush_ipis %llu\n",
 	     after.kernel_flush_ipis - before.kernel_flush_ipis);
-	emit(buf, size, &len, "splits_l2 %lu\nsplits_l3 %lu\n",
-	     after.splits_l2 - before.splits_l2, after.splits_l3 - before.splits_l3);
-	emit(buf, size, &len, "churn_live_pages %lu\n", churn_live ? cmd->pages : 0);
+	ktest_emit(&bench_cmd, "splits_l2 %llu\nsplits_l3 %llu\n",
+	     after.k.splits_l2 - before.k.splits_l2,
+	     after.k.splits_l3 - before.k.splits_l3);
+	ktest_emit(&bench_cmd, "churn_live_pages %lu\n", churn_live ? cmd->pages : 0);
 	for (it = 0; it < cmd->iters; it++) {
 		u64 worst = 0;
 
 		for (t = 0; t < cmd->threads; t++)
 			worst = max(worst, runs[t].ns[it]);
-		emit(buf, size, &len, "ns_per_page_%u %llu\n", it,
+		ktest_emit(&bench_cmd, "ns_per_page_%u %llu\n", it,
 		     div64_u64(worst, max(done, 1UL)));
 	}
 
-	kfree(bench_result);
-	bench_result = buf;
-	bench_result_len = len;
-	buf = NULL;
 out:
-	kfree(buf);
 	kfree(runs);
 	return err;
 }
@@ -559,20 +512,13 @@ static int parse_command(char *line, struct bench_cmd *cmd)
 	return 0;
 }
 
-static ssize_t run_write(struct file *file, const char __user *ubuf,
-			 size_t count, loff_t *ppos)
+/* Runs under bench_cmd.lock (ktest_cmd.h). */
+static int bench_run(char *line)
 {
 	struct bench_cmd cmd;
-	char *line;
 	int err;
 
-	if (count > 256)
-		return -EINVAL;
-	line = memdup_user_nul(ubuf, count);
-	if (IS_ERR(line))
-		return PTR_ERR(line);
 	err = parse_command(line, &cmd);
-	kfree(line);
 	if (err)
 		return err;
 	if (cmd.path == PATH_UNMAPPED && !bench_um_alloc) {
@@ -588,42 +534,20 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 			return -ENOENT;	/* unmapped.ko is not loaded */
 		}
 	}
-	mutex_lock(&bench_lock);
-	err = run_command(&cmd);
-	mutex_unlock(&bench_lock);
-	return err ? err : count;
+	return run_command(&cmd);
 }
-
-static ssize_t run_read(struct file *file, char __user *ubuf, size_t count,
-			loff_t *ppos)
-{
-	ssize_t ret;
-
-	mutex_lock(&bench_lock);
-	ret = simple_read_from_buffer(ubuf, count, ppos, bench_result,
-				      bench_result ? bench_result_len : 0);
-	mutex_unlock(&bench_lock);
-	return ret;
-}
-
-static const struct file_operations run_fops = {
-	.owner = THIS_MODULE,
-	.write = run_write,
-	.read = run_read,
-	.llseek = default_llseek,
-};
 
 static int counters_show(struct seq_file *m, void *unused)
 {
 	struct counters c;
 
-	settle();
-	mutex_lock(&bench_lock);
+	ktest_settle();
+	mutex_lock(&bench_cmd.lock);
 	read_counters(&c);
-	mutex_unlock(&bench_lock);
+	mutex_unlock(&bench_cmd.lock);
 	seq_printf(m, "call_ipis %llu\ntlb_ipis %llu\nkernel_flush_ipis %llu\n"
-		   "splits_l2 %lu\nsplits_l3 %lu\n", c.call_ipis, c.tlb_ipis,
-		   c.kernel_flush_ipis, c.splits_l2, c.splits_l3);
+		   "splits_l2 %llu\nsplits_l3 %llu\n", c.k.call_ipis, c.k.tlb_ipis,
+		   c.kernel_flush_ipis, c.k.splits_l2, c.k.splits_l3);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
@@ -639,19 +563,15 @@ static int __init bench_init(void)
 		pr_err("cannot resolve the direct-map functions\n");
 		return -ENOENT;
 	}
-	bench_events = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*bench_events), GFP_KERNEL);
-	if (!bench_events)
-		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(flush_probes); i++)
 		flush_probe_list[i] = &flush_probes[i];
 	err = register_kprobes(flush_probe_list, ARRAY_SIZE(flush_probe_list));
 	if (err) {
 		pr_err("cannot probe the TLB flush callbacks: %d\n", err);
-		kfree(bench_events);
 		return err;
 	}
 	bench_dir = debugfs_create_dir("unmapped_bench", NULL);
-	debugfs_create_file("run", 0600, bench_dir, NULL, &run_fops);
+	ktest_cmd_create("run", 0600, bench_dir, &bench_cmd);
 	debugfs_create_file("counters", 0400, bench_dir, NULL, &counters_fops);
 	return 0;
 }
@@ -666,8 +586,6 @@ static void __exit bench_exit(void)
 		symbol_put(unmapped_pages_alloc_node);
 		symbol_put(unmapped_pages_free);
 	}
-	kfree(bench_result);
-	kfree(bench_events);
 }
 
 module_init(bench_init);

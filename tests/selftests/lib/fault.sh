@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # fault.sh - helpers for the fault-injection selftests (fault_*.sh), which
-# drive /sys/kernel/debug/unmapped/fault/ (module/shim/fault.c). Sourced
+# drive /sys/kernel/debug/unmapped/fault/ (module/plat/linux/fault.c). Sourced
 # after ksft.sh and unmapped.sh; fault_start does the common set-up.
 F=$UM_DEBUGFS/fault
 

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * plat_api.h - what the cache core needs from its platform: um_plat_*.
+ *
+ * Implemented by module/plat/linux/ (the kernel: the only place that
+ * defines um_plat_* for the module) and module/plat/sim/ (a simulated x86
+ * direct map for the host tests). Only the core calls these; front ends
+ * and observability go through core_api.h. Conventions and context tags
+ * are core_api.h's.
+ */
+#ifndef UNMAPPED_CORE_PLAT_API_H
+#define UNMAPPED_CORE_PLAT_API_H
+
+#include "core_api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- memory for metadata ---------------------------------------------- */
+
+/** um_plat_meta_alloc() - zeroed memory for core bookkeeping. [sleeps] */
+void *um_plat_meta_alloc(struct um_platform *p, size_t size, int nid);
+void um_plat_meta_free(struct um_platform *p, void *ptr); /* [atomic] */
+
+/* --- page allocator --------------------------------------------------- */
+
+/**
+ * um_plat_block_alloc() - a block from the page allocator. [sleeps]
+ * Physically contiguous, aligned to 2^order pages, on node @nid only, zeroed,
+ * mapped in the direct map with its boot-time attributes and in no other
+ * kernel mapping the platform cannot remove with it. Each page can later be
+ * freed on its own (um_plat_pages_free). Does not try hard for order > 0
+ * (no OOM kill, little reclaim): the core falls back to lower orders. With
+ * UM_ALLOC_MAYFAIL in @flags (the allocation's UM_ALLOC_* flags) not for
+ * order 0 either.
+ * Return: 0 and *pfn, or -ENOMEM.
+ */
+int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
+			unsigned int flags, um_pfn_t *pfn);
+
+/**
+ * um_plat_pages_free() - give pages back to the page allocator. [atomic]
+ * Every page must be present in the direct map again and hold no data from
+ * its unmapped life (scrubbed).
+ */
+void um_plat_pages_free(struct um_platform *p, um_pfn_t pfn, um_u64 nr);
+
+/* --- direct map ------------------------------------------------------- */
+
+/**
+ * um_plat_dm_set_range() - remove (present=0) or restore (present=1)
+ * [pfn, pfn+nr) in the direct map with ONE change. [sleeps]
+ * On return no CPU holds a stale translation: the platform flushes TLBs
+ * itself and counts it in @cost. A range covering whole aligned large
+ * mappings keeps them whole; restoring brings back the original attributes
+ * (present, RW, global), so a whole 2M block comes back bit for bit.
+ * Return: 0, or -ENOMEM/-EIO. On failure the range may be partly changed:
+ * the caller restores it (present=1) before freeing, or keeps the pages.
+ */
+int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			 int present, struct um_dm_cost *cost);
+
+/**
+ * um_plat_dm_set_page() - one page, without a TLB flush. [sleeps]
+ * After removing pages the caller MUST call um_plat_tlb_flush() over them
+ * before anyone relies on their absence. Restoring needs no flush.
+ * Return: 0, or -ENOMEM/-EIO (the page is unchanged).
+ */
+int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
+			struct um_dm_cost *cost);
+
+/** um_plat_tlb_flush() - flush kernel TLB entries for the range on every CPU. [sleeps] */
+void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+		       struct um_dm_cost *cost);
+
+/* --- scrubbing -------------------------------------------------------- */
+
+#define UM_SCRUB_MAY_SLEEP (1u << 0)	/* may reschedule between pages */
+
+/**
+ * um_plat_scrub() - zero pages whether or not they are in the direct map,
+ * leaving no mapping of them on any CPU. [atomic] without
+ * UM_SCRUB_MAY_SLEEP. Return: 0 or -EIO (then the pages are unchanged or
+ * partly zeroed: still secret).
+ */
+int um_plat_scrub(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+		  unsigned int flags);
+
+/* --- locks ------------------------------------------------------------ */
+
+struct um_lock;			/* IRQ-safe spinlock */
+struct um_mutex;		/* sleeping lock */
+
+struct um_lock *um_plat_lock_create(struct um_platform *p, int nid); /* [sleeps] */
+void um_plat_lock_destroy(struct um_platform *p, struct um_lock *l);
+unsigned long um_plat_lock(struct um_lock *l);		/* [atomic], irqsave */
+void um_plat_unlock(struct um_lock *l, unsigned long flags);
+
+struct um_mutex *um_plat_mutex_create(struct um_platform *p, int nid); /* [sleeps] */
+void um_plat_mutex_destroy(struct um_platform *p, struct um_mutex *m);
+void um_plat_mutex_lock(struct um_mutex *m);		/* [sleeps] */
+int um_plat_mutex_trylock(struct um_mutex *m);		/* 1 if taken */
+void um_plat_mutex_unlock(struct um_mutex *m);
+
+/* --- nodes, time, events ---------------------------------------------- */
+
+/** um_plat_nr_nodes() - node ids are 0..n-1. [atomic] */
+int um_plat_nr_nodes(struct um_platform *p);
+/** um_plat_node_has_memory() - may blocks be taken on @nid? [atomic] */
+int um_plat_node_has_memory(struct um_platform *p, int nid);
+/**
+ * um_plat_current_node() - node where a UM_NUMA_NO_NODE request starts: the
+ * calling CPU's, or the nearest with memory if the CPU's has none. [atomic]
+ */
+int um_plat_current_node(struct um_platform *p);
+/**
+ * um_plat_pfn_node() - node of the memory at @pfn (pfn_to_nid()), or a
+ * negative value if @pfn is not memory. Lets um_cache_free() go straight
+ * to the one node cache that can own a page. [atomic]
+ */
+int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn);
+
+um_u64 um_plat_now_ns(struct um_platform *p);		/* [atomic] */
+void um_plat_cond_resched(struct um_platform *p);	/* [sleeps] */
+
+/**
+ * um_plat_request_trim() - free pages exceed max_free_pages and a trim can
+ * release some of them; arrange for um_cache_trim() to run soon from
+ * process context. [atomic] At most one request is outstanding per node:
+ * the next comes after that trim has started.
+ */
+void um_plat_request_trim(struct um_platform *p);
+
+/**
+ * um_plat_request_scrub() - a node that serves UM_ALLOC_ATOMIC allocations
+ * has dirty free pages; arrange for um_cache_scrub() to run soon from
+ * process context. [atomic] At most one request is outstanding per node.
+ * Nodes without atomic users never ask: their allocations zero what they
+ * take themselves, and NOZERO ones need nothing zeroed.
+ */
+void um_plat_request_scrub(struct um_platform *p);
+
+/**
+ * um_plat_event() - something happened (tracepoints, netlink). Called with
+ * no core lock held by the code that emits it. [atomic]: the platform must
+ * not sleep here. Note that a shrinker run from direct reclaim inside a
+ * refill's um_plat_block_alloc() emits UM_EV_RELEASE and UM_EV_SHRINK
+ * while that refill, an outer frame of the same thread, holds the node's
+ * mutex.
+ */
+void um_plat_event(struct um_platform *p, const struct um_event *ev);
+
+/**
+ * um_plat_bug() - an internal invariant broke (a core bug, never a caller
+ * error). The kernel WARNs once; the simulator fails the test. [atomic]
+ */
+void um_plat_bug(struct um_platform *p, const char *what, const char *file,
+		 int line);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UNMAPPED_CORE_PLAT_API_H */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * params.c - module parameters, settable at load and at runtime through
+ * /sys/module/unmapped/parameters/.
+ *
+ * Every write is checked by the core (um_cache_set_config()) and applied at
+ * once; a value it refuses (a cap below the watermarks, say) fails the
+ * write with EINVAL and leaves the old value. Sizes are MiB PER NUMA NODE.
+ *
+ * Locking: the kernel holds kernel_param_lock(THIS_MODULE) around every
+ * ->set from sysfs; the same lock guards um_params and um_params_cache
+ * here, so a write never races with load or unload.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "main.h"
+#include "platform.h"
+
+/* MiB -> pages without overflow. */
+#define UM_MB_MAX	(ULONG_MAX >> (20 - PAGE_SHIFT))
+
+static struct {
+	unsigned int backend;		/* enum um_backend */
+	unsigned long max_cached_mb;
+	unsigned long min_cached_mb;
+	unsigned long prefill_mb;
+	bool shrink_partial;
+} um_params = {
+	.backend = UM_BACKEND_RANGE,
+	.max_cached_mb = 64,
+};
+
+static struct um_cache *um_params_cache;
+
+static const char *const um_backend_names[UM_BACKEND_NR] = {
+	[UM_BACKEND_RANGE] = "range",
+	[UM_BACKEND_PAGE] = "page",
+};
+
+/** um_backend_name() - "range" or "page"; "unknown" for anything else. */
+const char *um_backend_name(enum um_backend backend)
+{
+	if ((unsigned int)backend >= UM_BACKEND_NR)
+		return "unknown";
+	return um_backend_names[backend];
+}
+
+static unsigned long um_mb_to_pages(unsigned long mb)
+{
+	return mb << (20 - PAGE_SHIFT);
+}
+
+static void um_params_to_config(struct um_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->backend = um_params.backend;
+	cfg->max_free_pages = um_mb_to_pages(um_params.max_cached_mb);
+	cfg->min_free_pages = um_mb_to_pages(um_params.min_cached_mb);
+	cfg->prefill_pages = um_mb_to_pages(um_params.prefill_mb);
+	cfg->shrink_partial = um_params.shrink_partial;
+}
+
+/**
+ * um_params_config() - the configuration the parameters describe now.
+ * @cfg: filled in.
+ */
+void um_params_config(struct um_config *cfg)
+{
+	kernel_param_lock(THIS_MODULE);
+	um_params_to_config(cfg);
+	kernel_param_unlock(THIS_MODULE);
+}
+
+/* With the param lock held: give the live cache the new values. */
+static int um_params_apply(void)
+{
+	struct um_config cfg;
+
+	/* Before the cache exists, um_cache_create() checks them. */
+	if (!um_params_cache)
+		return 0;
+	um_params_to_config(&cfg);
+	return um_cache_set_config(um_params_cache, &cfg) ? -EINVAL : 0;
+}
+
+/**
+ * um_params_attach() - writes from now on reconfigure @cache. [sleeps]
+ * A value written while the cache was being created is applied here; if
+ * the core refuses it, the parameters go back to what @cache runs with.
+ */
+void um_params_attach(struct um_cache *cache)
+{
+	kernel_param_lock(THIS_MODULE);
+	um_params_cache = cache;
+	if (um_params_apply()) {
+		struct um_config cfg;
+
+		um_cache_get_config(cache, &cfg);
+		um_params.backend = cfg.backend;
+		um_params.max_cached_mb = cfg.max_free_pages >> (20 - PAGE_SHIFT);
+		um_params.min_cached_mb = cfg.min_free_pages >> (20 - PAGE_SHIFT);
+		um_params.prefill_mb = cfg.prefill_pages >> (20 - PAGE_SHIFT);
+		um_params.shrink_partial = cfg.shrink_partial;
+		pr_warn("parameters written during load were refused; kept the load-time values\n");
+	}
+	kernel_param_unlock(THIS_MODULE);
+}
+
+/** um_params_detach() - writes no longer reach the cache (unload). */
+void um_params_detach(void)
+{
+	kernel_param_lock(THIS_MODULE);
+	um_params_cache = NULL;
+	kernel_param_unlock(THIS_MODULE);
+}
+
+static int um_param_set_backend(const char *val, const struct kernel_param *kp)
+{
+	unsigned int old = um_params.backend;
+	int b = sysfs_match_string(um_backend_names, val);
+	int err;
+
+	if (b < 0)
+		return -EINVAL;
+	um_params.backend = b;
+	err = um_params_apply();
+	if (err)
+		um_params.backend = old;
+	return err;
+}
+
+static int um_param_get_backend(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", um_backend_name(um_params.backend));
+}
+
+static const struct kernel_param_ops um_param_backend_ops = {
+	.set = um_param_set_backend,
+	.get = um_param_get_backend,
+};
+
+static int um_param_set_mb(const char *val, const struct kernel_param *kp)
+{
+	unsigned long *field = kp->arg;
+	unsigned long old = *field, mb;
+	int err;
+
+	err = kstrtoul(val, 0, &mb);
+	if (err)
+		return err;
+	if (mb > UM_MB_MAX)
+		return -ERANGE;
+	*field = mb;
+	err = um_params_apply();
+	if (err) {
+		*field = old;
+		return err;
+	}
+	/*
+	 * A larger prefill target is met soon, not at the next refill; by a
+	 * work item, not here: this runs under kernel_param_lock, which every
+	 * read and write of our parameters takes, and a prefill may reclaim
+	 * for seconds.
+	 */
+	if (field == &um_params.prefill_mb && mb > old && um_params_cache)
+		um_platform_request_prefill(&um_platform);
+	return 0;
+}
+
+static const struct kernel_param_ops um_param_mb_ops = {
+	.set = um_param_set_mb,
+	.get = param_get_ulong,
+};
+
+static int um_param_set_partial(const char *val, const struct kernel_param *kp)
+{
+	bool old = um_params.shrink_partial;
+	int err = param_set_bool(val, kp);
+
+	if (err)
+		return err;
+	err = um_params_apply();
+	if (err)
+		um_params.shrink_partial = old;
+	return err;
+}
+
+static const struct kernel_param_ops um_param_partial_ops = {
+	.set = um_param_set_partial,
+	.get = param_get_bool,
+};
+
+module_param_cb(backend, &um_param_backend_ops, NULL, 0644);
+MODULE_PARM_DESC(backend,
+		 "How blocks leave the direct map: range (default; whole blocks, one change, no 2M split) or page (per page, splits it). Applies to blocks taken after a change.");
+
+module_param_cb(max_cached_mb, &um_param_mb_ops, &um_params.max_cached_mb, 0644);
+MODULE_PARM_DESC(max_cached_mb,
+		 "Cap on FREE cached memory per NUMA node in MiB; the excess goes back to the page allocator soon after a free, in whole 2M blocks. Free pages inside blocks that still have pages handed out count against the cap but stay until their block is wholly free, unless shrink_partial=Y (giving them back splits the block's 2M direct mapping). 0 = no cap (the shrinker alone limits it). Default 64.");
+
+module_param_cb(min_cached_mb, &um_param_mb_ops, &um_params.min_cached_mb, 0644);
+MODULE_PARM_DESC(min_cached_mb,
+		 "Free cached memory per NUMA node in MiB that the shrinker leaves alone. Default 0.");
+
+module_param_cb(prefill_mb, &um_param_mb_ops, &um_params.prefill_mb, 0644);
+MODULE_PARM_DESC(prefill_mb,
+		 "Memory per NUMA node in MiB taken into the cache at load, and in the background when raised, best effort. Default 0.");
+
+module_param_cb(shrink_partial, &um_param_partial_ops, &um_params.shrink_partial, 0644);
+MODULE_PARM_DESC(shrink_partial,
+		 "Let the shrinker release free parts of partly used 2M blocks (splits their 2M direct mapping). Default N.");

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * platform_pages.c - um_plat_* memory: the page allocator and the slab.
+ *
+ * A block must be mapped by the direct map only: the cache takes pages out
+ * of the direct map, not out of other mappings. One other kernel mapping
+ * of free pages exists on x86_64: the kernel image's high mapping
+ * (__START_KERNEL_map) covers the image up to its next 2M boundary, and
+ * the pages past the image's end that the page allocator got back (unused
+ * brk) are still mapped there, present and writable. Blocks with such a
+ * page are set aside until unload (counted in alias_kept_pages) and another
+ * block is taken. The range backend's CPA calls touch the direct map only
+ * (no alias search), so nothing else of the high mapping ever changes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <asm/page.h>
+
+#include "fault.h"
+#include "platform.h"
+
+/* Blocks with a high-map alias, held until unload: head page's lru. */
+static LIST_HEAD(um_alias_kept);
+static DEFINE_SPINLOCK(um_alias_lock);
+
+/* How many blocks with an alias one refill sets aside before giving up. */
+#define UM_ALIAS_TRIES	8
+
+/*
+ * Nothing here warns on failure: the core falls back (lower orders, another
+ * node) or fails the request, and the "page allocation failure" report
+ * carries a Call Trace that reads like a bug.
+ */
+void *um_plat_meta_alloc(struct um_platform *p, size_t size, int nid)
+{
+	return kzalloc_node(size, GFP_KERNEL | __GFP_NOWARN,
+			    nid == UM_NUMA_NO_NODE ? NUMA_NO_NODE : nid);
+}
+
+void um_plat_meta_free(struct um_platform *p, void *ptr)
+{
+	kfree(ptr);
+}
+
+/* Does the kernel image's high mapping map any of [@pfn, @pfn + @nr)? */
+static bool um_highmap_alias(unsigned long pfn, unsigned long nr)
+{
+	phys_addr_t start = PFN_PHYS(pfn), end = PFN_PHYS(pfn + nr);
+	phys_addr_t lo = phys_base, hi = phys_base + KERNEL_IMAGE_SIZE;
+	unsigned long i;
+
+	if (end <= lo || start >= hi)
+		return false;
+	for (i = 0; i < nr; i++) {
+		phys_addr_t phys = PFN_PHYS(pfn + i);
+		unsigned int level;
+		pte_t *pte;
+
+		if (phys < lo || phys >= hi)
+			continue;
+		pte = lookup_address(__START_KERNEL_map + (phys - phys_base),
+				     &level);
+		if (pte && (pte_flags(*pte) & _PAGE_PRESENT))
+			return true;
+	}
+	return false;
+}
+
+static void um_alias_keep(struct um_platform *p, struct page *page,
+			  unsigned int order)
+{
+	set_page_private(page, order);
+	spin_lock(&um_alias_lock);
+	list_add(&page->lru, &um_alias_kept);
+	spin_unlock(&um_alias_lock);
+	atomic64_add(1UL << order, &p->alias_kept_pages);
+}
+
+/** um_pages_exit() - give the blocks kept for their alias back. [sleeps] */
+void um_pages_exit(void)
+{
+	struct page *page, *tmp;
+
+	list_for_each_entry_safe(page, tmp, &um_alias_kept, lru) {
+		list_del(&page->lru);
+		__free_pages(page, page_private(page));
+	}
+}
+
+int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
+			unsigned int flags, um_pfn_t *pfn)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_THISNODE | __GFP_ZERO | __GFP_NOWARN;
+	struct page *page;
+	int tries;
+
+	might_sleep();
+	if (order >= UM_MAX_ORDER || nid < 0 || nid >= nr_node_ids ||
+	    !node_state(nid, N_MEMORY))
+		return -ENOMEM;
+	if (um_fault(UM_FAULT_BLOCK_ALLOC, 0, 1UL << order, NULL))
+		return -ENOMEM;
+	/*
+	 * Blocks are an optimisation: no OOM kill, little reclaim for them.
+	 * An order-0 refill serves one page the caller asked for: it tries
+	 * as hard as the caller's gfp says (ALLOC's __GFP_RETRY_MAYFAIL must
+	 * not invoke the OOM killer for an ioctl). NOFS/NOIO come from the
+	 * caller's memalloc scope (api.c).
+	 */
+	if (order)
+		gfp |= __GFP_NORETRY;
+	else if (flags & UM_ALLOC_MAYFAIL)
+		gfp |= __GFP_RETRY_MAYFAIL;
+	for (tries = 0; tries < UM_ALIAS_TRIES; tries++) {
+		page = alloc_pages_node(nid, gfp, order);
+		if (!page)
+			return -ENOMEM;
+		if (!um_highmap_alias(page_to_pfn(page), 1UL << order))
+			break;
+		/* Kept, or the page allocator hands it out again at once. */
+		um_alias_keep(p, page, order);
+		page = NULL;
+	}
+	if (!page)
+		return -ENOMEM;
+	/* The contract: every page can be freed on its own. */
+	if (order)
+		split_page(page, order);
+	*pfn = page_to_pfn(page);
+	return 0;
+}
+
+/* Is the direct-map entry of @pfn present? */
+static bool um_pfn_mapped(um_pfn_t pfn)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)pfn_to_kaddr(pfn), &level);
+
+	return pte && (pte_flags(*pte) & _PAGE_PRESENT);
+}
+
+void um_plat_pages_free(struct um_platform *p, um_pfn_t pfn, um_u64 nr)
+{
+	um_u64 i;
+
+	for (i = 0; i < nr; i++) {
+		/*
+		 * The page allocator would hand an unmapped page to someone
+		 * who writes it through the direct map: a fatal fault far
+		 * from here. Keep such a page forever instead (a core bug).
+		 */
+		if (!pfn_valid(pfn + i) || !um_pfn_mapped(pfn + i)) {
+			atomic64_inc(&p->refused_free_pages);
+			pr_err_once("pfn %#llx is not in the direct map: not freeing it (leaked)\n",
+				    pfn + i);
+			continue;
+		}
+		__free_page(pfn_to_page(pfn + i));
+	}
+}
