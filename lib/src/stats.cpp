@@ -130,6 +130,24 @@ Counters Stats::totals() const
 	return std::move(all.front());
 }
 
+unsigned Stats::block_order() const
+{
+	const std::string what = "read unmapped.ko's block order";
+	detail::NlMsg msg = genl_->message(UNMAPPED_CMD_GET_STATS, 0);
+	unsigned order = 0;
+	genl_->request(std::move(msg),
+		       [&](nlmsghdr *nlh) {
+			       nlattr *tb[UNMAPPED_A_MAX + 1];
+			       if (genlmsg_parse(nlh, 0, tb, UNMAPPED_A_MAX,
+						 detail::attr_policy()) < 0)
+				       malformed(what, "bad attributes");
+			       if (tb[UNMAPPED_A_ORDER])
+				       order = nla_get_u32(tb[UNMAPPED_A_ORDER]);
+		       },
+		       what);
+	return order;
+}
+
 Counters Stats::node(int nid) const
 {
 	const std::string what = "read unmapped.ko statistics of node " + std::to_string(nid);

@@ -118,7 +118,8 @@ static int um_nl_fill_stats(struct sk_buff *skb, u32 portid, u32 seq,
 		um_cache_get_config(um_nl_cache, &cfg);
 		if (nla_put_u32(skb, UNMAPPED_A_NR_NODES,
 				um_cache_nodes(um_nl_cache)) ||
-		    nla_put_u32(skb, UNMAPPED_A_BACKEND, cfg.backend))
+		    nla_put_u32(skb, UNMAPPED_A_BACKEND, cfg.backend) ||
+		    nla_put_u32(skb, UNMAPPED_A_ORDER, UM_PMD_ORDER))
 			goto cancel;
 	}
 	if (um_nl_put_stats(skb, st, totals))

@@ -156,6 +156,7 @@ public:
 		return parse_stat_lines("allocs 12\npages_in_use 16384\n\nnr_free 1 0 2\nbackend range\n");
 	}
 	std::string pagetypeinfo() override { return "Node 0, order 9: 3\n"; }
+	std::string pagetypeinfo_json() override { return "{\"block_order\": 9}\n"; }
 };
 
 struct CliResult {
@@ -208,7 +209,7 @@ TEST(Run, UsageErrorsExit2)
 	for (std::vector<sv> a : std::vector<std::vector<sv>>{
 		     {}, {"bogus"}, {"--bogus"}, {"--device"}, {"info", "extra"},
 		     {"alloc"}, {"alloc", "--size", "64Q"}, {"stats", "--xml"},
-		     {"stats", "--source", "sysfs"}, {"pagetypeinfo", "--json"},
+		     {"stats", "--source", "sysfs"}, {"pagetypeinfo", "--json=1"},
 		     {"watch", "--count", "0"}, {"watch", "--timeout", "x"}, {"watch", "now"},
 		     {"run"}, {"run", "--"}, {"run", "--bogus", "prog"}}) {
 		CliResult r = run_cli(a);
@@ -302,11 +303,12 @@ TEST(Run, GlobalJson)
 		EXPECT_EQ(r.status, 1) << a[1] << ": " << r.err;
 		EXPECT_EQ(r.err.find("no JSON output"), std::string::npos) << r.err;
 	}
-	/* Commands without JSON output say so (usage error). */
-	for (std::vector<sv> a : std::vector<std::vector<sv>>{{"-j", "pagetypeinfo"}}) {
+	/* pagetypeinfo: the source's JSON, by the global option or its own. */
+	for (std::vector<sv> a : std::vector<std::vector<sv>>{
+		     {"-j", "pagetypeinfo"}, {"pagetypeinfo", "--json"}}) {
 		CliResult r = run_cli(a);
-		EXPECT_EQ(r.status, 2) << a[1];
-		EXPECT_NE(r.err.find("no JSON output"), std::string::npos) << r.err;
+		EXPECT_EQ(r.status, 0) << r.err;
+		EXPECT_EQ(r.out, "{\"block_order\": 9}\n");
 	}
 }
 
@@ -416,7 +418,31 @@ TEST(Netlink, PagetypeinfoLayout)
 		"Pages per node                                   cached       in use         free\n"
 		"Node    0                                          1536          512         1024\n"
 		"Node    1                                             0            0            0\n";
-	EXPECT_EQ(format_pagetypeinfo(nodes), want);
+	EXPECT_EQ(format_pagetypeinfo(nodes, 9), want);
+	/* The block order is the module's, not the tool's. */
+	const std::string head10 = "Page block order: 10\nPages per block:  1024\n\n";
+	EXPECT_EQ(format_pagetypeinfo(nodes, 10).substr(0, head10.size()), head10);
+
+	EXPECT_EQ(format_pagetypeinfo_json(nodes, 9),
+		  "{\n  \"block_order\": 9,\n  \"pages_per_block\": 512,\n  \"nodes\": [\n"
+		  "    {\"node\": 0, \"free_blocks\": [0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0], "
+		  "\"pages_cached\": 1536, \"pages_in_use\": 512, \"pages_free\": 1024},\n"
+		  "    {\"node\": 1, \"free_blocks\": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "
+		  "\"pages_cached\": 0, \"pages_in_use\": 0, \"pages_free\": 0}\n  ]\n}\n");
+	EXPECT_EQ(format_pagetypeinfo_json({}, 9),
+		  "{\n  \"block_order\": 9,\n  \"pages_per_block\": 512,\n  \"nodes\": []\n}\n");
+}
+
+TEST(Run, PagetypeinfoJsonNeedsNetlink)
+{
+	Output out, err;
+	Context ctx;
+	ctx.stats_source = [](SourceKind) { return make_debugfs_source("/nonexistent/debugfs"); };
+	ctx.out = out.file();
+	ctx.err = err.file();
+	std::vector<sv> a{"pagetypeinfo", "--json", "--source", "debugfs"};
+	EXPECT_EQ(run(ctx, a), 2);
+	EXPECT_NE(err.text().find("reads netlink, not debugfs"), std::string::npos) << err.text();
 }
 
 TEST(Netlink, StatsAsDebugfsNamesThem)

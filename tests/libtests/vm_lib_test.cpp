@@ -361,6 +361,16 @@ TEST_F(Lib, StatsTotalsNodesAndDebugfsAgree)
 	EXPECT_EQ(n0.get("pages_in_use"), nodes[0].get("pages_in_use"));
 }
 
+/* The block order netlink gives is the one debugfs pagetypeinfo prints. */
+TEST_F(Lib, StatsBlockOrderIsDebugfsPagetypeinfos)
+{
+	std::ifstream in("/sys/kernel/debug/unmapped/pagetypeinfo");
+	std::string line;
+	ASSERT_TRUE(std::getline(in, line));
+	EXPECT_EQ(line, "Page block order: " + std::to_string(unmapped::Stats().block_order()));
+	EXPECT_EQ(unmapped::Stats().block_order(), 9u);
+}
+
 TEST_F(Lib, StatsErrors)
 {
 	unmapped::Stats stats;

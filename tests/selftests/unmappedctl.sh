@@ -27,7 +27,7 @@ run() {
 }
 has() { grep -q -- "$1" "$2" || { ksft_diag "no '$1' in:"; sed 's/^/#   /' "$2"; return 1; }; }
 
-ksft_plan 23
+ksft_plan 25
 ksft_check "unmappedctl --help exits 0" run 0 unmappedctl --help
 for c in info alloc stats pagetypeinfo; do
 	ksft_check "unmappedctl $c --help exits 0" eval "run 0 unmappedctl $c --help && has 'Usage: unmappedctl $c' $out"
@@ -78,6 +78,13 @@ ksft_check "stats --json: an object with pages_in_use" eval \
 ksft_check "pagetypeinfo: exit 0, what debugfs has" eval \
 	"run 0 unmappedctl pagetypeinfo && [ -s $out ] && cat $dbg/pagetypeinfo | cmp -s - $out"
 sed 's/^/# /' $out
+nodes=$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)
+ksft_check "-j pagetypeinfo: block order 9, one entry per node" eval \
+	"run 0 unmappedctl -j pagetypeinfo && has '^  \"block_order\": 9,$' $out &&
+	 [ \$(grep -c '{\"node\": [0-9]*, \"free_blocks\": \[' $out) -eq $nodes ]"
+sed 's/^/# /' $out
+ksft_check "-j pagetypeinfo --source debugfs: exit 2, netlink only" eval \
+	"run 2 unmappedctl -j pagetypeinfo --source debugfs && has 'reads netlink, not debugfs' $err"
 
 rmmod unmapped
 ksft_check "module unloaded: info exits 1 and says to load unmapped.ko" eval \

@@ -243,7 +243,8 @@ StatsArgs parse_stats_args(std::span<const std::string_view> args)
 
 StatsArgs parse_pagetypeinfo_args(std::span<const std::string_view> args)
 {
-	static constexpr OptionSpec specs[] = {{"help", 'h', false}, {"source", 0, true}};
+	static constexpr OptionSpec specs[] = {
+		{"help", 'h', false}, {"json", 'j', false}, {"source", 0, true}};
 	return parse_source_args(args, specs);
 }
 

@@ -86,7 +86,7 @@ SourceKind parse_source(std::string_view text);
 /* "stats" and "pagetypeinfo" arguments. */
 struct StatsArgs {
 	bool help = false;
-	bool json = false;	/* stats only */
+	bool json = false;
 	SourceKind source = SourceKind::automatic;
 };
 StatsArgs parse_stats_args(std::span<const std::string_view> args);

@@ -29,13 +29,16 @@ Options:
 )";
 
 constexpr std::string_view pagetypeinfo_help =
-	R"(Usage: unmappedctl pagetypeinfo [--source auto|netlink|debugfs]
+	R"(Usage: unmappedctl pagetypeinfo [--json] [--source auto|netlink|debugfs]
 
 Print the free blocks in the cache per node and order, then the pages
 cached, in use and free per node, laid out like /proc/pagetypeinfo (and
 like /sys/kernel/debug/unmapped/pagetypeinfo).
 
 Options:
+  -j, --json       one JSON object instead (netlink only): {"block_order",
+                   "pages_per_block", "nodes": [{"node", "free_blocks" (per
+                   order), "pages_cached", "pages_in_use", "pages_free"}]}
       --source S   as for "unmappedctl stats"
 )";
 
@@ -87,9 +90,9 @@ int cmd_pagetypeinfo(Context &ctx, std::span<const std::string_view> args)
 		fmt::print(ctx.out, "{}", pagetypeinfo_help);
 		return exit_ok;
 	}
-	if (ctx.json)
-		throw UsageError("pagetypeinfo has no JSON output (its layout is /proc/pagetypeinfo's)");
-	fmt::print(ctx.out, "{}", ctx.stats_source(a.source)->pagetypeinfo());
+	auto source = ctx.stats_source(a.source);
+	fmt::print(ctx.out, "{}", a.json || ctx.json ? source->pagetypeinfo_json()
+						     : source->pagetypeinfo());
 	return exit_ok;
 }
 

@@ -20,7 +20,7 @@ _unmappedctl()
 	'') opts='info alloc stats pagetypeinfo watch help -d --device -j --json -h --help -V --version' ;;
 	alloc) opts='-s --size -o --order -n --node --this-node -f --fill --hold -h --help' ;;
 	stats) opts='-j --json --source -h --help' ;;
-	pagetypeinfo) opts='--source -h --help' ;;
+	pagetypeinfo) opts='-j --json --source -h --help' ;;
 	watch) opts='--count --timeout -h --help' ;;
 	info) opts='-j --json -h --help' ;;
 	*) opts='-h --help' ;;

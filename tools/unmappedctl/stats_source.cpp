@@ -68,6 +68,10 @@ public:
 
 	std::vector<Stat> stats() override { return parse_stat_lines(read_file(dir_ + "/stats")); }
 	std::string pagetypeinfo() override { return read_file(dir_ + "/pagetypeinfo"); }
+	std::string pagetypeinfo_json() override
+	{
+		throw UsageError("pagetypeinfo --json reads netlink, not debugfs (--source netlink)");
+	}
 
 private:
 	std::string dir_;
@@ -76,14 +80,41 @@ private:
 class NetlinkSource final : public StatsSource {
 public:
 	std::vector<Stat> stats() override { return stats_from_counters(stats_.totals()); }
-	std::string pagetypeinfo() override { return format_pagetypeinfo(stats_.nodes()); }
+	std::string pagetypeinfo() override
+	{
+		return format_pagetypeinfo(stats_.nodes(), block_order());
+	}
+	std::string pagetypeinfo_json() override
+	{
+		return format_pagetypeinfo_json(stats_.nodes(), block_order());
+	}
 
 private:
+	/* A module before 0.4 does not say: its blocks are x86-64's PMD, order 9. */
+	unsigned block_order() const
+	{
+		unsigned order = stats_.block_order();
+		return order ? order : 9;
+	}
+
 	unmapped::Stats stats_;
 };
 
-/* The cache's blocks: one PMD, order 9 with 4 KiB pages on x86-64. */
-constexpr unsigned block_order = 9;
+/* Node @n's free blocks per order, @orders of them. */
+std::vector<std::uint64_t> free_blocks(const unmapped::Counters &n, std::size_t orders)
+{
+	auto free = n.per_order("free_blocks_order");
+	free.resize(orders);
+	return free;
+}
+
+std::size_t nr_orders(const std::vector<unmapped::Counters> &nodes)
+{
+	std::size_t orders = 0;
+	for (const unmapped::Counters &n : nodes)
+		orders = std::max(orders, n.per_order("free_blocks_order").size());
+	return orders;
+}
 
 } // namespace
 
@@ -100,12 +131,10 @@ std::vector<Stat> stats_from_counters(const unmapped::Counters &totals)
 	return out;
 }
 
-std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes)
+std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes,
+				unsigned block_order)
 {
-	std::size_t orders = 0;
-	for (const unmapped::Counters &n : nodes)
-		orders = std::max(orders, n.per_order("free_blocks_order").size());
-
+	const std::size_t orders = nr_orders(nodes);
 	std::string out = fmt::format("Page block order: {}\nPages per block:  {}\n\n",
 				      block_order, 1u << block_order);
 	out += fmt::format("{:<43}", "Free blocks count per node at order");
@@ -113,10 +142,8 @@ std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes)
 		out += fmt::format("{:>6} ", o);
 	out += '\n';
 	for (const unmapped::Counters &n : nodes) {
-		auto free = n.per_order("free_blocks_order");
-		free.resize(orders);
 		out += fmt::format("Node {:>4}, cache {:>8}, type {:>12} ", n.node, "unmapped", "Free");
-		for (std::uint64_t v : free)
+		for (std::uint64_t v : free_blocks(n, orders))
 			out += fmt::format("{:>6} ", v);
 		out += '\n';
 	}
@@ -126,6 +153,25 @@ std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes)
 		out += fmt::format("Node {:>4} {:>33}{:>12} {:>12} {:>12}\n", n.node, "",
 				   n.get("pages_cached").value_or(0), n.get("pages_in_use").value_or(0),
 				   n.get("pages_free").value_or(0));
+	return out;
+}
+
+std::string format_pagetypeinfo_json(const std::vector<unmapped::Counters> &nodes,
+				     unsigned block_order)
+{
+	const std::size_t orders = nr_orders(nodes);
+	std::string out = fmt::format("{{\n  \"block_order\": {},\n  \"pages_per_block\": {},\n"
+				      "  \"nodes\": [",
+				      block_order, 1u << block_order);
+	for (std::size_t i = 0; i < nodes.size(); i++) {
+		const unmapped::Counters &n = nodes[i];
+		out += fmt::format("{}\n    {{\"node\": {}, \"free_blocks\": [{}], \"pages_cached\": {}, "
+				   "\"pages_in_use\": {}, \"pages_free\": {}}}",
+				   i ? "," : "", n.node, fmt::join(free_blocks(n, orders), ", "),
+				   n.get("pages_cached").value_or(0), n.get("pages_in_use").value_or(0),
+				   n.get("pages_free").value_or(0));
+	}
+	out += nodes.empty() ? "]\n}\n" : "\n  ]\n}\n";
 	return out;
 }
 

@@ -7,8 +7,7 @@
  * humans, in debugfs (/sys/kernel/debug/unmapped/stats: "name value..."
  * lines; pagetypeinfo: a table). Both sources give the same Stat list and
  * the same pagetypeinfo text; commands only see this interface. netlink
- * is the default; debugfs is the fallback for a module without the
- * netlink family (older builds), and needs root.
+ * is the default; debugfs needs root, and has no JSON for pagetypeinfo.
  */
 #ifndef UNMAPPEDCTL_STATS_SOURCE_HPP
 #define UNMAPPEDCTL_STATS_SOURCE_HPP
@@ -40,6 +39,8 @@ public:
 	virtual std::vector<Stat> stats() = 0;
 	/* The cache's free blocks per node and order, as the module prints it. */
 	virtual std::string pagetypeinfo() = 0;
+	/* The same as one JSON object (UsageError where the source has none). */
+	virtual std::string pagetypeinfo_json() = 0;
 };
 
 /* "name value..." lines, as debugfs has them; blank lines are skipped. */
@@ -60,8 +61,19 @@ std::unique_ptr<StatsSource> make_stats_source(SourceKind kind);
 /* Totals from netlink as debugfs lists them: NAME or NAME_ORDER, backend. */
 std::vector<Stat> stats_from_counters(const unmapped::Counters &totals);
 
-/* The table debugfs "pagetypeinfo" prints, from per-node counters. */
-std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes);
+/*
+ * The table debugfs "pagetypeinfo" prints, from per-node counters and the
+ * module's block order (Stats::block_order()).
+ */
+std::string format_pagetypeinfo(const std::vector<unmapped::Counters> &nodes,
+				unsigned block_order);
+/*
+ * The same as JSON: {"block_order": 9, "pages_per_block": 512, "nodes":
+ * [{"node": 0, "free_blocks": [per order...], "pages_cached": N,
+ * "pages_in_use": N, "pages_free": N}, ...]}.
+ */
+std::string format_pagetypeinfo_json(const std::vector<unmapped::Counters> &nodes,
+				     unsigned block_order);
 
 } // namespace unmappedctl
 

@@ -239,7 +239,8 @@ struct unmapped_secret {
  *   UNMAPPED_CMD_GET_STATS  request: optional UNMAPPED_A_NODE.
  *     do:   one reply. Without UNMAPPED_A_NODE (or with -1): the totals
  *           over all nodes: UNMAPPED_A_NODE = -1, UNMAPPED_A_NR_NODES,
- *           UNMAPPED_A_BACKEND, UNMAPPED_A_STATS with every counter. With
+ *           UNMAPPED_A_BACKEND, UNMAPPED_A_ORDER (the order of the
+ *           cache's blocks, from 0.4), UNMAPPED_A_STATS with every counter. With
  *           a node: that node's UNMAPPED_A_NODE and UNMAPPED_A_STATS.
  *           ENODEV: no such node.
  *     dump: one message per node, ids 0 .. NR_NODES - 1 (UNMAPPED_A_NODE,

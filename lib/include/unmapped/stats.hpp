@@ -80,6 +80,11 @@ public:
 	Counters node(int nid) const;
 	/* One entry per node, by node id. */
 	std::vector<Counters> nodes() const;
+	/*
+	 * The order of the blocks the cache takes from the page allocator
+	 * (9: 2 MiB with 4 KiB pages), or 0 from a module before 0.4.
+	 */
+	unsigned block_order() const;
 
 private:
 	std::unique_ptr<detail::Genl> genl_;
