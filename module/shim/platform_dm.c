@@ -91,8 +91,10 @@ static unsigned int um_dm_level_of(um_pfn_t pfn)
 	return level;
 }
 
-static_assert(UM_DM_LEVEL_4K == PG_LEVEL_4K && UM_DM_LEVEL_2M == PG_LEVEL_2M &&
-	      UM_DM_LEVEL_1G == PG_LEVEL_1G && UM_DM_LEVEL_NONE == PG_LEVEL_NONE);
+static_assert((int)UM_DM_LEVEL_4K == (int)PG_LEVEL_4K &&
+	      (int)UM_DM_LEVEL_2M == (int)PG_LEVEL_2M &&
+	      (int)UM_DM_LEVEL_1G == (int)PG_LEVEL_1G &&
+	      (int)UM_DM_LEVEL_NONE == (int)PG_LEVEL_NONE);
 
 enum um_dm_level um_plat_dm_level(struct um_platform *p, um_pfn_t pfn)
 {

@@ -20,6 +20,7 @@ DmLayout layoutFor(const SimConfig &cfg)
 	layout.pages = cfg.mem_bytes >> 12;
 	layout.small_pages = cfg.small_bytes >> 12;
 	layout.pmd_pages = cfg.pmd_bytes >> 12;
+	layout.pmd_gib = cfg.pmd_gib;
 	return layout;
 }
 

@@ -56,6 +56,7 @@ struct SimConfig {
 	 * UM_PLAT_ALLOC_LOWZONE ones only the low zone.
 	 */
 	uint64_t low_zone_bytes = 0;
+	std::vector<uint64_t> pmd_gib;	/* DmLayout::pmd_gib */
 };
 
 /*
