@@ -30,9 +30,11 @@ static struct {
 	unsigned long min_cached_mb;
 	unsigned long prefill_mb;
 	bool shrink_partial;
+	bool keep_1g;
 } um_params = {
 	.backend = UM_BACKEND_RANGE,
 	.max_cached_mb = 64,
+	.keep_1g = true,
 };
 
 static struct um_cache *um_params_cache;
@@ -63,6 +65,7 @@ static void um_params_to_config(struct um_config *cfg)
 	cfg->min_free_pages = um_mb_to_pages(um_params.min_cached_mb);
 	cfg->prefill_pages = um_mb_to_pages(um_params.prefill_mb);
 	cfg->shrink_partial = um_params.shrink_partial;
+	cfg->keep_1g = um_params.keep_1g;
 }
 
 /**
@@ -106,6 +109,7 @@ void um_params_attach(struct um_cache *cache)
 		um_params.min_cached_mb = cfg.min_free_pages >> (20 - PAGE_SHIFT);
 		um_params.prefill_mb = cfg.prefill_pages >> (20 - PAGE_SHIFT);
 		um_params.shrink_partial = cfg.shrink_partial;
+		um_params.keep_1g = cfg.keep_1g;
 		pr_warn("parameters written during load were refused; kept the load-time values\n");
 	}
 	kernel_param_unlock(THIS_MODULE);
@@ -177,16 +181,18 @@ static const struct kernel_param_ops um_param_mb_ops = {
 	.get = param_get_ulong,
 };
 
+/* shrink_partial, keep_1g: a bool the core checks too. */
 static int um_param_set_partial(const char *val, const struct kernel_param *kp)
 {
-	bool old = um_params.shrink_partial;
+	bool *field = kp->arg;
+	bool old = *field;
 	int err = param_set_bool(val, kp);
 
 	if (err)
 		return err;
 	err = um_params_apply();
 	if (err)
-		um_params.shrink_partial = old;
+		*field = old;
 	return err;
 }
 
@@ -214,3 +220,7 @@ MODULE_PARM_DESC(prefill_mb,
 module_param_cb(shrink_partial, &um_param_partial_ops, &um_params.shrink_partial, 0644);
 MODULE_PARM_DESC(shrink_partial,
 		 "Let the shrinker release free parts of partly used 2M blocks (splits their 2M direct mapping). Default N.");
+
+module_param_cb(keep_1g, &um_param_partial_ops, &um_params.keep_1g, 0644);
+MODULE_PARM_DESC(keep_1g,
+		 "Keep 1G direct-map entries whole: a range-backend refill whose block lies in a 1G entry looks for one already mapped below 1G (low zone first, at most 4 extra blocks, counted in refill_1g_*), and splits the 1G entry only when none is found. N takes the page allocator's block as it comes. Applies to refills after a change. Default Y.");

@@ -94,7 +94,11 @@ struct um_config {
 	um_u64 prefill_pages;	/* taken at create / um_cache_prefill */
 	um_u32 shrink_partial;	/* shrinker may release parts of 2M blocks
 				 * (splits the direct map); default 0 */
-	um_u32 pad;
+	um_u32 keep_1g;		/* 1: a range-backend refill prefers blocks
+				 * the direct map already maps below 1G, and
+				 * splits a 1G entry only when a bounded
+				 * search finds none (UM_REFILL_1G_CANDIDATES);
+				 * 0: takes the page allocator's block */
 };
 
 /* um_cache_alloc() flags */
@@ -286,6 +290,10 @@ void um_cache_thaw(struct um_cache *cache);
 	X(refill_fallbacks,	"refills served below the wanted order") \
 	X(refill_failures,	"refills that got no memory")		\
 	X(refills_nowait,	"refills a GFP_NOFS/NOIO caller did beside a busy one") \
+	X(refill_1g_searches,	"refills whose first block lay in a 1G direct-map entry, so keep_1g looked for another") \
+	X(refill_1g_candidates_tried, "extra blocks those searches took from the page allocator") \
+	X(refill_1g_candidates_returned, "blocks those searches gave back unused (1G-mapped, or not needed)") \
+	X(refill_1g_split_accepted, "searches that found no block mapped below 1G and kept a 1G-mapped one (its 1G entry splits)") \
 	X(releases,		"blocks given back to the page allocator") \
 	X(release_pages,	"pages given back to the page allocator") \
 	X(shrink_calls,		"shrink requests")			\

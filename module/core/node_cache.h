@@ -51,6 +51,7 @@
 
 #include "block.h"
 #include "policy.h"
+#include "refill_1g.h"
 
 namespace um {
 
@@ -112,6 +113,8 @@ struct RefillTicket {
 	um_backend backend;
 	um_dm_cost cost;
 	u64 start_ns;
+	bool keep_1g;		/* cfg_.keep_1g, for the range backend */
+	Refill1gTally search;	/* keep_1g's candidate search */
 };
 
 /* A chunk (maybe a whole block) detached from the buddy for release. */

@@ -39,6 +39,24 @@ void um_plat_meta_free(struct um_platform *p, void *ptr); /* [atomic] */
 int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 			unsigned int flags, um_pfn_t *pfn);
 
+/*
+ * Platform-only bit in um_plat_block_alloc()'s @flags (never a caller's:
+ * outside UM_ALLOC_VALID): take the block from the node's low zones only
+ * (x86-64: ZONE_DMA32, below 4 GiB), which the kernel maps with 2M and 4K
+ * entries where its holes are, while ZONE_NORMAL above 4 GiB is usually all
+ * 1G entries. A keep_1g refill asks for such candidates.
+ */
+#define UM_PLAT_ALLOC_LOWZONE	(1u << 31)
+/*
+ * Platform-only bit too: a keep_1g candidate, from free memory only (no
+ * reclaim, no compaction, no kswapd wakeup): a search must stay cheap, and
+ * the first block already tried as hard as the caller's flags say.
+ */
+#define UM_PLAT_ALLOC_CANDIDATE	(1u << 30)
+
+/* Extra blocks one keep_1g refill may take while looking (its bound). */
+#define UM_REFILL_1G_CANDIDATES	4
+
 /**
  * um_plat_pages_free() - give pages back to the page allocator. [atomic]
  * Every page must be present in the direct map again and hold no data from
@@ -69,6 +87,20 @@ int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
  */
 int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
 			struct um_dm_cost *cost);
+
+/* Levels of direct-map entries (x86 PG_LEVEL_* values). */
+enum um_dm_level {
+	UM_DM_LEVEL_NONE = 0,	/* no mapping (not direct-map memory) */
+	UM_DM_LEVEL_4K = 1,
+	UM_DM_LEVEL_2M = 2,
+	UM_DM_LEVEL_1G = 3,
+};
+
+/**
+ * um_plat_dm_level() - the level of the direct-map entry covering @pfn,
+ * present or not (lookup_address()). [atomic]
+ */
+enum um_dm_level um_plat_dm_level(struct um_platform *p, um_pfn_t pfn);
 
 /** um_plat_tlb_flush() - flush kernel TLB entries for the range on every CPU. [sleeps] */
 void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,

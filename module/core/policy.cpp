@@ -83,7 +83,7 @@ u64 prefillDeficit(const um_config &cfg, u64 pages_free)
 int validateConfig(const um_config &cfg)
 {
 	if (unsigned(cfg.backend) >= UM_BACKEND_NR || cfg.shrink_partial > 1 ||
-	    cfg.pad)
+	    cfg.keep_1g > 1)
 		return -UM_EINVAL;
 	/* A cap below the watermarks would make trim and prefill fight. */
 	if (cfg.max_free_pages && (cfg.min_free_pages > cfg.max_free_pages ||

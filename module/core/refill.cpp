@@ -5,6 +5,7 @@
  */
 #include "dm.h"
 #include "node_cache.h"
+#include "refill_1g.h"
 #include "stats.h"
 
 namespace um {
@@ -29,13 +30,16 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 		NodeLock g(*this);
 
 		t->backend = cfg_.backend;
+		/* The page backend splits down to 4K anyway: no search. */
+		t->keep_1g = cfg_.keep_1g && t->backend == UM_BACKEND_RANGE;
 	}
 	if (!um_plat_node_has_memory(plat_, nid_))
 		return t->err;
 
 	t->wanted_order = policy::refillOrder(order);
 	t->order = t->wanted_order;
-	while (um_plat_block_alloc(plat_, nid_, t->order, flags, &t->pfn))
+	while (allocBlockKeeping1g(plat_, nid_, t->order, flags, t->keep_1g,
+				   &t->pfn, &t->search))
 		if (!policy::nextFallbackOrder(t->order, order, &t->order))
 			return t->err;
 
@@ -73,6 +77,7 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
 	u64 n = pagesOf(t->order);
 
 	statsAddCost(stats_, t->cost);
+	statsAddRefill1g(stats_, t->search);
 	if (t->outcome == RefillTicket::Outcome::NoMemory ||
 	    t->outcome == RefillTicket::Outcome::DmFailed) {
 		stat(stats_, UM_STAT_refill_failures)++;

@@ -63,12 +63,12 @@ ksft_check "pfn_state: ordinary memory is present" grep -qE "^0x1000 present 1 l
 
 # Parameters.
 # What modinfo shows (busybox's modinfo wants modules.dep; read .modinfo).
-params="backend max_cached_mb min_cached_mb prefill_mb shrink_partial dev_mode max_file_bytes event_rate"
+params="backend max_cached_mb min_cached_mb prefill_mb shrink_partial keep_1g dev_mode max_file_bytes event_rate"
 n=0
 for p in $params; do
 	strings "$UM_MODULE" | grep -q "^parm=$p:." && [ -e $UM_PARAMS/$p ] && n=$((n + 1))
 done
-ksft_cmp "modinfo documents the 8 parameters, each in $UM_PARAMS" "$n" -eq 8
+ksft_cmp "modinfo documents the 9 parameters, each in $UM_PARAMS" "$n" -eq 9
 strings "$UM_MODULE" | grep '^parm=' | sed 's/^/# /'
 
 # refused WRITE FILE - a write the parameter must refuse.

@@ -9,6 +9,7 @@
  *            2M split and at most one flush per refill, while the
  *            no-cache strategy split 2M pages and flushed once per page.
  */
+#include "hold_1g.h"
 #include "strategy.h"
 #include "workload.h"
 
@@ -159,6 +160,49 @@ int check(const std::vector<RunResult> &runs)
 	return failures;
 }
 
+/*
+ * keep_1g off and on, holding 0.5 to 3 GiB on the 8 GiB VM-like layout.
+ * Return: runs with platform errors.
+ */
+int printHold1g()
+{
+	static const unsigned kMiB[] = { 512, 1024, 2048, 3072 };
+	int broken = 0;
+
+	std::printf("\n# keep_1g: hold N MiB in 2M blocks, 8 GiB laid out like "
+		    "the 6.12 VM (GiB 1 and 3-7 1G-mapped, ZONE_DMA32 = GiB 0-2)\n");
+	std::printf("%-8s %-7s %8s %8s %9s %9s %9s %8s %8s %8s %8s %8s\n",
+		    "held MiB", "keep_1g", "L3 split", "L2 split", "1G before",
+		    "1G held", "1G after", "refills", "searches", "tried",
+		    "returned", "max/rf");
+	for (unsigned mib : kMiB) {
+		for (bool keep : { false, true }) {
+			sim::Hold1gResult r;
+
+			sim::hold1g(sim::vmLike8G(), keep, uint64_t(mib) << 8, &r);
+			broken += !r.errors.empty();
+			std::printf("%-8llu %-7s %8llu %8llu %8lluG %8lluG %8lluG "
+				    "%8llu %8llu %8llu %8llu %8llu\n",
+				    (unsigned long long)(r.held_pages >> 8),
+				    keep ? "on" : "off",
+				    (unsigned long long)r.splits_l3,
+				    (unsigned long long)r.splits_l2,
+				    (unsigned long long)(r.dm1g_before >> 18),
+				    (unsigned long long)(r.dm1g_held >> 18),
+				    (unsigned long long)(r.dm1g_after >> 18),
+				    (unsigned long long)r.refills,
+				    (unsigned long long)r.searches,
+				    (unsigned long long)r.tried,
+				    (unsigned long long)r.returned,
+				    (unsigned long long)r.max_tried_per_refill);
+		}
+	}
+	std::printf("# 1G before/held/after: DirectMap1G. tried/returned: extra "
+		    "candidate blocks (refill_1g_*); max/rf: most one refill "
+		    "tried (bound %d).\n", UM_REFILL_1G_CANDIDATES);
+	return broken;
+}
+
 } /* namespace */
 
 int main(int argc, char **argv)
@@ -191,10 +235,12 @@ int main(int argc, char **argv)
 			runs.push_back(r);
 		}
 	}
-	if (opt.json)
+	if (opt.json) {
 		printJson(runs, opt.seed);
-	else
+	} else {
 		printTable(runs, opt.seed);
+		broken += printHold1g();
+	}
 	if (broken)
 		return 1;
 	if (opt.check) {

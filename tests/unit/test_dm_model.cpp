@@ -139,7 +139,7 @@ TEST_F(DmModelTest, RejectsChangesBeyondMemory)
 {
 	EXPECT_THROW(change(4 * kGiB - 1, 2, 0, kAttrPresent),
 		     std::out_of_range);
-	EXPECT_THROW(DirectMapModel(DmLayout{ 1000, 0, 0 }),
+	EXPECT_THROW(DirectMapModel(DmLayout{ 1000, 0, 0, {} }),
 		     std::invalid_argument);
 }
 

@@ -113,7 +113,7 @@ TEST(Policy, ValidateConfig)
 	c.backend = UM_BACKEND_NR;
 	EXPECT_EQ(validateConfig(c), -UM_EINVAL);
 	c = cfg();
-	c.pad = 1;
+	c.keep_1g = 2;
 	EXPECT_EQ(validateConfig(c), -UM_EINVAL);
 }
 

@@ -265,7 +265,8 @@ TEST_P(PropertyTest, RandomStepsKeepEveryInvariant)
 	 * design promises it (whole 2M blocks, range backend). */
 	sim::DirectMapModel boot(sim::DmLayout{ sim_->config().mem_bytes >> 12,
 						sim_->config().small_bytes >> 12,
-						sim_->config().pmd_bytes >> 12 });
+						sim_->config().pmd_bytes >> 12,
+						sim_->config().pmd_gib });
 	bool exact = sc.backend == UM_BACKEND_RANGE &&
 		     !sc.partial_and_fallbacks && !sc.faults;
 

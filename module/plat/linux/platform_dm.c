@@ -82,13 +82,25 @@ struct um_dm_levels {
 	unsigned int level[UM_DM_CHUNKS];
 };
 
-static unsigned int um_dm_level(um_pfn_t pfn)
+static unsigned int um_dm_level_of(um_pfn_t pfn)
 {
 	unsigned int level = PG_LEVEL_NONE;
 
 	if (!lookup_address((unsigned long)pfn_to_kaddr(pfn), &level))
 		return PG_LEVEL_NONE;
 	return level;
+}
+
+static_assert((int)UM_DM_LEVEL_4K == (int)PG_LEVEL_4K &&
+	      (int)UM_DM_LEVEL_2M == (int)PG_LEVEL_2M &&
+	      (int)UM_DM_LEVEL_1G == (int)PG_LEVEL_1G &&
+	      (int)UM_DM_LEVEL_NONE == (int)PG_LEVEL_NONE);
+
+enum um_dm_level um_plat_dm_level(struct um_platform *p, um_pfn_t pfn)
+{
+	if (!pfn_valid(pfn))
+		return UM_DM_LEVEL_NONE;
+	return (enum um_dm_level)um_dm_level_of(pfn);
 }
 
 static void um_dm_levels_read(struct um_dm_levels *l, um_pfn_t pfn, um_u64 nr)
@@ -101,7 +113,7 @@ static void um_dm_levels_read(struct um_dm_levels *l, um_pfn_t pfn, um_u64 nr)
 	       l->first + (l->nr + 1) * PTRS_PER_PMD <= pfn + nr)
 		l->nr++;
 	for (i = 0; i < l->nr; i++)
-		l->level[i] = um_dm_level(l->first + i * PTRS_PER_PMD);
+		l->level[i] = um_dm_level_of(l->first + i * PTRS_PER_PMD);
 }
 
 static void um_dm_levels_check(const struct um_dm_levels *l, int present)
@@ -110,7 +122,7 @@ static void um_dm_levels_check(const struct um_dm_levels *l, int present)
 
 	for (i = 0; i < l->nr; i++) {
 		um_pfn_t pfn = l->first + i * PTRS_PER_PMD;
-		unsigned int now = um_dm_level(pfn);
+		unsigned int now = um_dm_level_of(pfn);
 
 		if (l->level[i] < PG_LEVEL_2M || now >= PG_LEVEL_2M)
 			continue;

@@ -116,6 +116,11 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 		gfp |= __GFP_NORETRY;
 	else if (flags & UM_ALLOC_MAYFAIL)
 		gfp |= __GFP_RETRY_MAYFAIL;
+	/* keep_1g candidates (plat_api.h): free low memory, no reclaim. */
+	if (flags & UM_PLAT_ALLOC_CANDIDATE)
+		gfp &= ~__GFP_RECLAIM;
+	if (flags & UM_PLAT_ALLOC_LOWZONE)
+		gfp |= GFP_DMA32;
 	for (tries = 0; tries < UM_ALIAS_TRIES; tries++) {
 		page = alloc_pages_node(nid, gfp, order);
 		if (!page)

@@ -26,7 +26,9 @@ DirectMapModel::DirectMapModel(const DmLayout &layout)
 	for (uint64_t g = 0; g < puds_.size(); g++) {
 		uint64_t first = g * kPagesPerPud;
 
-		if (first >= layout.pmd_pages)
+		if (first >= layout.pmd_pages &&
+		    std::find(layout.pmd_gib.begin(), layout.pmd_gib.end(),
+			      g) == layout.pmd_gib.end())
 			continue;
 		splitPud(puds_[g]);
 		for (uint64_t m = 0; m < kPagesPerPmd; m++)

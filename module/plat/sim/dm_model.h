@@ -44,6 +44,9 @@ struct DmLayout {
 	uint64_t pages = 4 * kPagesPerPud;	/* multiple of kPagesPerPud */
 	uint64_t small_pages = kPagesPerPmd;
 	uint64_t pmd_pages = kPagesPerPud;
+	/* GiBs above pmd_pages mapped with 2M entries too (RAM ending
+	 * inside them, as below a PCI hole). */
+	std::vector<uint64_t> pmd_gib;
 };
 
 struct DmSplits {

@@ -30,16 +30,23 @@ int PageAllocator::nodeOf(uint64_t pfn) const
 
 bool PageAllocator::alloc(int nid, unsigned order, uint64_t *pfn)
 {
+	return allocIn(nid, order, 0, ~uint64_t(0), pfn);
+}
+
+bool PageAllocator::allocIn(int nid, unsigned order, uint64_t lo, uint64_t hi,
+			    uint64_t *pfn)
+{
 	if (nid < 0 || nid >= nodes() || order >= kAllocatorOrders)
 		return false;
 	for (unsigned k = order; k < kAllocatorOrders; k++) {
 		std::set<uint64_t> &list = free_[nid * kAllocatorOrders + k];
+		auto it = list.lower_bound(lo);
 
-		if (list.empty())
+		if (it == list.end() || *it + (uint64_t(1) << k) > hi)
 			continue;
-		uint64_t first = *list.begin();
+		uint64_t first = *it;
 
-		list.erase(list.begin());
+		list.erase(it);
 		/* Give back the upper halves down to the wanted order. */
 		for (unsigned j = k; j-- > order;)
 			free_[nid * kAllocatorOrders + j].insert(

@@ -23,6 +23,9 @@ public:
 
 	/* Return: true and *pfn, aligned to 2^order, or false. */
 	bool alloc(int nid, unsigned order, uint64_t *pfn);
+	/* The same, from pages [lo, hi) of the node only (a zone). */
+	bool allocIn(int nid, unsigned order, uint64_t lo, uint64_t hi,
+		     uint64_t *pfn);
 	/* Give back any run of pages (the caller checks they were allocated). */
 	void free(uint64_t pfn, uint64_t nr);
 

@@ -88,6 +88,11 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 	return S(p).blockAlloc(nid, order, flags, pfn);
 }
 
+enum um_dm_level um_plat_dm_level(struct um_platform *p, um_pfn_t pfn)
+{
+	return S(p).dmLevel(pfn);
+}
+
 void um_plat_pages_free(struct um_platform *p, um_pfn_t pfn, um_u64 nr)
 {
 	S(p).pagesFree(pfn, nr);

@@ -20,6 +20,7 @@ DmLayout layoutFor(const SimConfig &cfg)
 	layout.pages = cfg.mem_bytes >> 12;
 	layout.small_pages = cfg.small_bytes >> 12;
 	layout.pmd_pages = cfg.pmd_bytes >> 12;
+	layout.pmd_gib = cfg.pmd_gib;
 	return layout;
 }
 
@@ -290,6 +291,35 @@ void SimPlatform::metaFree(void *ptr)
 	std::free(ptr);
 }
 
+bool SimPlatform::allocLocked(int nid, unsigned order, unsigned flags,
+			      uint64_t *first)
+{
+	uint64_t low = cfg_.low_zone_bytes >> 12;
+
+	if (flags & UM_PLAT_ALLOC_LOWZONE)
+		return low && allocator_.allocIn(nid, order, 0, low, first);
+	if (!low)
+		return allocator_.alloc(nid, order, first);
+	return allocator_.allocIn(nid, order, low, ~uint64_t(0), first) ||
+	       allocator_.allocIn(nid, order, 0, low, first);
+}
+
+um_dm_level SimPlatform::dmLevel(um_pfn_t pfn)
+{
+	std::lock_guard<std::mutex> g(mutex_);
+
+	if (pfn >= dm_.pages())
+		return UM_DM_LEVEL_NONE;
+	switch (dm_.levelOf(pfn)) {
+	case Level::Pte4K:
+		return UM_DM_LEVEL_4K;
+	case Level::Pmd2M:
+		return UM_DM_LEVEL_2M;
+	default:
+		return UM_DM_LEVEL_1G;
+	}
+}
+
 int SimPlatform::blockAlloc(int nid, unsigned order, unsigned flags,
 			    um_pfn_t *pfn)
 {
@@ -308,7 +338,7 @@ int SimPlatform::blockAlloc(int nid, unsigned order, unsigned flags,
 	uint64_t first;
 
 	if (order >= fail_order_at_least || fail_block_alloc.shouldFail() ||
-	    !allocator_.alloc(nid, order, &first))
+	    !allocLocked(nid, order, flags, &first))
 		return -UM_ENOMEM;
 	for (uint64_t i = 0; i < (uint64_t(1) << order); i++) {
 		Page &p = pages_[first + i];

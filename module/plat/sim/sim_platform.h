@@ -48,6 +48,15 @@ struct SimConfig {
 	uint64_t small_bytes = uint64_t(2) << 20;    /* boot: 4K mapped */
 	uint64_t pmd_bytes = uint64_t(1) << 30;      /* boot: 2M below, 1G above */
 	std::vector<int> memoryless_nodes;
+	/*
+	 * Zones, as x86-64 ZONE_DMA32 / ZONE_NORMAL: 0 = one zone (a
+	 * UM_PLAT_ALLOC_LOWZONE allocation fails, as on a node without
+	 * DMA32). Else pages below it are the low zone: plain allocations take
+	 * the zone above first, as the kernel's zonelist does, and
+	 * UM_PLAT_ALLOC_LOWZONE ones only the low zone.
+	 */
+	uint64_t low_zone_bytes = 0;
+	std::vector<uint64_t> pmd_gib;	/* DmLayout::pmd_gib */
 };
 
 /*
@@ -150,6 +159,7 @@ public:
 	bool nodeHasMemory(int nid) const;
 	int currentNode() const;
 	int pfnNode(um_pfn_t pfn);
+	um_dm_level dmLevel(um_pfn_t pfn);
 	void noteLockCreated(int delta) { live_locks_ += delta; }
 	void noteLockTaken() { locks_taken_++; }
 	void noteMutexCreated(int delta) { live_mutexes_ += delta; }
@@ -164,6 +174,8 @@ private:
 		bool allocated = false;	/* by the page allocator */
 	};
 
+	bool allocLocked(int nid, unsigned order, unsigned flags,
+			 uint64_t *first);
 	bool staleLocked(uint64_t pfn) const;
 	void flushLocked(uint64_t pfn, uint64_t nr);
 	DmHooks hooksLocked();
