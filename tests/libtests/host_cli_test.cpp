@@ -462,20 +462,47 @@ TEST(Netlink, StatsAsDebugfsNamesThem)
 	EXPECT_EQ(s[3].text, "page");
 }
 
+/* The events both renderings of watch are tested with. */
+unmapped::Event refill_event()
+{
+	using namespace std::chrono_literals;
+	unmapped::Event e;
+	e.type = unmapped::EventType::refill;
+	e.node = 0;
+	e.time = 812407051234ns;
+	e.order = 9;
+	e.pfn = 0x102800;
+	e.pages = 512;
+	e.backend = unmapped::Backend::range;
+	e.dm_calls = 1;
+	e.tlb_flushes = 1;
+	e.duration = 181230ns;
+	return e;
+}
+
+unmapped::Event alloc_fail_event()
+{
+	unmapped::Event e;
+	e.type = unmapped::EventType::alloc_fail;
+	e.node = 0;
+	e.order = 10;
+	e.error = ENOMEM;
+	return e;
+}
+
+/* A type from a newer module. */
+unmapped::Event future_event()
+{
+	unmapped::Event e;
+	e.type = static_cast<unmapped::EventType>(42);
+	e.node = 2;
+	return e;
+}
+
 TEST(Watch, EventLines)
 {
 	using namespace std::chrono_literals;
-	unmapped::Event refill;
-	refill.type = unmapped::EventType::refill;
-	refill.node = 0;
-	refill.time = 812407051234ns;
-	refill.order = 9;
-	refill.pfn = 0x102800;
-	refill.pages = 512;
-	refill.backend = unmapped::Backend::range;
-	refill.dm_calls = 1;
-	refill.tlb_flushes = 1;
-	refill.duration = 181230ns;
+	const unmapped::Event refill = refill_event();
 	EXPECT_EQ(format_event(refill),
 		  "[  812.407051] refill node=0 order=9 pages=512 pfn=0x102800 backend=range "
 		  "dm_calls=1 flushes=1 splits_l2=0 splits_l3=0 duration_ns=181230");
@@ -494,33 +521,16 @@ TEST(Watch, EventLines)
 		  "[    5.000001] shrink node=1 requested=128 released=1024 dm_calls=2 flushes=2 "
 		  "splits_l2=1 splits_l3=0 duration_ns=0 lost=3");
 
-	unmapped::Event fail;
-	fail.type = unmapped::EventType::alloc_fail;
-	fail.node = 0;
-	fail.order = 10;
-	fail.error = ENOMEM;
+	const unmapped::Event fail = alloc_fail_event();
 	EXPECT_EQ(format_event(fail), "[    0.000000] alloc_fail node=0 order=10 error=ENOMEM");
 
-	unmapped::Event future;
-	future.type = static_cast<unmapped::EventType>(42);
-	future.node = 2;
+	const unmapped::Event future = future_event();
 	EXPECT_EQ(format_event(future), "[    0.000000] unknown node=2");
 }
 
 TEST(Watch, EventJsonLines)
 {
-	using namespace std::chrono_literals;
-	unmapped::Event refill;
-	refill.type = unmapped::EventType::refill;
-	refill.node = 0;
-	refill.time = 812407051234ns;
-	refill.order = 9;
-	refill.pfn = 0x102800;
-	refill.pages = 512;
-	refill.backend = unmapped::Backend::range;
-	refill.dm_calls = 1;
-	refill.tlb_flushes = 1;
-	refill.duration = 181230ns;
+	const unmapped::Event refill = refill_event();
 	EXPECT_EQ(format_event_json(refill),
 		  "{\"time_ns\": 812407051234, \"type\": \"refill\", \"node\": 0, \"order\": 9, "
 		  "\"pages\": 512, \"pfn\": 1058816, \"backend\": \"range\", \"dm_calls\": 1, "
@@ -538,18 +548,12 @@ TEST(Watch, EventJsonLines)
 		  "\"released\": 1024, \"dm_calls\": 0, \"tlb_flushes\": 0, \"splits_l2\": 0, "
 		  "\"splits_l3\": 0, \"duration_ns\": 0, \"lost\": 3}");
 
-	unmapped::Event fail;
-	fail.type = unmapped::EventType::alloc_fail;
-	fail.node = 0;
-	fail.order = 10;
-	fail.error = ENOMEM;
+	const unmapped::Event fail = alloc_fail_event();
 	EXPECT_EQ(format_event_json(fail),
 		  "{\"time_ns\": 0, \"type\": \"alloc_fail\", \"node\": 0, \"order\": 10, "
 		  "\"error\": \"ENOMEM\", \"lost\": 0}");
 
-	unmapped::Event future;
-	future.type = static_cast<unmapped::EventType>(42);
-	future.node = 2;
+	const unmapped::Event future = future_event();
 	EXPECT_EQ(format_event_json(future),
 		  "{\"time_ns\": 0, \"type\": \"unknown\", \"node\": 2, \"lost\": 0}");
 }
