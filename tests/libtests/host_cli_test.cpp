@@ -164,12 +164,15 @@ struct CliResult {
 	std::string out, err;
 };
 
-CliResult run_cli(std::vector<sv> args)
+/* @args run with no device and @source's statistics (FakeStats by default). */
+CliResult run_cli(std::vector<sv> args,
+		  std::function<std::unique_ptr<StatsSource>(SourceKind)> source =
+			  [](SourceKind) { return std::make_unique<FakeStats>(); })
 {
 	Output out, err;
 	Context ctx;
 	ctx.device = "/nonexistent/unmapped";
-	ctx.stats_source = [](SourceKind) { return std::make_unique<FakeStats>(); };
+	ctx.stats_source = std::move(source);
 	ctx.out = out.file();
 	ctx.err = err.file();
 	int status = run(ctx, args);
@@ -319,18 +322,20 @@ TEST(Run, Pagetypeinfo)
 	EXPECT_EQ(r.out, "Node 0, order 9: 3\n");
 }
 
+/* @args run against a debugfs source whose directory does not exist. */
+CliResult run_on_missing_debugfs(std::vector<sv> args)
+{
+	return run_cli(std::move(args),
+		       [](SourceKind) { return make_debugfs_source("/nonexistent/debugfs"); });
+}
+
 TEST(Run, StatsSourceErrorExit1)
 {
-	Output out, err;
-	Context ctx;
-	ctx.stats_source = [](SourceKind) { return make_debugfs_source("/nonexistent/debugfs"); };
-	ctx.out = out.file();
-	ctx.err = err.file();
-	std::vector<sv> args{"stats"};
-	EXPECT_EQ(run(ctx, args), 1);
-	EXPECT_TRUE(err.text().starts_with(
+	CliResult r = run_on_missing_debugfs({"stats"});
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(r.err.starts_with(
 		"unmappedctl: read /nonexistent/debugfs/stats: No such file or directory"))
-		<< err.text();
+		<< r.err;
 }
 
 TEST(Run, SourcesReachTheFactory)
@@ -435,14 +440,9 @@ TEST(Netlink, PagetypeinfoLayout)
 
 TEST(Run, PagetypeinfoJsonNeedsNetlink)
 {
-	Output out, err;
-	Context ctx;
-	ctx.stats_source = [](SourceKind) { return make_debugfs_source("/nonexistent/debugfs"); };
-	ctx.out = out.file();
-	ctx.err = err.file();
-	std::vector<sv> a{"pagetypeinfo", "--json", "--source", "debugfs"};
-	EXPECT_EQ(run(ctx, a), 2);
-	EXPECT_NE(err.text().find("reads netlink, not debugfs"), std::string::npos) << err.text();
+	CliResult r = run_on_missing_debugfs({"pagetypeinfo", "--json", "--source", "debugfs"});
+	EXPECT_EQ(r.status, 2);
+	EXPECT_NE(r.err.find("reads netlink, not debugfs"), std::string::npos) << r.err;
 }
 
 TEST(Netlink, StatsAsDebugfsNamesThem)
