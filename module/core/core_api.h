@@ -317,7 +317,8 @@ void um_cache_thaw(struct um_cache *cache);
 	X(pages_dirty,		"free pages waiting to be zeroed now")	\
 	X(peak_cached,		"highest pages_cached")			\
 	X(peak_in_use,		"highest pages_in_use")			\
-	X(blocks_cached,	"blocks from the page allocator held now")
+	X(blocks_cached,	"blocks from the page allocator held now") \
+	X(node_lock_holds,	"times a node's spinlock was taken to work: each allocation and free, refills, releases, scrubs (reading counters, config or blocks is not counted)")
 
 enum um_stat_item {
 #define UM_STAT_ENUM(name, desc) UM_STAT_##name,

@@ -57,10 +57,16 @@ namespace um {
 
 class NodeCache;
 
-/* Holds the node's spinlock while it lives. */
+/*
+ * Holds the node's spinlock while it lives. kWork holds are counted in
+ * node_lock_holds; kRead ones (counters, config, block walks, the
+ * shrinker's count) are not, so that reading the counter moves nothing.
+ */
 class NodeLock {
 public:
-	explicit NodeLock(NodeCache &node);
+	enum Use { kWork, kRead };
+
+	explicit NodeLock(NodeCache &node, Use use = kWork);
 	~NodeLock();
 	NodeLock(const NodeLock &) = delete;
 	NodeLock &operator=(const NodeLock &) = delete;
@@ -257,7 +263,7 @@ public:
 	template <typename Fn>
 	void visitBlocks(Fn fn)
 	{
-		NodeLock g(*this);
+		NodeLock g(*this, NodeLock::kRead);
 
 		for (ListNode *n = blocks_.next; n != &blocks_; n = n->next)
 			fn(*blockOfLink(n), inFreeArea(*blockOfLink(n)));

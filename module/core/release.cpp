@@ -12,7 +12,7 @@ namespace um {
 
 u64 NodeCache::shrinkCount()
 {
-	NodeLock g(*this);
+	NodeLock g(*this, NodeLock::kRead);
 
 	return policy::shrinkCount(cfg_, stat(stats_, UM_STAT_pages_free),
 				   pages_whole_free_);
