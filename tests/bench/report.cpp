@@ -24,24 +24,16 @@
 
 #include <fmt/format.h>
 
+#include "results.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-using Record = std::map<std::string, std::string>;
-
-struct Data {
-	std::map<std::string, std::string> meta;
-	std::vector<Record> results;
-
-	const Record *find(const std::string &label, const std::string &workload) const
-	{
-		for (const Record &r : results)
-			if (r.at("label") == label && r.at("workload") == workload)
-				return &r;
-		return nullptr;
-	}
-};
+using bench::cell;
+using bench::Data;
+using bench::num;
+using bench::Record;
 
 /* Rows in this order; the label is what tools/bench/run passes to -l. */
 const std::vector<std::pair<std::string, std::string>> kRows = {
@@ -62,56 +54,22 @@ bool user_label(const std::string &label)
 	       label == "anon";
 }
 
-std::optional<double> num(const Record *r, const std::string &key)
+/*
+ * A time figure of @r: "-" without data, "noisy" when its boot shared the
+ * host with other work (tools/bench/hostload.sh); warm figures, the median
+ * of the warm iterations, carry their min-max spread.
+ */
+std::string time_cell(const Record *r, const std::string &key, bool spread = false)
 {
-	if (!r || !r->count(key))
-		return std::nullopt;
-	return std::stod(r->at(key));
-}
-
-std::string cell(std::optional<double> v, const char *fmtspec = "{:.0f}")
-{
-	return v ? fmt::format(fmt::runtime(fmtspec), *v) : "-";
-}
-
-Data load(const fs::path &dir)
-{
-	Data d;
-	std::vector<fs::path> taps;
-
-	for (const auto &e : fs::directory_iterator(dir))
-		if (e.path().extension() == ".tap")
-			taps.push_back(e.path());
-	std::sort(taps.begin(), taps.end());
-	for (const auto &t : taps) {
-		std::ifstream in(t);
-		std::string line;
-
-		while (std::getline(in, line)) {
-			line.erase(std::remove(line.begin(), line.end(), '\r'), line.end());
-			auto at = line.find("um-bench-result ");
-			if (at == std::string::npos)
-				continue;
-			std::istringstream words(line.substr(at + 16));
-			Record r;
-			std::string kv;
-			while (words >> kv) {
-				auto eq = kv.find('=');
-				if (eq != std::string::npos)
-					r[kv.substr(0, eq)] = kv.substr(eq + 1);
-			}
-			if (r.count("label") && r.count("workload"))
-				d.results.push_back(r);
-		}
-	}
-	std::ifstream meta(dir / "meta");
-	std::string line;
-	while (std::getline(meta, line)) {
-		auto eq = line.find('=');
-		if (eq != std::string::npos)
-			d.meta[line.substr(0, eq)] = line.substr(eq + 1);
-	}
-	return d;
+	auto v = num(r, key);
+	if (!v)
+		return "-";
+	if (bench::noisy(r))
+		return "noisy";
+	auto lo = num(r, key + "_min"), hi = num(r, key + "_max");
+	if (spread && lo && hi)
+		return fmt::format("{:.0f} ({:.0f}-{:.0f})", *v, *lo, *hi);
+	return fmt::format("{:.0f}", *v);
 }
 
 struct Target {
@@ -176,6 +134,14 @@ std::vector<Target> targets(const Data &d)
 			 const char *fmtspec, auto judge) {
 		auto x = get(a, "seq", "warm_ns_per_page"), y = get(b, "seq", "warm_ns_per_page");
 
+		for (const auto &l : {a, b}) {
+			const Record *r = d.find(l, "seq");
+			if (bench::noisy(r)) {
+				t.push_back({what, fmt::format("not judged: {} ran on a busy host ({})", l,
+							       bench::host_note(r)), false});
+				return;
+			}
+		}
 		if (!x || !y) {
 			t.push_back({what, fmt::format("no data ({}/seq {}, {}/seq {})", a,
 						       x ? "present" : "missing", b, y ? "present" : "missing"),
@@ -283,9 +249,13 @@ std::vector<Target> targets(const Data &d)
 			     fmt::format("{}", fmt::join(parts, ", ")), ok});
 	}
 	for (const auto &label : ranges) {
-		auto s = get(label, "threads", "thread_speedup");
-		t.push_back({fmt::format("{}: two threads at least 1.6x one thread", label),
-			     s ? fmt::format("{:.2f}x", *s) : "no data", s && *s >= 1.6});
+		const Record *r = d.find(label, "threads");
+		auto s = num(r, "thread_speedup");
+		std::string what = fmt::format("{}: two threads at least 1.6x one thread", label);
+		if (bench::noisy(r))
+			t.push_back({what, fmt::format("not judged: ran on a busy host ({})", bench::host_note(r)), false});
+		else
+			t.push_back({what, s ? fmt::format("{:.2f}x", *s) : "no data", s && *s >= 1.6});
 	}
 	return t;
 }
@@ -296,7 +266,10 @@ std::string markdown(const Data &d)
 	auto meta = [&](const char *k) { return d.meta.count(k) ? d.meta.at(k) : std::string("?"); };
 
 	md += fmt::format("Measured {} on kernel {} ({}), `{}`.\n"
-			  "ns/page is the median of the warm iterations; ratios: memfd_secret's time "
+			  "ns/page is the median of the warm iterations, their min-max beside it; "
+			  "\"noisy\": the boot shared the host with other work (more than a fifth of "
+			  "a core, or steal), so its times are not reported (counts are exact "
+			  "whatever the load). Ratios: memfd_secret's time "
 			  "over this path's (higher is better) and this path's time over the plain "
 			  "allocator's of the same kind (kernel: alloc_pages, user: anonymous mmap). "
 			  "Flush IPIs: IPIs that flushed kernel TLB entries, counted exactly in the "
@@ -311,13 +284,15 @@ std::string markdown(const Data &d)
 		md += w == "threads" ? " speedup |\n" : "\n";
 		md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 		md += w == "threads" ? "---|\n" : "\n";
-		auto memfd = num(d.find("memfd_secret", w), "warm_ns_per_page");
+		const Record *memfd_r = d.find("memfd_secret", w);
+		auto memfd = bench::noisy(memfd_r) ? std::nullopt : num(memfd_r, "warm_ns_per_page");
 		for (const auto &[label, what] : kRows) {
 			const Record *r = d.find(label, w);
 			if (!r)
 				continue;
-			auto ns = num(r, "warm_ns_per_page");
-			auto plain = num(d.find(user_label(label) ? "anon" : "alloc_pages", w), "warm_ns_per_page");
+			auto ns = bench::noisy(r) ? std::nullopt : num(r, "warm_ns_per_page");
+			const Record *plain_r = d.find(user_label(label) ? "anon" : "alloc_pages", w);
+			auto plain = bench::noisy(plain_r) ? std::nullopt : num(plain_r, "warm_ns_per_page");
 			auto ratio = [](std::optional<double> a, std::optional<double> b) -> std::optional<double> {
 				if (a && b && *b > 0)
 					return *a / *b;
@@ -328,7 +303,8 @@ std::string markdown(const Data &d)
 				return v ? fmt::format("{:.1f} MiB", *v / 1024) : std::string("-");
 			};
 			md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-					  what, cell(ns), cell(num(r, "cold_ns_per_page")),
+					  what, time_cell(r, "warm_ns_per_page", true),
+					  time_cell(r, "cold_ns_per_page"),
 					  cell(ratio(memfd, ns), "{:.1f}x"), cell(ratio(ns, plain), "{:.2f}x"),
 					  cell(num(r, "cold_flush_ipis_per_1000_pages"), "{:.2f}"),
 					  cell(num(r, "warm_flush_ipis_per_1000_pages"), "{:.2f}"),
@@ -337,7 +313,7 @@ std::string markdown(const Data &d)
 					  cell(num(r, "splits_l2")), cell(num(r, "splits_l3")),
 					  kb("directmap4k_growth_kb"), cell(num(r, "dm_calls")),
 					  cell(num(r, "tlb_flushes")), kb("returned_by_shrink_kb"));
-			md += w == "threads" ? fmt::format(" {} |\n", cell(num(r, "thread_speedup"), "{:.2f}x")) : "\n";
+			md += w == "threads" ? fmt::format(" {} |\n", bench::noisy(r) ? "noisy" : cell(num(r, "thread_speedup"), "{:.2f}x")) : "\n";
 		}
 	}
 	md += "\n**Targets**\n\n| target | measured | |\n|---|---|---|\n";
@@ -346,22 +322,11 @@ std::string markdown(const Data &d)
 	return md;
 }
 
-std::string json_str(const std::string &s)
-{
-	std::string out = "\"";
-	for (char c : s) {
-		if (c == '"' || c == '\\')
-			out += '\\';
-		out += c;
-	}
-	return out + "\"";
-}
-
 std::string json_value(const std::string &s)
 {
 	char *end = nullptr;
 	std::strtod(s.c_str(), &end);
-	return !s.empty() && *end == '\0' ? s : json_str(s);
+	return !s.empty() && *end == '\0' ? s : bench::json_str(s);
 }
 
 std::string json(const Data &d)
@@ -369,7 +334,7 @@ std::string json(const Data &d)
 	std::string j = "{\n  \"meta\": {";
 	const char *sep = "";
 	for (const auto &[k, v] : d.meta) {
-		j += fmt::format("{}{}: {}", sep, json_str(k), json_str(v));
+		j += fmt::format("{}{}: {}", sep, bench::json_str(k), bench::json_str(v));
 		sep = ", ";
 	}
 	j += "},\n  \"results\": [\n";
@@ -377,7 +342,7 @@ std::string json(const Data &d)
 		j += "    {";
 		sep = "";
 		for (const auto &[k, v] : d.results[i]) {
-			j += fmt::format("{}{}: {}", sep, json_str(k), json_value(v));
+			j += fmt::format("{}{}: {}", sep, bench::json_str(k), json_value(v));
 			sep = ", ";
 		}
 		j += i + 1 < d.results.size() ? "},\n" : "}\n";
@@ -386,7 +351,7 @@ std::string json(const Data &d)
 	auto ts = targets(d);
 	for (std::size_t i = 0; i < ts.size(); i++)
 		j += fmt::format("    {{\"target\": {}, \"measured\": {}, \"pass\": {}}}{}\n",
-				 json_str(ts[i].what), json_str(ts[i].measured),
+				 bench::json_str(ts[i].what), bench::json_str(ts[i].measured),
 				 ts[i].pass ? "true" : "false", i + 1 < ts.size() ? "," : "");
 	return j + "  ]\n}\n";
 }
@@ -418,7 +383,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fs::path dir = argv[1];
-	Data d = load(dir);
+	Data d = bench::load(dir);
 	if (d.results.empty()) {
 		std::fprintf(stderr, "um-bench-report: no um-bench-result lines in %s/*.tap\n", dir.c_str());
 		return 1;
