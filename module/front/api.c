@@ -94,11 +94,14 @@ static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 
 	err = um_cache_alloc(cache, nid, order, flags, &pfn);
 	/* Charged as alloc_pages(__GFP_ACCOUNT) charges, in the same scope. */
-	if (!err && (gfp & __GFP_ACCOUNT) &&
-	    um_compat_memcg_charge(pfn_to_page(pfn), gfp, order)) {
-		atomic64_inc(&um_front.memcg_refused);
-		um_cache_free(cache, pfn, order);
-		err = -ENOMEM;
+	if (!err && (gfp & __GFP_ACCOUNT)) {
+		if (um_compat_memcg_charge(pfn_to_page(pfn), gfp, order)) {
+			atomic64_inc(&um_front.memcg_refused);
+			um_cache_free(cache, pfn, order);
+			err = -ENOMEM;
+		} else if (um_compat_memcg_charged(pfn_to_page(pfn))) {
+			atomic64_inc(&um_front.charged_chunks);
+		}
 	}
 
 	if (blocking && !(gfp & __GFP_IO))
@@ -155,9 +158,15 @@ void unmapped_pages_free(struct page *page, unsigned int order)
 	}
 	/* Pointer arithmetic only: a bogus @page is never dereferenced... */
 	pfn = page_to_pfn(page);
-	/* ...until it is known to be ours: then its charge goes first. */
-	if (!um_cache_check_chunk(cache, pfn, order))
-		um_compat_memcg_uncharge(page, order);
+	/*
+	 * ...until it is known to be ours: then its charge goes first. That
+	 * check is a second hold of the node's lock, so it is made only while
+	 * some chunk handed out is charged (none without __GFP_ACCOUNT).
+	 */
+	if (atomic64_read(&um_front.charged_chunks) &&
+	    !um_cache_check_chunk(cache, pfn, order) &&
+	    um_compat_memcg_uncharge(page, order))
+		atomic64_dec(&um_front.charged_chunks);
 	err = um_cache_free(cache, pfn, order);
 	switch (err) {
 	case 0:

@@ -24,6 +24,8 @@
  *	   flags this cache cannot honour, freeing NULL).
  * @memcg_refused: __GFP_ACCOUNT allocations the caller's memory cgroup
  *	   could not be charged for (api.c).
+ * @charged_chunks: chunks handed out by the API with a memcg charge now:
+ *	   while 0, a free skips the check that finds whether to uncharge.
  * @shrink_empty: shrinker scans that released nothing although count
  *	   said the cache had pages to give back (other releases took them
  *	   first, or none of the free chunks fit under min_cached_mb).
@@ -36,6 +38,7 @@ struct um_front {
 	struct um_cache *cache;
 	atomic64_t api_refused;
 	atomic64_t memcg_refused;
+	atomic64_t charged_chunks;
 	atomic64_t shrink_empty;
 	atomic64_t file_owners;
 	atomic64_t owner_mms;

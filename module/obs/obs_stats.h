@@ -43,6 +43,8 @@
 	  "shrinker calls that released nothing although count reported pages") \
 	X(memcg_refused,						\
 	  "__GFP_ACCOUNT allocations over the caller's memory cgroup limit") \
+	X(memcg_charged_chunks,						\
+	  "chunks the in-kernel API handed out with a memory cgroup charge, now") \
 	X(alias_kept_pages,						\
 	  "pages the kernel image's high mapping also maps: held until unload, never cached") \
 	X(file_owners,							\

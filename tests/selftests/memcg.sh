@@ -10,7 +10,9 @@
 # account=1: memory.current grows by those 32 MiB and shrinks back after
 # free; without account=1 it does not move. Asking for 128 MiB with
 # account=1 (and __GFP_RETRY_MAYFAIL, so no OOM kill) stops below the
-# limit, counted in memcg_refused, and nothing was OOM-killed. Regions of
+# limit, counted in memcg_refused, and nothing was OOM-killed. The module
+# counts its charged chunks (memcg_charged_chunks: 16 for 32 MiB of 2M
+# blocks, 0 after the free; frees skip the uncharge check while it is 0). Regions of
 # /dev/unmapped are charged the same way: unmappedctl alloc --hold in the
 # cgroup raises memory.current by the region, and a region above the limit
 # is refused (ENOMEM) without an OOM kill.
@@ -19,7 +21,7 @@
 
 cg=/sys/fs/cgroup
 t=$cg/unmapped-memcg
-ksft_plan 11
+ksft_plan 13
 trap 'ut_unload; rmdir $t 2> /dev/null' EXIT
 um_need
 ut_need
@@ -47,9 +49,10 @@ held() (
 	ut_out=$(cat "$UT_DEBUGFS/cmd")
 	pages=$(ut_key pages)
 	c1=$(current)
+	n1=$(um_stat memcg_charged_chunks)
 	ut_cmd free > /dev/null
 	c2=$(current)
-	echo $(((c1 - c0) >> 10)) $(((c2 - c0) >> 10)) $((${pages:-0} >> 8))
+	echo $(((c1 - c0) >> 10)) $(((c2 - c0) >> 10)) $((${pages:-0} >> 8)) "$n1" "$(um_stat memcg_charged_chunks)"
 )
 
 set -- $(held 32 account=1)
@@ -58,6 +61,8 @@ ksft_diag "account=1, 32 MiB: memory.current +$1 KiB held, +$2 KiB after free, $
 ksft_cmp "32 MiB held with account=1" "${3:-0}" -eq 32
 ksft_cmp "memory.current grew by them (KiB, within 1 MiB)" "${1:-0}" -ge $((31 << 10))
 ksft_cmp "and went back after free (KiB, within 1 MiB)" "${2:-9999}" -le 1024
+ksft_cmp "memcg_charged_chunks: 16 chunks of 2M held charged" "${4:-0}" -eq 16
+ksft_cmp "memcg_charged_chunks: 0 after the free" "${5:-99}" -eq 0
 
 set -- $(held 32 "")
 ksft_diag "without account: memory.current +$1 KiB held, $3 MiB held"

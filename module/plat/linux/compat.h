@@ -161,11 +161,14 @@ void um_compat_flush_one_kernel_local(unsigned long addr);
  */
 int um_compat_memcg_charge(struct page *page, gfp_t gfp, unsigned int order);
 
+/** um_compat_memcg_charged() - whether @page carries a memcg charge. [atomic] */
+bool um_compat_memcg_charged(struct page *page);
+
 /**
  * um_compat_memcg_uncharge() - undo um_compat_memcg_charge(), if @page is
- * charged. [atomic]
+ * charged. [atomic] Return: whether it was.
  */
-void um_compat_memcg_uncharge(struct page *page, unsigned int order);
+bool um_compat_memcg_uncharge(struct page *page, unsigned int order);
 
 /* --- shrinker ------------------------------------------------------------ */
 

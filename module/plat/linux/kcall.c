@@ -376,10 +376,22 @@ int um_compat_memcg_charge(struct page *page, gfp_t gfp, unsigned int order)
 	return 0;
 }
 
-void um_compat_memcg_uncharge(struct page *page, unsigned int order)
+bool um_compat_memcg_charged(struct page *page)
 {
 #ifdef UM_MEMCG_KMEM
-	if (um_memcg_kmem_on() && PageMemcgKmem(page))
-		static_call(um___memcg_kmem_uncharge_page)(page, order);
+	return um_memcg_kmem_on() && PageMemcgKmem(page);
+#else
+	return false;
 #endif
+}
+
+bool um_compat_memcg_uncharge(struct page *page, unsigned int order)
+{
+#ifdef UM_MEMCG_KMEM
+	if (um_compat_memcg_charged(page)) {
+		static_call(um___memcg_kmem_uncharge_page)(page, order);
+		return true;
+	}
+#endif
+	return false;
 }
