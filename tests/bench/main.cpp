@@ -18,6 +18,7 @@
  * that remain are reported apart (user_tlb_ipis) from the call IPIs.
  */
 #include <getopt.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -149,6 +150,8 @@ Figures measure(const Options &o, Workload w)
 	const unsigned threads = w == Workload::Threads ? p.threads : 1;
 	Figures f;
 
+	/* Counted here, in the guest: what the IPI figures scale with. */
+	f.add("cpus", sysconf(_SC_NPROCESSORS_ONLN));
 	bench::drop_caches();
 	bench::Snapshot s0 = bench::snapshot();
 	std::vector<Sample> cold = bench::run_iterations(*o.path, w, p, 0, 1, threads, false);
@@ -214,6 +217,17 @@ Figures measure(const Options &o, Workload w)
 		f.add("cached_before_shrink_kb", s2.stat("pages_cached") * 4);
 		f.add("returned_by_shrink_kb",
 		      (s2.stat("pages_cached") - s3.stat("pages_cached")) * 4);
+		/*
+		 * Node-lock holds per 1000 allocations in the warm phase (their
+		 * frees included, and the two counter reads around it): what a
+		 * per-CPU fast path has to bring down to at most 1 per 32.
+		 */
+		std::uint64_t allocs = s2.stat("allocs") - s1.stat("allocs");
+		if (s2.cache.count("node_lock_holds") && allocs) {
+			f.add("warm_allocs", allocs);
+			f.add("warm_node_lock_holds_per_1000_allocs",
+			      per_1000(s2.stat("node_lock_holds") - s1.stat("node_lock_holds"), allocs));
+		}
 	}
 	return f;
 }
