@@ -34,6 +34,7 @@ using bench::cell;
 using bench::Data;
 using bench::num;
 using bench::Record;
+using bench::time_cell;
 
 /* Rows in this order; the label is what tools/bench/run passes to -l. */
 const std::vector<std::pair<std::string, std::string>> kRows = {
@@ -52,24 +53,6 @@ bool user_label(const std::string &label)
 {
 	return label == "range-user" || label == "memfd_secret" || label == "memfd_secret-preload" ||
 	       label == "anon";
-}
-
-/*
- * A time figure of @r: "-" without data, "noisy" when its boot shared the
- * host with other work (tools/bench/hostload.sh); warm figures, the median
- * of the warm iterations, carry their min-max spread.
- */
-std::string time_cell(const Record *r, const std::string &key, bool spread = false)
-{
-	auto v = num(r, key);
-	if (!v)
-		return "-";
-	if (bench::noisy(r))
-		return "noisy";
-	auto lo = num(r, key + "_min"), hi = num(r, key + "_max");
-	if (spread && lo && hi)
-		return fmt::format("{:.0f} ({:.0f}-{:.0f})", *v, *lo, *hi);
-	return fmt::format("{:.0f}", *v);
 }
 
 struct Target {
@@ -356,24 +339,6 @@ std::string json(const Data &d)
 	return j + "  ]\n}\n";
 }
 
-int update_readme(const fs::path &readme, const std::string &md)
-{
-	std::ifstream in(readme);
-	std::stringstream buf;
-	buf << in.rdbuf();
-	std::string text = buf.str();
-	const std::string begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
-	auto b = text.find(begin), e = text.find(end);
-
-	if (b == std::string::npos || e == std::string::npos || e < b) {
-		std::fprintf(stderr, "um-bench-report: %s has no bench markers\n", readme.c_str());
-		return 1;
-	}
-	text = text.substr(0, b + begin.size()) + "\n" + md + text.substr(e);
-	std::ofstream(readme) << text;
-	return 0;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -392,5 +357,5 @@ int main(int argc, char **argv)
 	std::ofstream(dir / "bench.md") << md;
 	std::ofstream(dir / "bench.json") << json(d);
 	std::fputs(md.c_str(), stdout);
-	return argc == 4 ? update_readme(argv[3], md) : 0;
+	return argc == 4 ? bench::replace_marked(argv[3], "bench", md) : 0;
 }

@@ -2,6 +2,7 @@
 #include "results.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -107,6 +108,37 @@ std::string host_note(const Record *r)
 	auto other = num(r, "host_other_cores"), steal = num(r, "host_steal");
 	return fmt::format("other load {} cores, steal {}%", cell(other, "{:.2f}"),
 			   steal ? fmt::format("{:.1f}", *steal * 100) : "-");
+}
+
+std::string time_cell(const Record *r, const std::string &key, bool spread)
+{
+	auto v = num(r, key);
+	if (!v)
+		return "-";
+	if (noisy(r))
+		return "noisy";
+	auto lo = num(r, key + "_min"), hi = num(r, key + "_max");
+	if (spread && lo && hi)
+		return fmt::format("{:.0f} ({:.0f}-{:.0f})", *v, *lo, *hi);
+	return fmt::format("{:.0f}", *v);
+}
+
+int replace_marked(const fs::path &file, const std::string &name, const std::string &md)
+{
+	std::ifstream in(file);
+	std::stringstream buf;
+	buf << in.rdbuf();
+	std::string text = buf.str();
+	const std::string begin = "<!-- " + name + ":begin -->", end = "<!-- " + name + ":end -->";
+	auto b = text.find(begin), e = text.find(end);
+
+	if (b == std::string::npos || e == std::string::npos || e < b) {
+		std::fprintf(stderr, "%s has no %s markers\n", file.c_str(), begin.c_str());
+		return 1;
+	}
+	text = text.substr(0, b + begin.size()) + "\n" + md + text.substr(e);
+	std::ofstream(file) << text;
+	return 0;
 }
 
 std::string json_str(const std::string &s)

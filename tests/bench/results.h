@@ -44,6 +44,19 @@ bool noisy(const Record *r);
 /* "other load 0.85 cores, steal 0.0%" for a noisy boot's cells. */
 std::string host_note(const Record *r);
 
+/*
+ * A time figure of @r: "-" without data, "noisy" when its boot shared the
+ * host with other work; with @spread, warm figures (the median of the warm
+ * iterations) carry their min-max beside them.
+ */
+std::string time_cell(const Record *r, const std::string &key, bool spread = false);
+
+/*
+ * Replace the text between "<!-- NAME:begin -->" and "<!-- NAME:end -->"
+ * of @file with @md. Return: 0, or 1 (said on stderr) without the markers.
+ */
+int replace_marked(const std::filesystem::path &file, const std::string &name, const std::string &md);
+
 std::string json_str(const std::string &s);
 
 } // namespace bench

@@ -57,17 +57,6 @@ std::vector<std::string> cpu_counts(const Data &d)
 	return out;
 }
 
-std::string time_cell(const Record *r, const std::string &key)
-{
-	auto v = num(r, key);
-	if (!v)
-		return "-";
-	if (bench::noisy(r))
-		return "noisy";
-	auto lo = num(r, key + "_min"), hi = num(r, key + "_max");
-	return lo && hi ? fmt::format("{:.0f} ({:.0f}-{:.0f})", *v, *lo, *hi) : fmt::format("{:.0f}", *v);
-}
-
 /* One table: a row per path, a column per vCPU count, @fn gives the cell. */
 template <typename Fn>
 std::string table(const std::vector<std::string> &cpus, const std::string &title, Fn fn)
@@ -193,7 +182,7 @@ std::string markdown(const Data &d, const std::vector<std::string> &cpus)
 	md += table(cpus, "flush IPIs per 1000 pages, seq (cold / warm)", per1000("flush_ipis_per_1000_pages"));
 	md += table(cpus, "all call IPIs per 1000 pages, seq (cold / warm)", per1000("call_ipis_per_1000_pages"));
 	md += table(cpus, "warm ns/page, seq: median (min-max)", [&](const std::string &l, const std::string &c) {
-		return time_cell(d.find(l, "seq", c), "warm_ns_per_page");
+		return bench::time_cell(d.find(l, "seq", c), "warm_ns_per_page", true);
 	});
 	md += table(cpus, "threads, one per vCPU: warm ns/page, median (min-max); speedup over one thread",
 		    [&](const std::string &l, const std::string &c) {
@@ -202,7 +191,7 @@ std::string markdown(const Data &d, const std::vector<std::string> &cpus)
 				    return std::string("-");
 			    if (bench::noisy(r))
 				    return std::string("noisy");
-			    return fmt::format("{}; {}", time_cell(r, "warm_ns_per_page"),
+			    return fmt::format("{}; {}", bench::time_cell(r, "warm_ns_per_page", true),
 					       cell(num(r, "thread_speedup"), "{:.2f}x"));
 		    });
 	md += table(cpus, "flush IPIs per 1000 pages, threads (cold / warm)", [&](const std::string &l, const std::string &c) {
@@ -285,24 +274,6 @@ std::string gnuplot(const Data &d, const std::vector<std::string> &cpus, const s
 	return gp;
 }
 
-int update_readme(const fs::path &file, const std::string &md)
-{
-	std::ifstream in(file);
-	std::stringstream buf;
-	buf << in.rdbuf();
-	std::string text = buf.str();
-	const std::string begin = "<!-- scale:begin -->", end = "<!-- scale:end -->";
-	auto b = text.find(begin), e = text.find(end);
-
-	if (b == std::string::npos || e == std::string::npos || e < b) {
-		std::fprintf(stderr, "um-bench-scale-report: %s has no scale markers\n", file.c_str());
-		return 1;
-	}
-	text = text.substr(0, b + begin.size()) + "\n" + md + text.substr(e);
-	std::ofstream(file) << text;
-	return 0;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -323,5 +294,5 @@ int main(int argc, char **argv)
 	std::ofstream(dir / "scale.md") << md;
 	std::ofstream(dir / "scale.gp") << gnuplot(d, cpus, d.meta.count("kernel") ? d.meta.at("kernel") : "?");
 	std::fputs(md.c_str(), stdout);
-	return argc == 4 ? update_readme(argv[3], md) : 0;
+	return argc == 4 ? bench::replace_marked(argv[3], "scale", md) : 0;
 }
