@@ -6,14 +6,16 @@
 #   make check     every test: host unit tests, simulator, VM selftests
 #
 # Other targets: all (default: module + userspace), module, userspace, deps,
-# sim, bench, fuzz, vm-shell, install, debug-kernel, kernels, clean, help.
+# sim, bench (bench-paths, bench-scale, bench-mem), fuzz, vm-shell, install,
+# debug-kernel, kernels, clean, help.
 # Variables: KDIR (kernel build directory, default tools/kdir), KERNEL (a
 # kernel of the test matrix, tools/kernels/matrix: 6.1, 6.12, 7, a Debian
 # release string, or debug for `make debug-kernel`'s: module builds for it,
 # check/demo/bench/fuzz/vm-shell boot it; check without it runs the whole
 # matrix), BUILD_TYPE (Release|Debug), SANITIZE (e.g. address,undefined),
 # CI=true (warnings are errors, no colour), DURATION/PROCS/SEED (make fuzz:
-# seconds, processes, base seed).
+# seconds, processes, base seed), ICOUNT=SHIFT (bench-paths: the
+# deterministic mode, qemu -icount, into its own results directory).
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -36,7 +38,7 @@ endif
 # Resolved when a recipe runs, so `make deps` can install the headers first.
 kdir = $${KDIR:-$$(tools/kdir)}
 
-.PHONY: all deps module userspace check demo sim bench fuzz vm-shell install debug-kernel kernels clean help
+.PHONY: all deps module userspace check demo sim bench bench-paths bench-scale bench-mem fuzz vm-shell install debug-kernel kernels clean help
 
 all: module userspace
 
@@ -91,10 +93,23 @@ fuzz: deps
 sim: userspace
 	$(BUILD)/tests/sim/unmapped-sim
 
-# One fresh VM boot per path; results/<date>/ and the table in doc/benchmark.md.
-bench: deps
+# The whole benchmark, on an idle host (doc/benchmark.md): the paths (one
+# fresh VM boot each), CPU scaling (1, 2, 4, 8 vCPUs, with plots) and memory
+# scaling (16 MiB to 3 GiB in an 8 GiB guest), each into results/ and, on
+# the host's kernel, into doc/benchmark.md.
+bench: bench-paths bench-scale bench-mem
+
+bench-paths: deps
 	+$(MAKE) all
-	tools/bench/run $(if $(KERNEL),,--readme)
+	tools/bench/run $(if $(ICOUNT),--icount $(ICOUNT),$(if $(KERNEL),,--readme))
+
+bench-scale: deps
+	+$(MAKE) all
+	tools/bench/scale $(if $(KERNEL),,--readme)
+
+bench-mem: deps
+	+$(MAKE) all
+	tools/bench/mem-scale $(if $(KERNEL),,--readme)
 
 vm-shell: all
 	tools/vm/run
