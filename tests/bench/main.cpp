@@ -218,17 +218,17 @@ Figures measure(const Options &o, Workload w)
 		f.add("returned_by_shrink_kb",
 		      (s2.stat("pages_cached") - s3.stat("pages_cached")) * 4);
 		/*
-		 * Node-lock holds per 1000 allocations in the warm phase (their
-		 * frees included, and the two counter reads around it): what a
-		 * per-CPU fast path has to bring down to at most 1 per 32.
-		 */
-		/*
 		 * The cache's own TLB flushes per phase: the flush IPIs above
 		 * also count the kernel's other kernel-range flushes (vmap
 		 * purges and the like), which plain alloc_pages sees too.
 		 */
 		f.add("cold_cache_flushes", s1.stat("tlb_flushes") - s0.stat("tlb_flushes"));
 		f.add("warm_cache_flushes", s2.stat("tlb_flushes") - s1.stat("tlb_flushes"));
+		/*
+		 * Node-lock holds per 1000 allocations in the warm phase, their
+		 * frees included (reading the counters takes none): what a
+		 * per-CPU fast path has to bring down to at most 1 per 32.
+		 */
 		std::uint64_t allocs = s2.stat("allocs") - s1.stat("allocs");
 		if (s2.cache.count("node_lock_holds") && allocs) {
 			f.add("warm_allocs", allocs);
