@@ -260,6 +260,20 @@ static inline long long um_free_slack_kb(void)
 	return s ? atoll(s) : 512;
 }
 
+/*
+ * How much of Slab's growth since @slab0_kb such a check excuses: the
+ * partly used slabs that hundreds of exited processes leave (no shrink
+ * gives them back; unmapped.ko's pages are never slab), up to
+ * UM_SLAB_SLACK_KB (run-selftests exports its own; 1024 by default).
+ */
+static inline long long um_slab_grown_kb(long long slab0_kb)
+{
+	const char *s = getenv("UM_SLAB_SLACK_KB");
+	long long cap = s ? atoll(s) : 1024, g = um_meminfo_kb("Slab") - slab0_kb;
+
+	return g < 0 ? 0 : g > cap ? cap : g;
+}
+
 /* Write a module parameter; 0 or -errno. */
 static inline int um_set_param(const char *name, const char *value)
 {
