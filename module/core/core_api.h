@@ -117,8 +117,14 @@ struct um_config {
 				    * (GFP_NOFS/GFP_NOIO): never wait for
 				    * another thread's refill, which may be
 				    * in such reclaim; refill alongside it */
+#define UM_ALLOC_BULK	(1u << 5)  /* many more allocations follow (a large
+				    * secret file filling): a refill takes
+				    * the largest block, 4 MiB, so that one
+				    * direct-map change and one flush serve
+				    * twice the pages; a smaller one if that
+				    * fails */
 #define UM_ALLOC_VALID	(UM_ALLOC_NOZERO | UM_ALLOC_ATOMIC | UM_ALLOC_THISNODE | \
-			 UM_ALLOC_MAYFAIL | UM_ALLOC_NOFS)
+			 UM_ALLOC_MAYFAIL | UM_ALLOC_NOFS | UM_ALLOC_BULK)
 
 /*
  * An UM_ALLOC_ATOMIC allocation zeroes at most this many dirty pages in its

@@ -8,9 +8,9 @@
 namespace um {
 namespace policy {
 
-unsigned refillOrder(unsigned order)
+unsigned refillOrder(unsigned order, bool bulk)
 {
-	return maxOf(order, kPmdOrder);
+	return bulk ? kMaxOrder - 1 : maxOf(order, kPmdOrder);
 }
 
 bool nextFallbackOrder(unsigned tried, unsigned order, unsigned *next)

@@ -16,9 +16,11 @@ namespace policy {
 /**
  * refillOrder() - the order of the block to take for a request of @order:
  * a 2 MiB block (one direct-map change, no 2M split), or the request's own
- * order if larger. Lower orders are fallbacks (see nextFallbackOrder()).
+ * order if larger; the largest order for @bulk (UM_ALLOC_BULK): one change
+ * and one flush for the most pages. Lower orders are fallbacks (see
+ * nextFallbackOrder()).
  */
-unsigned refillOrder(unsigned order);
+unsigned refillOrder(unsigned order, bool bulk);
 
 /**
  * nextFallbackOrder() - after a refill at @tried failed, the next order to

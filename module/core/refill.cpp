@@ -36,7 +36,7 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	if (!um_plat_node_has_memory(plat_, nid_))
 		return t->err;
 
-	t->wanted_order = policy::refillOrder(order);
+	t->wanted_order = policy::refillOrder(order, flags & UM_ALLOC_BULK);
 	t->order = t->wanted_order;
 	while (allocBlockKeeping1g(plat_, nid_, t->order, flags, t->keep_1g,
 				   &t->pfn, &t->search))

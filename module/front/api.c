@@ -48,10 +48,10 @@ static DEFINE_RATELIMIT_STATE(um_misuse_rs, 5 * HZ, 10);
 	} while (0)
 
 static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
-			     unsigned long caller)
+			     unsigned int flags, unsigned long caller)
 {
 	struct um_cache *cache = READ_ONCE(um_front.cache);
-	unsigned int flags = 0, scope = 0;
+	unsigned int scope = 0;
 	bool blocking = gfpflags_allow_blocking(gfp);
 	um_pfn_t pfn;
 	int err;
@@ -132,15 +132,20 @@ static struct page *um_alloc(int nid, gfp_t gfp, unsigned int order,
 
 struct page *unmapped_pages_alloc_node(int nid, gfp_t gfp, unsigned int order)
 {
-	return um_alloc(nid, gfp, order, _RET_IP_);
+	return um_alloc(nid, gfp, order, 0, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(unmapped_pages_alloc_node);
 
 struct page *unmapped_pages_alloc(gfp_t gfp, unsigned int order)
 {
-	return um_alloc(NUMA_NO_NODE, gfp, order, _RET_IP_);
+	return um_alloc(NUMA_NO_NODE, gfp, order, 0, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(unmapped_pages_alloc);
+
+struct page *um_pages_alloc_bulk(int nid, gfp_t gfp, unsigned int order)
+{
+	return um_alloc(nid, gfp, order, UM_ALLOC_BULK, _RET_IP_);
+}
 
 void unmapped_pages_free(struct page *page, unsigned int order)
 {

@@ -47,6 +47,13 @@ struct um_front {
 
 extern struct um_front um_front;
 
+/*
+ * api.c: unmapped_pages_alloc_node() for a caller that will take many more
+ * pages soon (a large secret file): a refill takes a 4 MiB block
+ * (UM_ALLOC_BULK), one direct-map change and one flush for 1024 pages.
+ */
+struct page *um_pages_alloc_bulk(int nid, gfp_t gfp, unsigned int order);
+
 /* front.c: the front ends' counters into @v, indexed by UM_SHIM_STAT_* */
 void um_front_stats(u64 *v);
 

@@ -6,7 +6,9 @@
  * memfd_secret() takes every page from the page allocator and removes it
  * from the direct map alone, which splits the 2M mapping around it and
  * flushes the TLB of every CPU. A secret file takes order-0 pages from the
- * cache instead, carved from blocks that left the direct map whole.
+ * cache instead, carved from blocks that left the direct map whole: 4 MiB
+ * ones for a file of at least 4 MiB (UM_ALLOC_BULK), as a region of that
+ * size gets, else the cache's usual 2 MiB.
  *
  * What memfd_secret promises, and how it is kept here:
  *  - ftruncate() sets the size once (inode_operations.setattr below);
@@ -46,6 +48,7 @@
 #include <linux/xarray.h>
 
 #include "compat.h"
+#include "front.h"
 #include "obs_stats.h"
 #include "platform.h"
 #include "secretfile.h"
@@ -102,8 +105,14 @@ static void um_secret_uncharge(struct um_secret *s, unsigned long nr)
 	atomic_long_sub(nr, &s->user->locked_vm);
 }
 
+/*
+ * A file this large fills from 4 MiB refills: memfd_secret's users map
+ * and touch the whole file, so half the direct-map changes and flushes.
+ */
+#define UM_SECRET_BULK_BYTES	((loff_t)PAGE_SIZE << (UM_MAX_ORDER - 1))
+
 /* The page at @idx, taken from the cache if it has none yet. */
-static vm_fault_t um_secret_page(struct um_secret *s, pgoff_t idx,
+static vm_fault_t um_secret_page(struct um_secret *s, pgoff_t idx, bool bulk,
 				 struct page **pagep)
 {
 	struct page *page, *old;
@@ -114,8 +123,12 @@ static vm_fault_t um_secret_page(struct um_secret *s, pgoff_t idx,
 
 	if (!um_secret_charge(s))
 		return VM_FAULT_SIGBUS;
-	page = unmapped_pages_alloc_node(um_local_memory_node(), UM_SECRET_GFP,
-					 0);
+	if (bulk)
+		page = um_pages_alloc_bulk(um_local_memory_node(),
+					   UM_SECRET_GFP, 0);
+	else
+		page = unmapped_pages_alloc_node(um_local_memory_node(),
+						 UM_SECRET_GFP, 0);
 	if (!page) {
 		um_secret_uncharge(s, 1);
 		return VM_FAULT_OOM;
@@ -141,15 +154,16 @@ static vm_fault_t um_secret_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct um_secret *s = vma->vm_file->private_data;
+	loff_t size = i_size_read(file_inode(vma->vm_file));
 	struct page *page;
 	vm_fault_t ret;
 
 	/* As secretmem: no page at or past the size (SIGBUS). */
-	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >=
-	    i_size_read(file_inode(vma->vm_file)))
+	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >= size)
 		return VM_FAULT_SIGBUS;
 
-	ret = um_secret_page(s, vmf->pgoff, &page);
+	ret = um_secret_page(s, vmf->pgoff, size >= UM_SECRET_BULK_BYTES,
+			     &page);
 	if (ret)
 		return ret;
 	/* VM_FAULT_NOPAGE, also when a racing fault mapped it first. */

@@ -396,6 +396,78 @@ static void test_many(void)
 	ksft_test(um_stat("pages_in_use") == in_use, "all back after close");
 }
 
+/* Give every cached page back (the shrinker), so that the next touch refills. */
+static bool empty_cache(void)
+{
+	for (int i = 0; i < 100 && um_stat("pages_cached") > 0; i++) {
+		um_write_file("/proc/sys/vm/drop_caches", "2");
+		usleep(50000);
+	}
+	return um_stat("pages_cached") == 0;
+}
+
+struct refills {
+	long long o9, o10, fallbacks, flushes;
+};
+
+static struct refills refills_now(void)
+{
+	return (struct refills){ um_stat("refills_order_9"), um_stat("refills_order_10"),
+				 um_stat("refill_fallbacks"), um_stat("tlb_flushes") };
+}
+
+/* Touch every page of a secret file of @pages; the refills it took meanwhile. */
+static struct refills fill_file(long pages)
+{
+	struct refills r0, r1;
+	int fd = secret(0, 0, NULL);
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, pages * PAGE))
+		ksft_exit_fail("SECRET: %s", strerror(errno));
+	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		ksft_exit_fail("mmap: %s", strerror(errno));
+	r0 = refills_now();
+	for (long i = 0; i < pages; i++)
+		p[i * PAGE] = 1;
+	r1 = refills_now();
+	munmap(p, pages * PAGE);
+	close(fd);
+	return (struct refills){ r1.o9 - r0.o9, r1.o10 - r0.o10,
+				 r1.fallbacks - r0.fallbacks, r1.flushes - r0.flushes };
+}
+
+/*
+ * A file of 4 MiB or more fills from 4 MiB refills (UM_ALLOC_BULK): one
+ * direct-map change and one flush per 1024 pages, as a region of that
+ * size gets; a smaller file from the usual 2 MiB ones, so that a small
+ * user holds no more than before. From an empty cache, so that every
+ * page touched comes from a refill of the file's own.
+ */
+static void test_bulk_refill(void)
+{
+	struct refills r;
+	bool empty = empty_cache();
+
+	if (!ksft_test(empty, "the cache gave every page back before the refill checks (%lld cached)",
+		       um_stat("pages_cached")))
+		return;
+	r = fill_file(4096);
+	ksft_test(r.o10 >= 1 && r.o9 == r.fallbacks && r.o10 + r.o9 <= 4 + r.fallbacks,
+		  "16 MiB file: 4 MiB refills (%lld), 2 MiB ones only as fallbacks (%lld, %lld fallbacks)",
+		  r.o10, r.o9, r.fallbacks);
+	ksft_test(r.flushes <= r.o10 + r.o9 && r.flushes <= 4 + r.fallbacks,
+		  "16 MiB file: one TLB flush per refill, at most 4 for 4096 pages (%lld)", r.flushes);
+	empty = empty_cache();
+	if (!ksft_test(empty, "... and again before the small file (%lld cached)",
+		       um_stat("pages_cached")))
+		return;
+	r = fill_file(256);
+	ksft_test(r.o9 == 1 && r.o10 == 0,
+		  "1 MiB file: one 2 MiB refill (%lld), no 4 MiB one (%lld)", r.o9, r.o10);
+}
+
 int main(void)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -416,6 +488,7 @@ int main(void)
 	test_fd_passing();
 	test_limits();
 	test_many();
+	test_bulk_refill();
 
 	if (pm)
 		um_unload_test_module("unmapped_pfnmap");

@@ -25,15 +25,22 @@ um_config cfg(u64 min_free = 0, u64 max_free = 0, u32 partial = 0)
 
 TEST(Policy, RefillsWholePmdBlocks)
 {
-	EXPECT_EQ(refillOrder(0), 9u);
-	EXPECT_EQ(refillOrder(9), 9u);
-	EXPECT_EQ(refillOrder(10), 10u);
+	EXPECT_EQ(refillOrder(0, false), 9u);
+	EXPECT_EQ(refillOrder(9, false), 9u);
+	EXPECT_EQ(refillOrder(10, false), 10u);
+}
+
+TEST(Policy, BulkRefillsTakeTheLargestBlock)
+{
+	EXPECT_EQ(refillOrder(0, true), 10u);
+	EXPECT_EQ(refillOrder(9, true), 10u);
+	EXPECT_EQ(refillOrder(10, true), 10u);
 }
 
 TEST(Policy, FallbackWalksDownToTheRequest)
 {
 	std::vector<unsigned> seen;
-	unsigned o = refillOrder(6);
+	unsigned o = refillOrder(6, false);
 
 	do
 		seen.push_back(o);

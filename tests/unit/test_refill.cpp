@@ -31,6 +31,50 @@ TEST_F(RefillTest, FallsBackToTheHighestOrderAvailable)
 	mustFree(pfn, 2);
 }
 
+/* One direct-map change and one flush for 1024 pages instead of 512. */
+TEST_F(RefillTest, BulkRefillTakesFourMegabytesInOneChange)
+{
+	start();
+	um_pfn_t pfn;
+
+	ASSERT_EQ(um_cache_alloc(cache_, 0, 0, UM_ALLOC_BULK, &pfn), 0);
+	um_stats s = stats();
+
+	EXPECT_EQ(s.refills_by_order[10], 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_fallbacks), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 1024u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	mustFree(pfn, 0);
+}
+
+/* Without 4 MiB free, a bulk refill is an ordinary one, not a failure. */
+TEST_F(RefillTest, BulkRefillFallsBackToTwoMegabytes)
+{
+	start();
+	sim_->fail_order_at_least = 10;
+	um_pfn_t pfn = 0;
+
+	ASSERT_EQ(um_cache_alloc(cache_, 0, 0, UM_ALLOC_BULK, &pfn), 0);
+	um_stats s = stats();
+
+	EXPECT_EQ(s.refills_by_order[9], 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_fallbacks), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 512u);
+	mustFree(pfn, 0);
+}
+
+/* A plain order-0 refill stays at 2 MiB: a small user holds no more. */
+TEST_F(RefillTest, PlainRefillStaysAtTwoMegabytes)
+{
+	start();
+	um_pfn_t pfn = mustAlloc(0);
+
+	EXPECT_EQ(stats().refills_by_order[9], 1u);
+	EXPECT_EQ(stat(UM_STAT_pages_cached), 512u);
+	mustFree(pfn, 0);
+}
+
 TEST_F(RefillTest, FailsWhenNothingAtTheRequestOrder)
 {
 	start();
