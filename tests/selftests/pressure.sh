@@ -104,10 +104,11 @@ fails() { cat $run/$1.fails 2> /dev/null || echo 0; }
 phase() {
 	name=$1 cap=$2
 	echo "$cap" > $UM_PARAMS/max_cached_mb
-	f0=$(um_stat refill_fallbacks)
+	f0=$(um_stat refill_fallbacks) x0=$(um_stat refill_failures) r0=$(um_stat refills) t0=$(date +%s)
 	um_prefill "$cap"
 	echo 0 > $UM_PARAMS/prefill_mb
-	ksft_diag "$name: prefill: $(($(um_stat refill_fallbacks) - f0)) refills below 2M, $(awk '$1 == "Node" { s = 0; for (i = 14; i <= NF; i++) s += $i; t += s } END { print t + 0 }' /proc/buddyinfo) free blocks of 2M or more"
+	ksft_diag "$name: prefill: $(($(um_stat refills) - r0)) refills in $(($(date +%s) - t0)) s, $(($(um_stat refill_fallbacks) - f0)) below 2M, $(($(um_stat refill_failures) - x0)) failed; $(awk '$1 == "Node" { s = 0; for (i = 14; i <= NF; i++) s += $i; t += s } END { print t + 0 }' /proc/buddyinfo) free blocks of 2M or more"
+	ksft_diag "$name: free and watermarks (pages): $(awk '$1 == "Node" { z = $4 } $1 == "pages" && $2 == "free" { printf "%s free %s ", z, $3 } $1 == "min" || $1 == "low" || $1 == "high" { printf "%s %s ", $1, $2 }' /proc/zoneinfo)"
 	ksft_cmp "$name: the cache is filled to its cap (free pages)" "$(um_stat pages_free)" -ge $((cap * 256))
 	avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 	need=$((avail + $3 - 52 - 32))
