@@ -8,16 +8,22 @@
  * a release, another event), UM_CYCLES (25) times per phase. After a
  * warm-up, phases alternate: nobody listening (events are not even
  * queued), then a listener with the smallest receive buffer that never
- * reads, three times each. Each ALLOC+FREE pair is timed; the trim wait
- * is not. The test prints each phase's median and worst cycle and passes
- * when every cycle finished (worst under 2 s), the median of all stuck
- * cycles is within 1.5x of the median of all idle ones (plus 1 ms, for
- * TCG jitter), events were produced while the listener was stuck, and its
- * socket overflowed (recvmsg() reports ENOBUFS): the kernel dropped for
- * it, nobody waited.
+ * reads, three times each. Each ALLOC+FREE pair is timed, and the
+ * voluntary context switches of the allocating thread are counted
+ * (getrusage(RUSAGE_THREAD)); the trim wait is neither. The test prints
+ * each phase's median and worst cycle and passes when every cycle
+ * finished (worst under 2 s), the allocating thread slept no more often
+ * with the listener stuck than with nobody listening (an event path that
+ * waited for the listener sleeps once per event: 50 per phase), events
+ * were produced while the listener was stuck, and its socket overflowed
+ * (recvmsg() reports ENOBUFS): the kernel dropped for it, nobody waited.
+ * The stuck/idle ratio of the median times is printed, not judged: under
+ * TCG it moved from 1.01x to 4.64x between two runs with the same counts
+ * (the idle cycles took 0.7 ms in one, 2.8 ms in the other).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "lib/ksft.h"
 #include "lib/um_genl.h"
@@ -31,6 +37,7 @@ struct phase {
 	unsigned int cycles;
 	double median_us, worst_us;
 	long long refills, queued, sent, unsent;
+	long long sleeps;	/* voluntary context switches in ALLOC+FREE */
 	bool overflowed;
 };
 
@@ -74,6 +81,14 @@ static int stuck_listener(uint32_t group)
 }
 
 /* Run one phase; its cycle times go to @times (UM_CYCLES of them). */
+/* Voluntary context switches of this thread so far. */
+static long long thread_sleeps(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? 0 : ru.ru_nvcsw;
+}
+
 static int run_phase(int dev, struct phase *ph, uint32_t group, double *times)
 {
 	long long refills = um_stat("refills"), queued = um_stat("events_queued");
@@ -89,12 +104,14 @@ static int run_phase(int dev, struct phase *ph, uint32_t group, double *times)
 	}
 	for (i = 0; i < ph->cycles; i++) {
 		struct unmapped_alloc a;
+		long long s0 = thread_sleeps();
 		double t0 = now_us();
 		int err = um_alloc(dev, 0, UNMAPPED_ALLOC_BLOCK, 9, 0, &a);
 
 		if (!err)
 			err = um_free(dev, a.id);
 		times[i] = now_us() - t0;
+		ph->sleeps += thread_sleeps() - s0;
 		if (err) {
 			ksft_diag("%s: cycle %u: %s", ph->name, i, strerror(-err));
 			if (listener >= 0)
@@ -132,7 +149,7 @@ int main(void)
 	};
 	double idle, stuck, worst = 0, *idle_times, *stuck_times, *times;
 	unsigned int n_idle = 0, n_stuck = 0;
-	long long stuck_queued = 0;
+	long long stuck_queued = 0, stuck_sleeps = 0, idle_sleeps = 0;
 	bool overflowed = true;
 	struct um_genl_ids ids;
 	int fd, dev, err = 0, i;
@@ -164,8 +181,8 @@ int main(void)
 		err = run_phase(dev, &ph[i], ids.events_group, times);
 		if (err)
 			break;
-		ksft_diag("%-16s %u cycles: median %6.0f us, worst %6.0f us; refills %lld, events queued %lld, delivered %lld, undelivered %lld%s",
-			  ph[i].name, ph[i].cycles, ph[i].median_us, ph[i].worst_us, ph[i].refills,
+		ksft_diag("%-16s %u cycles: median %6.0f us, worst %6.0f us, %lld sleeps; refills %lld, events queued %lld, delivered %lld, undelivered %lld%s",
+			  ph[i].name, ph[i].cycles, ph[i].median_us, ph[i].worst_us, ph[i].sleeps, ph[i].refills,
 			  ph[i].queued, ph[i].sent, ph[i].unsent,
 			  ph[i].stuck ? (ph[i].overflowed ? ", listener overflowed" : ", listener did not overflow") : "");
 		if (ph[i].worst_us > worst)
@@ -176,10 +193,12 @@ int main(void)
 			memcpy(stuck_times + n_stuck, times, cycles * sizeof(double));
 			n_stuck += cycles;
 			stuck_queued += ph[i].queued;
+			stuck_sleeps += ph[i].sleeps;
 			overflowed = overflowed && ph[i].overflowed;
 		} else {
 			memcpy(idle_times + n_idle, times, cycles * sizeof(double));
 			n_idle += cycles;
+			idle_sleeps += ph[i].sleeps;
 		}
 	}
 	um_set_param("max_cached_mb", "64");
@@ -194,9 +213,10 @@ int main(void)
 	ksft_test(!err && worst < 2e6, "worst cycle %.0f us (under 2 s: nothing blocked)", worst);
 	ksft_diag("all cycles: stuck listener %.0f us vs nobody %.0f us median (%.2fx)", stuck,
 		  idle, idle > 0 ? stuck / idle : 0);
-	ksft_test(!err && stuck <= idle * 1.5 + 1000,
-		  "a stuck listener does not slow the allocator (%.2fx, limit 1.5x + 1 ms)",
-		  idle > 0 ? stuck / idle : 0);
+	/* 3: the deferred trim's worker may still hold the node's mutex. */
+	ksft_test(!err && stuck_sleeps <= idle_sleeps + 3,
+		  "a stuck listener never makes the allocator wait (voluntary context switches in ALLOC+FREE: %lld stuck, %lld with nobody listening)",
+		  stuck_sleeps, idle_sleeps);
 	ksft_test(stuck_queued >= cycles, "events were queued while the listener was stuck (%lld)",
 		  stuck_queued);
 	ksft_test(!err && overflowed, "the stuck listener's socket overflowed (ENOBUFS): dropped, not waited for");
