@@ -4,7 +4,7 @@
  *
  * Load: resolve the kernel functions we need, set up the platform (scrub
  * windows), create the core with the module parameters, then open the
- * ways in: debugfs, the shrinker, the hibernation notifier, generic
+ * ways in: debugfs, the shrinker, CPU hotplug, the hibernation notifier, generic
  * netlink, /dev/unmapped. Each
  * step is undone by the label named after it, in reverse; unload runs the
  * same undo steps in the same order.
@@ -128,9 +128,12 @@ static int __init unmapped_init(void)
 	err = um_shrinker_init();
 	if (err)
 		goto undo_debugfs;
-	err = um_pm_init();
+	err = um_cpuhp_init();
 	if (err)
 		goto undo_shrinker;
+	err = um_pm_init();
+	if (err)
+		goto undo_cpuhp;
 	err = um_nl_init(um_platform.cache);
 	if (err)
 		goto undo_pm;
@@ -150,6 +153,8 @@ undo_netlink:
 	um_nl_exit();
 undo_pm:
 	um_pm_exit();
+undo_cpuhp:
+	um_cpuhp_exit();
 undo_shrinker:
 	um_shrinker_exit();
 undo_debugfs:
@@ -167,6 +172,7 @@ static void __exit unmapped_exit(void)
 	um_secret_exit();
 	um_nl_exit();
 	um_pm_exit();
+	um_cpuhp_exit();
 	um_shrinker_exit();
 	um_debugfs_exit();
 	um_core_exit();

@@ -31,10 +31,12 @@ static struct {
 	unsigned long prefill_mb;
 	bool shrink_partial;
 	bool keep_1g;
+	unsigned int percpu_pages;
 } um_params = {
 	.backend = UM_BACKEND_RANGE,
 	.max_cached_mb = 64,
 	.keep_1g = true,
+	.percpu_pages = 256,
 };
 
 static struct um_cache *um_params_cache;
@@ -66,6 +68,7 @@ static void um_params_to_config(struct um_config *cfg)
 	cfg->prefill_pages = um_mb_to_pages(um_params.prefill_mb);
 	cfg->shrink_partial = um_params.shrink_partial;
 	cfg->keep_1g = um_params.keep_1g;
+	cfg->percpu_pages = um_params.percpu_pages;
 }
 
 /**
@@ -110,6 +113,7 @@ void um_params_attach(struct um_cache *cache)
 		um_params.prefill_mb = cfg.prefill_pages >> (20 - PAGE_SHIFT);
 		um_params.shrink_partial = cfg.shrink_partial;
 		um_params.keep_1g = cfg.keep_1g;
+		um_params.percpu_pages = cfg.percpu_pages;
 		pr_warn("parameters written during load were refused; kept the load-time values\n");
 	}
 	kernel_param_unlock(THIS_MODULE);
@@ -201,6 +205,25 @@ static const struct kernel_param_ops um_param_partial_ops = {
 	.get = param_get_bool,
 };
 
+/* percpu_pages: a count the core bounds (at most 256). */
+static int um_param_set_percpu(const char *val, const struct kernel_param *kp)
+{
+	unsigned int old = um_params.percpu_pages;
+	int err = param_set_uint(val, kp);
+
+	if (err)
+		return err;
+	err = um_params_apply();
+	if (err)
+		um_params.percpu_pages = old;
+	return err;
+}
+
+static const struct kernel_param_ops um_param_percpu_ops = {
+	.set = um_param_set_percpu,
+	.get = param_get_uint,
+};
+
 module_param_cb(backend, &um_param_backend_ops, NULL, 0644);
 MODULE_PARM_DESC(backend,
 		 "How blocks leave the direct map: range (default; whole blocks, one change, no 2M split) or page (per page, splits it). Applies to blocks taken after a change.");
@@ -224,3 +247,7 @@ MODULE_PARM_DESC(shrink_partial,
 module_param_cb(keep_1g, &um_param_partial_ops, &um_params.keep_1g, 0644);
 MODULE_PARM_DESC(keep_1g,
 		 "Keep 1G direct-map entries whole: a range-backend refill whose block lies in a 1G entry looks for one already mapped below 1G (low zone first, at most 4 extra blocks, counted in refill_1g_*), and splits the 1G entry only when none is found. N takes the page allocator's block as it comes. Applies to refills after a change. Default Y.");
+
+module_param_cb(percpu_pages, &um_param_percpu_ops, &um_params.percpu_pages, 0644);
+MODULE_PARM_DESC(percpu_pages,
+		 "Free order-0 pages each CPU keeps per node in front of the node's lock (0..256, 0 = none), moved 64 at a time; fewer under a small max_cached_mb (all CPUs together keep at most a quarter of it, and none if that is below 128 pages each). Emptied by the shrinker, drains, hibernation and CPU offline. Default 256.");

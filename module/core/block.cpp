@@ -9,7 +9,9 @@ namespace um {
 namespace {
 
 /* Page-granular bitmaps after the per-order ones, in this order. */
-enum PageMapIndex : unsigned { kDirtyMap, kGoneMap, kLeakedMap, kNrPageMaps };
+enum PageMapIndex : unsigned {
+	kDirtyMap, kGoneMap, kLeakedMap, kOutMap, kNrPageMaps
+};
 
 /* Word offsets of every bitmap of a block of one order. */
 struct BlockLayout {
@@ -263,6 +265,31 @@ unsigned Block::reattach(u32 off, unsigned chunk_order, const PageSet &dirty,
 	unmarkGone(off, chunk_order, &pages_gone);
 	putDirty(off, dirty);
 	return insertFree(off, chunk_order, area_count);
+}
+
+void Block::markOut(u32 off)
+{
+	atomicSetBit(pageMap(kOutMap), off);
+}
+
+bool Block::takeOut(u32 off)
+{
+	return atomicTestAndClearBit(pageMap(kOutMap), off);
+}
+
+bool Block::isOut(u32 off) const
+{
+	return atomicTestBit(pageMap(kOutMap), off);
+}
+
+u32 Block::parkedPages() const
+{
+	const u64 *used = usedMap(0), *out = pageMap(kOutMap);
+	u32 n = 0;
+
+	for (size_t w = 0; w < wordsFor(pages()); w++)
+		n += popcount64(used[w] & ~loadAcquire(&out[w]));
+	return n;
 }
 
 ChunkState Block::classify(u32 off, unsigned chunk_order) const

@@ -329,6 +329,15 @@ extern "C" um_u64 um_cache_drain(struct um_cache *cache)
 	return released;
 }
 
+extern "C" um_u64 um_cache_drain_cpu(struct um_cache *cache, int cpu)
+{
+	um::u64 moved = 0;
+
+	um::forNodes(cache, UM_NUMA_NO_NODE,
+		     [&](NodeCache &node) { moved += node.drainCpu(cpu); });
+	return moved;
+}
+
 extern "C" int um_cache_stats(struct um_cache *cache, int nid,
 			      struct um_stats *out)
 {

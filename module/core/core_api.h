@@ -99,6 +99,10 @@ struct um_config {
 				 * splits a 1G entry only when a bounded
 				 * search finds none (UM_REFILL_1G_CANDIDATES);
 				 * 0: takes the page allocator's block */
+	um_u32 percpu_pages;	/* most free order-0 pages each CPU keeps
+				 * in front of the node's lock (0: none;
+				 * at most 256; fewer under a small cap:
+				 * see policy::magazineHigh) */
 };
 
 /* um_cache_alloc() flags */
@@ -241,6 +245,12 @@ um_u64 um_cache_scrub(struct um_cache *cache);
 /** um_cache_drain() - release every free page on every node. [sleeps] */
 um_u64 um_cache_drain(struct um_cache *cache);
 
+/**
+ * um_cache_drain_cpu() - give CPU @cpu's per-CPU pages back to their
+ * nodes' free pages (the CPU went offline). [atomic] Return: pages moved.
+ */
+um_u64 um_cache_drain_cpu(struct um_cache *cache, int cpu);
+
 /* --- hibernation ------------------------------------------------------ */
 
 /*
@@ -324,7 +334,10 @@ void um_cache_thaw(struct um_cache *cache);
 	X(peak_cached,		"highest pages_cached")			\
 	X(peak_in_use,		"highest pages_in_use")			\
 	X(blocks_cached,	"blocks from the page allocator held now") \
-	X(node_lock_holds,	"times a node's spinlock was taken to work: each allocation and free, refills, releases, scrubs (reading counters, config or blocks is not counted)")
+	X(node_lock_holds,	"times a node's spinlock was taken to work: each allocation and free outside the per-CPU lists, their fills and flushes, refills, releases, scrubs (reading counters, config or blocks is not counted)") \
+	X(percpu_pages,		"free pages in per-CPU lists now (counted in pages_free)") \
+	X(percpu_fills,		"per-CPU lists filled from the node's free pages, up to 64 pages under one node-lock hold") \
+	X(percpu_flushes,	"per-CPU lists emptied back into the node's free pages (full, drained, trimmed or CPU offline)")
 
 enum um_stat_item {
 #define UM_STAT_ENUM(name, desc) UM_STAT_##name,

@@ -97,6 +97,9 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
 	block_order_mask_ = 0;
 	__builtin_memset(&stats_, 0, sizeof(stats_));
+	mags_ = nullptr;
+	nr_mags_ = 0;
+	mag_gen_ = 0;
 
 	lock_ = um_plat_lock_create(plat, nid);
 	if (!lock_)
@@ -106,6 +109,12 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 		um_plat_lock_destroy(plat, lock_);
 		return -UM_ENOMEM;
 	}
+	if (initMagazines()) {
+		um_plat_mutex_destroy(plat, mutex_);
+		um_plat_lock_destroy(plat, lock_);
+		return -UM_ENOMEM;
+	}
+	mag_high_ = policy::magazineHigh(cfg, nr_mags_);
 	return 0;
 }
 
@@ -126,8 +135,9 @@ void NodeCache::fini()
 			UM_BUG_ON(plat_, b->pages_used != 0);
 			unlinkBlockLocked(g, b);
 		}
-		um_plat_meta_free(plat_, b);
+		um_plat_meta_free_deferred(plat_, b);
 	}
+	finiMagazines();
 	um_plat_mutex_destroy(plat_, mutex_);
 	um_plat_lock_destroy(plat_, lock_);
 }
@@ -207,6 +217,7 @@ void NodeCache::linkBlockLocked(const NodeLock &g, Block *b)
 {
 	listAddTail(&blocks_, &b->link);
 	lookup_.insert(&b->tree);
+	index_.insertLocked(b);
 	block_orders_[b->order]++;
 	block_order_mask_ |= u32(1) << b->order;
 	syncBlockLocked(g, b, 0, b->order);
@@ -226,6 +237,7 @@ void NodeCache::unlinkBlockLocked(const NodeLock &g, Block *b)
 	syncBlockLocked(g, b, 0, b->order);
 	listDel(&b->link);
 	lookup_.erase(&b->tree);
+	index_.eraseLocked(b);
 	if (!--block_orders_[b->order])
 		block_order_mask_ &= ~(u32(1) << b->order);
 	stat(stats_, UM_STAT_blocks_cached)--;
@@ -404,6 +416,10 @@ int NodeCache::finishGrant(Grant *grant, um_pfn_t *pfn)
 		return -UM_EIO;
 	}
 
+	/* Now a free of it can be accepted, by the fast path too. */
+	if (grant->order == 0)
+		b->markOut(grant->off);
+
 	um_event ev = event(UM_EV_ALLOC, grant->order, b->pfnAt(grant->off), n);
 
 	ev.backend = um_backend(b->backend);
@@ -417,23 +433,38 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 	Grant grant;
 	bool found, too_dirty = false, want_scrub = false;
 
+	if (order == 0 && loadAcquire(&mag_high_)) {
+		int err = allocFast(flags, pfn);
+
+		if (err != kFastMiss)
+			return err;
+	}
 	grant.flags = flags;
-	if ((flags & UM_ALLOC_ATOMIC) && !(flags & UM_ALLOC_NOZERO)) {
-		NodeLock g(*this);
+	for (int pass = 0;; pass++) {
+		if ((flags & UM_ALLOC_ATOMIC) && !(flags & UM_ALLOC_NOZERO)) {
+			NodeLock g(*this);
 
-		if (frozen_)
-			return -UM_EAGAIN;
-		serves_atomic_ = true;
-		found = takeAtomicLocked(g, order, &grant, &too_dirty);
-		/* What it had to zero here, the next one should not. */
-		if (too_dirty || (found && grant.scrub))
-			want_scrub = wantScrubLocked(g);
-	} else {
-		NodeLock g(*this);
+			if (frozen_)
+				return -UM_EAGAIN;
+			serves_atomic_ = true;
+			found = takeAtomicLocked(g, order, &grant, &too_dirty);
+			/* What it had to zero here, the next one should not. */
+			if (too_dirty || (found && grant.scrub))
+				want_scrub = wantScrubLocked(g);
+		} else {
+			NodeLock g(*this);
 
-		if (frozen_)
-			return -UM_EAGAIN;
-		found = takeLocked(g, order, &grant);
+			if (frozen_)
+				return -UM_EAGAIN;
+			found = takeLocked(g, order, &grant);
+		}
+		/*
+		 * Free pages other CPUs keep are this node's too: take them
+		 * back before a refill (a direct-map change and a flush), as
+		 * the page allocator drains its pcp lists before it fails.
+		 */
+		if (found || too_dirty || pass || !drainMagazines(false))
+			break;
 	}
 	if (want_scrub)
 		um_plat_request_scrub(plat_);
@@ -466,6 +497,19 @@ void NodeCache::noteAllocFailure(unsigned order, int err)
 
 /* --- free -------------------------------------------------------------- */
 
+/*
+ * An order-0 chunk is handed out only while its out bit is set: without
+ * it the page is in a magazine, or being freed by another caller.
+ */
+static ChunkState classifyFree(const Block &b, u32 off, unsigned order)
+{
+	ChunkState state = b.classify(off, order);
+
+	if (state == ChunkState::Allocated && order == 0 && !b.isOut(off))
+		return ChunkState::Free;
+	return state;
+}
+
 static int freeError(ChunkState state)
 {
 	switch (state) {
@@ -490,7 +534,7 @@ int NodeCache::checkChunk(um_pfn_t pfn, unsigned order)
 
 	if (!b)
 		return -UM_ENOENT;
-	return freeError(b->classify(u32(pfn - b->base), order));
+	return freeError(classifyFree(*b, u32(pfn - b->base), order));
 }
 
 int NodeCache::free(um_pfn_t pfn, unsigned order)
@@ -498,6 +542,8 @@ int NodeCache::free(um_pfn_t pfn, unsigned order)
 	bool want_trim = false, want_scrub;
 	um_event ev = event(UM_EV_FREE, order, pfn, pagesOf(order));
 
+	if (order == 0 && loadAcquire(&mag_high_) && freeFast(pfn))
+		return 0;
 	{
 		NodeLock g(*this);
 		Block *b = lookupLocked(g, pfn);
@@ -506,9 +552,13 @@ int NodeCache::free(um_pfn_t pfn, unsigned order)
 			return -UM_ENOENT;
 
 		u32 off = u32(pfn - b->base);
-		ChunkState state = b->classify(off, order);
+		ChunkState state = classifyFree(*b, off, order);
 
 		UM_BUG_ON(plat_, state == ChunkState::Inconsistent);
+		/* Only one of two racing frees clears the out bit. */
+		if (state == ChunkState::Allocated && order == 0 &&
+		    !b->takeOut(off))
+			state = ChunkState::Free;
 		if (int err = freeError(state)) {
 			stat(stats_, UM_STAT_bad_frees)++;
 			return err;
@@ -564,19 +614,29 @@ void NodeCache::emit(const um_event &ev)
 
 u64 NodeCache::freeze()
 {
-	NodeSerial s(*this);
-	NodeLock g(*this);
+	u32 alone;
 
-	frozen_ = true;
-	/* A NOFS refill under way without the mutex hands out a page soon. */
-	return stat(stats_, UM_STAT_pages_in_use) + refills_alone_;
+	{
+		NodeSerial s(*this);
+		NodeLock g(*this);
+
+		storeRelease(&frozen_, true);
+		/* A NOFS refill under way without the mutex hands out a page soon. */
+		alone = refills_alone_;
+	}
+	/*
+	 * Magazine allocations test frozen_ under the magazine's lock only:
+	 * pagesInUse() takes each one after the store, so every allocation
+	 * it does not count sees the flag.
+	 */
+	return pagesInUse() + alone;
 }
 
 void NodeCache::thaw()
 {
 	NodeLock g(*this);
 
-	frozen_ = false;
+	storeRelease(&frozen_, false);
 }
 
 u64 NodeCache::pagesTaken()
@@ -589,9 +649,12 @@ u64 NodeCache::pagesTaken()
 
 u64 NodeCache::pagesInUse()
 {
-	NodeLock g(*this, NodeLock::kRead);
+	um_stats s;
+	MagTotals t;
 
-	return stat(stats_, UM_STAT_pages_in_use);
+	readConsistent(&s, &t);
+	addMagazines(&s, t);
+	return stat(s, UM_STAT_pages_in_use);
 }
 
 void NodeCache::setConfig(const um_config &cfg)
@@ -599,6 +662,8 @@ void NodeCache::setConfig(const um_config &cfg)
 	NodeLock g(*this);
 
 	cfg_ = cfg;
+	/* A lower bound is enforced by the next free or trim. */
+	storeRelease(&mag_high_, policy::magazineHigh(cfg, nr_mags_));
 }
 
 void NodeCache::getConfig(um_config *cfg)
@@ -610,9 +675,10 @@ void NodeCache::getConfig(um_config *cfg)
 
 void NodeCache::copyStats(um_stats *out)
 {
-	NodeLock g(*this, NodeLock::kRead);
+	MagTotals t;
 
-	*out = stats_;
+	readConsistent(out, &t);
+	addMagazines(out, t);
 }
 
 unsigned NodeCache::copyBlocks(um_pfn_t *key, um_block_info *out,
@@ -631,8 +697,11 @@ unsigned NodeCache::copyBlocks(um_pfn_t *key, um_block_info *out,
 		info.order = b->order;
 		info.nid = nid_;
 		info.backend = um_backend(b->backend);
-		info.free_pages = b->pages_free + b->pages_zeroing;
-		info.used_pages = b->pages_used;
+		u32 parked = b->parkedPages();
+
+		/* Pages in magazines are free, as copyStats() counts them. */
+		info.free_pages = b->pages_free + b->pages_zeroing + parked;
+		info.used_pages = b->pages_used - parked;
 		info.released_pages = b->pages_gone - b->pages_leaked;
 		*key = n->key + 1;
 	}

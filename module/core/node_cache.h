@@ -40,6 +40,11 @@
  *     is counted in refills_alone_ (under lock_) from its check to its
  *     commit, and freeze() counts it as a page in use.
  *   Events are emitted with no lock held.
+ *   Magazines (magazine.h) have a spinlock each, taken before lock_ when
+ *   both are needed (a batch move), never after it. mag_gen_ is bumped
+ *   under both by every batch move. frozen_ and mag_high_ are also read
+ *   with only a magazine's lock (atomics); the out bits and index_ with
+ *   no lock at all.
  *
  * The shape of every slow operation is prepare (under lock_: pick and
  * detach), work (no lock_: page allocation, direct map, scrub, meta alloc),
@@ -50,6 +55,8 @@
 #define UNMAPPED_CORE_NODE_CACHE_H
 
 #include "block.h"
+#include "block_index.h"
+#include "magazine.h"
 #include "policy.h"
 #include "refill_1g.h"
 
@@ -204,6 +211,12 @@ public:
 	 */
 	u64 shrink(u64 nr_pages);
 
+	/**
+	 * drainCpu() - send CPU @cpu's magazine back to the buddy (the CPU
+	 * went offline). [atomic] Return: pages moved.
+	 */
+	u64 drainCpu(int cpu);
+
 	/** drain() - release every free page, then retry leaked ones. [sleeps] */
 	u64 drain();
 
@@ -306,6 +319,25 @@ private:
 	um_event event(um_event_type type, unsigned order, um_pfn_t pfn,
 		       u64 pages) const;
 
+	/* --- per-CPU magazines (magazine.cpp) --- */
+	struct MagTotals {
+		u64 count, dirty, allocs, frees, scrubbed;
+	};
+	static constexpr int kFastMiss = 1;
+
+	int initMagazines();
+	void finiMagazines();
+	Magazine *magazineHere() const;
+	int allocFast(unsigned flags, um_pfn_t *pfn);
+	bool freeFast(um_pfn_t pfn);
+	void fillLocked(const NodeLock &g, Magazine &m);
+	void flushLocked(const NodeLock &g, Magazine &m, u32 nr);
+	u64 drainMagazine(Magazine &m, u32 keep);
+	u64 drainMagazines(bool above_high_only);
+	void readMagazines(MagTotals *t) const;
+	u64 readConsistent(um_stats *node, MagTotals *t);
+	static void addMagazines(um_stats *s, const MagTotals &t);
+
 	/* --- refill (refill.cpp) --- */
 	int refillFor(unsigned order, Grant *grant, RefillTicket *t);
 	int prepareRefill(const NodeSerial &s, unsigned order, unsigned flags,
@@ -353,6 +385,12 @@ private:
 	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */
 	u32 block_order_mask_;		/* bit k: block_orders_[k] != 0 */
 	um_stats stats_;		/* nr_free[] is the free chunk tally */
+
+	BlockIndex index_;		/* lock-free lookups; writes: lock_ */
+	Magazine **mags_;		/* one per CPU; immutable after init */
+	int nr_mags_;
+	u32 mag_high_;			/* policy::magazineHigh(); 0: off */
+	u64 mag_gen_;			/* batch moves so far */
 };
 
 } /* namespace um */

@@ -23,6 +23,21 @@ extern "C" {
 void *um_plat_meta_alloc(struct um_platform *p, size_t size, int nid);
 void um_plat_meta_free(struct um_platform *p, void *ptr); /* [atomic] */
 
+/*
+ * Lock-free readers. The per-CPU fast free (magazine.cpp) finds a page's
+ * block with no core lock held, so a block's metadata must outlive every
+ * such reader that may have seen it: readers bracket the lookup with
+ * um_plat_read_lock/unlock (the kernel: rcu_read_lock), and a block is
+ * freed with um_plat_meta_free_deferred(), which frees it once every
+ * reader that started before the call is done (kfree_rcu). Its first
+ * UM_DEFERRED_FREE_BYTES bytes are the platform's scratch from the call on.
+ * Readers never take a core lock or sleep inside.
+ */
+#define UM_DEFERRED_FREE_BYTES	16
+void um_plat_read_lock(struct um_platform *p);		/* [atomic] */
+void um_plat_read_unlock(struct um_platform *p);	/* [atomic] */
+void um_plat_meta_free_deferred(struct um_platform *p, void *ptr); /* [atomic] */
+
 /* --- page allocator --------------------------------------------------- */
 
 /**
@@ -146,6 +161,21 @@ int um_plat_node_has_memory(struct um_platform *p, int nid);
  * calling CPU's, or the nearest with memory if the CPU's has none. [atomic]
  */
 int um_plat_current_node(struct um_platform *p);
+/**
+ * um_plat_node_span() - the pfns node @nid spans now, [*@start, *@end)
+ * (node_start_pfn, node_end_pfn). [sleeps] Memory added later may lie
+ * outside it; the core then only loses its fast path for those pages.
+ */
+void um_plat_node_span(struct um_platform *p, int nid, um_pfn_t *start,
+		       um_pfn_t *end);
+/** um_plat_nr_cpus() - CPU ids are 0..n-1 (nr_cpu_ids). [atomic] */
+int um_plat_nr_cpus(struct um_platform *p);
+/**
+ * um_plat_cpu_hint() - the calling CPU's id, which may be stale by the
+ * time it is used (raw_smp_processor_id()): the core only picks a
+ * per-CPU structure with it, and locks what it picks. [atomic]
+ */
+int um_plat_cpu_hint(struct um_platform *p);
 /**
  * um_plat_pfn_node() - node of the memory at @pfn (pfn_to_nid()), or a
  * negative value if @pfn is not memory. Lets um_cache_free() go straight

@@ -80,10 +80,19 @@ u64 prefillDeficit(const um_config &cfg, u64 pages_free)
 		cfg.prefill_pages - pages_free : 0;
 }
 
+u32 magazineHigh(const um_config &cfg, int nr_cpus)
+{
+	u64 high = minOf(u64(cfg.percpu_pages), u64(kMagCap));
+
+	if (cfg.max_free_pages && nr_cpus > 0)
+		high = minOf(high, cfg.max_free_pages / (4 * u64(nr_cpus)));
+	return high >= 2 * kMagBatch ? u32(high) : 0;
+}
+
 int validateConfig(const um_config &cfg)
 {
 	if (unsigned(cfg.backend) >= UM_BACKEND_NR || cfg.shrink_partial > 1 ||
-	    cfg.keep_1g > 1)
+	    cfg.keep_1g > 1 || cfg.percpu_pages > kMagCap)
 		return -UM_EINVAL;
 	/* A cap below the watermarks would make trim and prefill fight. */
 	if (cfg.max_free_pages && (cfg.min_free_pages > cfg.max_free_pages ||

@@ -65,6 +65,14 @@ bool overCap(const um_config &cfg, u64 pages_free);
 /** prefillDeficit() - free pages missing to reach the prefill target. */
 u64 prefillDeficit(const um_config &cfg, u64 pages_free);
 
+/**
+ * magazineHigh() - the most pages one CPU's magazine may hold: percpu_pages,
+ * at most kMagCap, and under a cap so that all @nr_cpus magazines together
+ * hold at most a quarter of it. 0 (off) when that leaves less than two
+ * batches: a magazine that moves a batch at every other call saves nothing.
+ */
+u32 magazineHigh(const um_config &cfg, int nr_cpus);
+
 /** validateConfig() - Return: 0, or -UM_EINVAL for knobs the cache cannot honour. */
 int validateConfig(const um_config &cfg);
 

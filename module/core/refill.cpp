@@ -51,6 +51,8 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 		um_plat_pages_free(plat_, t->pfn, n);
 		return t->err;
 	}
+	/* Without its leaf the block's frees just take the locked path. */
+	index_.prepare(t->pfn, t->order);
 	t->err = dm::removePages(plat_, t->backend, t->pfn, n, &t->cost,
 				 &must_keep);
 	if (!t->err) {
@@ -174,13 +176,17 @@ int NodeCache::prefill()
 			NodeSerial serial(*this);
 			u64 deficit;
 
+			MagTotals mt;
+
+			readMagazines(&mt);	/* their pages are free too */
 			{
 				NodeLock g(*this);
 
 				if (frozen_)
 					return -UM_EAGAIN;
 				deficit = policy::prefillDeficit(
-					cfg_, stat(stats_, UM_STAT_pages_free));
+					cfg_, stat(stats_, UM_STAT_pages_free) +
+					mt.count);
 			}
 			if (!deficit)
 				return 0;

@@ -12,10 +12,21 @@ namespace um {
 
 u64 NodeCache::shrinkCount()
 {
+	MagTotals t;
+
+	readMagazines(&t);
+
 	NodeLock g(*this, NodeLock::kRead);
 
-	return policy::shrinkCount(cfg_, stat(stats_, UM_STAT_pages_free),
-				   pages_whole_free_);
+	u64 free = stat(stats_, UM_STAT_pages_free) + t.count;
+
+	/*
+	 * A shrink empties the magazines first (shrink()), which may make
+	 * every block with free pages whole: counted as if it did. The scan
+	 * finds out, and from then on, magazines empty, the count is exact.
+	 */
+	return policy::shrinkCount(cfg_, free,
+				   t.count ? free : pages_whole_free_);
 }
 
 /**
@@ -147,7 +158,7 @@ void NodeCache::finishRelease(ReleaseTicket *t)
 	um_plat_pages_free(plat_, pfn, n);
 	t->done = true;
 	if (dead)
-		um_plat_meta_free(plat_, b);
+		um_plat_meta_free_deferred(plat_, b);
 }
 
 /*
@@ -196,6 +207,9 @@ u64 NodeCache::shrink(u64 nr_pages)
 	um_dm_cost cost = {};
 	u64 start_ns = um_plat_now_ns(plat_);
 
+	/* Under memory pressure the per-CPU pages go back first, as the
+	 * page allocator's own pcp lists do: they pin whole 2M blocks. */
+	drainMagazines(false);
 	{
 		NodeLock g(*this);
 
@@ -222,6 +236,7 @@ u64 NodeCache::drain()
 {
 	um_dm_cost cost = {};
 
+	drainMagazines(false);
 	return release(policy::drainGoal(), &cost) + retryLeaked();
 }
 
@@ -231,6 +246,8 @@ u64 NodeCache::trim()
 	um_dm_cost cost = {};
 	u64 released;
 
+	/* A lowered percpu_pages (or cap) takes effect here. */
+	drainMagazines(true);
 	{
 		NodeLock g(*this);
 
@@ -302,7 +319,7 @@ u64 NodeCache::restoreLeakedRuns(const NodeSerial &, Block *b,
 		start += len;
 	}
 	if (dead)
-		um_plat_meta_free(plat_, b);
+		um_plat_meta_free_deferred(plat_, b);
 	return restored.nr_set;
 }
 

@@ -56,6 +56,8 @@ using i64 = int64_t;
 constexpr unsigned kMaxOrder = UM_MAX_ORDER;	/* orders 0..kMaxOrder-1 */
 constexpr unsigned kPmdOrder = UM_PMD_ORDER;
 constexpr unsigned kMaxBlockPages = 1u << (kMaxOrder - 1);
+constexpr u32 kMagBatch = 64;	/* magazine.h: pages per move to/from the buddy */
+constexpr u32 kMagCap = 256;	/* magazine.h: most pages one magazine holds */
 
 constexpr u64 pagesOf(unsigned order)
 {

@@ -105,6 +105,51 @@ inline size_t findNextZeroBit(const u64 *map, size_t size, size_t start)
 	return scanBits<true>(map, size, start);
 }
 
+/*
+ * Atomics for what lock-free readers share with lock holders (the per-CPU
+ * fast path, magazine.cpp). The compiler's __atomic builtins: on x86-64
+ * they are single instructions (mov, lock or, lock btr), never libatomic
+ * calls, and they are what TSAN understands in the host tests.
+ */
+template <typename T>
+inline T loadAcquire(const T *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+template <typename T>
+inline void storeRelease(T *p, T v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+template <typename T>
+inline bool compareExchange(T *p, T expected, T desired)
+{
+	return __atomic_compare_exchange_n(p, &expected, desired, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+inline bool atomicTestBit(const u64 *map, size_t n)
+{
+	return (loadAcquire(&map[n / kWordBits]) >> (n % kWordBits)) & 1;
+}
+
+inline void atomicSetBit(u64 *map, size_t n)
+{
+	__atomic_fetch_or(&map[n / kWordBits], u64(1) << (n % kWordBits),
+			  __ATOMIC_RELEASE);
+}
+
+/** atomicTestAndClearBit() - true if this call cleared the bit. */
+inline bool atomicTestAndClearBit(u64 *map, size_t n)
+{
+	u64 bit = u64(1) << (n % kWordBits);
+
+	return __atomic_fetch_and(&map[n / kWordBits], ~bit,
+				  __ATOMIC_ACQ_REL) & bit;
+}
+
 /** assignBits() - set or clear @len bits from @start, a word at a time. */
 inline void assignBits(u64 *map, size_t start, size_t len, bool value)
 {

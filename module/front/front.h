@@ -61,6 +61,10 @@ void um_front_stats(u64 *v);
 int um_shrinker_init(void);
 void um_shrinker_exit(void);
 
+/* cpuhp.c: an offline CPU's per-CPU pages go back to their nodes */
+int um_cpuhp_init(void);
+void um_cpuhp_exit(void);
+
 /* pm.c: hibernation refused while pages are out, else the cache emptied */
 int um_pm_init(void);
 void um_pm_exit(void);

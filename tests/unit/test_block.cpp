@@ -81,7 +81,7 @@ TEST_F(BlockTest, FreshBlockIsOneFreeChunk)
 
 TEST_F(BlockTest, MetadataIsSmall)
 {
-	/* Struct plus 66 words of bitmaps for a 2 MiB block. */
+	/* Struct plus 74 words of bitmaps for a 2 MiB block. */
 	EXPECT_LE(Block::metaBytes(9), 1024u);
 	EXPECT_LT(Block::metaBytes(0), Block::metaBytes(9));
 	EXPECT_LT(Block::metaBytes(9), Block::metaBytes(10));

@@ -13,15 +13,21 @@ using namespace t;
 
 namespace {
 
-class MisuseTest : public CacheTest {
+/* With the per-CPU magazines on, the order-0 calls take the fast path. */
+class MisuseTest : public CacheTest,
+		   public ::testing::WithParamInterface<bool> {
 protected:
 	void SetUp() override
 	{
-		start();
+		um_config cfg = config();
+
+		cfg.percpu_pages = GetParam() ? 256 : 0;
+		start(cfg);
 		used_ = mustAlloc(3);		/* pages used_..used_+7 */
 		base_ = used_ & ~um_pfn_t(511);
 		freed_ = mustAlloc(0);
 		mustFree(freed_, 0);
+		EXPECT_EQ(stat(UM_STAT_percpu_pages), GetParam() ? 64u : 0u);
 	}
 
 	void TearDown() override
@@ -75,7 +81,7 @@ protected:
 	um_pfn_t used_ = 0, base_ = 0, freed_ = 0;
 };
 
-TEST_F(MisuseTest, FreeOfForeignPage)
+TEST_P(MisuseTest, FreeOfForeignPage)
 {
 	expectRejected(-UM_ENOENT, UM_STAT_bad_frees,
 		       [&] { return freeCall(base_ + 512, 0); });
@@ -86,7 +92,7 @@ TEST_F(MisuseTest, FreeOfForeignPage)
 		       [&] { return freeCall(um_pfn_t(1) << 40, 0); });
 }
 
-TEST_F(MisuseTest, DoubleFree)
+TEST_P(MisuseTest, DoubleFree)
 {
 	expectRejected(-UM_EALREADY, UM_STAT_bad_frees,
 		       [&] { return freeCall(freed_, 0); });
@@ -95,7 +101,7 @@ TEST_F(MisuseTest, DoubleFree)
 		       [&] { return freeCall(base_ + 300, 2); });
 }
 
-TEST_F(MisuseTest, WrongOrderOrNotTheHead)
+TEST_P(MisuseTest, WrongOrderOrNotTheHead)
 {
 	expectRejected(-UM_EINVAL, UM_STAT_bad_frees,
 		       [&] { return freeCall(used_, 2); });
@@ -107,7 +113,7 @@ TEST_F(MisuseTest, WrongOrderOrNotTheHead)
 		       [&] { return freeCall(used_ + 4, 0); });
 }
 
-TEST_F(MisuseTest, OrderAboveMaximum)
+TEST_P(MisuseTest, OrderAboveMaximum)
 {
 	expectRejected(-UM_ERANGE, UM_STAT_bad_frees,
 		       [&] { return freeCall(used_, UM_MAX_ORDER); });
@@ -117,7 +123,7 @@ TEST_F(MisuseTest, OrderAboveMaximum)
 		       [&] { return allocCall(0, ~0u, 0); });
 }
 
-TEST_F(MisuseTest, NoSuchNode)
+TEST_P(MisuseTest, NoSuchNode)
 {
 	expectRejected(-UM_ENODEV, UM_STAT_alloc_failures,
 		       [&] { return allocCall(1, 0, 0); });
@@ -128,7 +134,7 @@ TEST_F(MisuseTest, NoSuchNode)
 	EXPECT_EQ(um_cache_stats(cache_, 3, &s), -UM_ENODEV);
 }
 
-TEST_F(MisuseTest, UnknownFlag)
+TEST_P(MisuseTest, UnknownFlag)
 {
 	expectRejected(-UM_EINVAL, UM_STAT_alloc_failures,
 		       [&] { return allocCall(0, 0, 1u << 7); });
@@ -137,7 +143,7 @@ TEST_F(MisuseTest, UnknownFlag)
 	});
 }
 
-TEST_F(MisuseTest, CheckChunkSaysWhatFreeWouldAndChangesNothing)
+TEST_P(MisuseTest, CheckChunkSaysWhatFreeWouldAndChangesNothing)
 {
 	auto check = [&](um_pfn_t pfn, unsigned order) {
 		return [=, this] { return um_cache_check_chunk(cache_, pfn, order); };
@@ -159,7 +165,7 @@ TEST_F(MisuseTest, CheckChunkSaysWhatFreeWouldAndChangesNothing)
  * calls leave the block in use untouched (its contents still there, still
  * unmapped, freeing it works) and the free pages as they were.
  */
-TEST_F(MisuseTest, ErrorsAreDistinctAndTogetherChangeNothing)
+TEST_P(MisuseTest, ErrorsAreDistinctAndTogetherChangeNothing)
 {
 	sim_->writeSecret(used_, 8);
 	um_stats before = stats();
@@ -191,5 +197,27 @@ TEST_F(MisuseTest, ErrorsAreDistinctAndTogetherChangeNothing)
 	EXPECT_EQ(um_cache_free(cache_, used_, 3), 0);
 	used_ = mustAlloc(3);
 }
+
+/*
+ * A page a magazine holds (with magazines on; else a free page of the
+ * buddy) was handed to no one: freeing it is a double free, whichever path
+ * sees it, and changes nothing.
+ */
+TEST_P(MisuseTest, FreeOfAPageNoOneHolds)
+{
+	/* The fill took the 64 pages after used_'s chunk; freed_ is one. */
+	um_pfn_t parked = freed_ == used_ + 8 ? used_ + 9 : used_ + 8;
+
+	expectRejected(-UM_EALREADY, UM_STAT_bad_frees,
+		       [&] { return freeCall(parked, 0); });
+	expectRejected(-UM_EALREADY, UM_STAT_NR, [&] {
+		return um_cache_check_chunk(cache_, parked, 0);
+	});
+}
+
+INSTANTIATE_TEST_SUITE_P(Magazines, MisuseTest, ::testing::Values(false, true),
+			 [](const ::testing::TestParamInfo<bool> &p) {
+				 return std::string(p.param ? "percpu" : "locked");
+			 });
 
 } /* namespace */

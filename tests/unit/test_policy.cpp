@@ -125,3 +125,26 @@ TEST(Policy, ValidateConfig)
 }
 
 } /* namespace */
+
+TEST(Policy, MagazineHighFollowsTheKnobAndStaysUnderAQuarterOfTheCap)
+{
+	um_config c = cfg();
+
+	EXPECT_EQ(um::policy::magazineHigh(c, 2), 0u);	/* percpu_pages 0 */
+	c.percpu_pages = 256;
+	EXPECT_EQ(um::policy::magazineHigh(c, 2), 256u);	/* no cap */
+	c.max_free_pages = 16384;			/* 64 MiB */
+	EXPECT_EQ(um::policy::magazineHigh(c, 8), 256u);
+	EXPECT_EQ(um::policy::magazineHigh(c, 32), 128u);
+	/* Below two batches each it would move a batch every other call. */
+	EXPECT_EQ(um::policy::magazineHigh(c, 64), 0u);
+	c.max_free_pages = 1024;
+	EXPECT_EQ(um::policy::magazineHigh(c, 2), 128u);
+	c.max_free_pages = 1023;
+	EXPECT_EQ(um::policy::magazineHigh(c, 2), 0u);
+	c.max_free_pages = 0;
+	c.percpu_pages = 100;
+	EXPECT_EQ(um::policy::magazineHigh(c, 1), 0u);
+	c.percpu_pages = 257;
+	EXPECT_EQ(um::policy::validateConfig(c), -UM_EINVAL);
+}

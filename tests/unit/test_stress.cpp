@@ -114,6 +114,8 @@ void housekeeper(Shared &sh, unsigned seed)
 		case 4:
 			cfg.backend = um_backend(rng() % 2);
 			cfg.shrink_partial = rng() % 2;
+			/* Magazines switched on and off under the workers. */
+			cfg.percpu_pages = rng() % 3 ? 128 : 0;
 			if (um_cache_set_config(sh.cache, &cfg))
 				sh.problems++;
 			break;
@@ -151,7 +153,10 @@ TEST_F(StressTest, ThreadsAgreeOnEveryPage)
 
 	scfg.nr_nodes = 2;
 	scfg.nr_cpus = 4;
-	start(config(), scfg);
+	um_config cfg = config();
+
+	cfg.percpu_pages = 256;
+	start(cfg, scfg);
 
 	const char *env = std::getenv("UM_STRESS_OPS");
 	int ops = env ? std::atoi(env) : 20000;

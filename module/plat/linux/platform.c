@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
+#include <linux/smp.h>
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 
@@ -155,6 +156,27 @@ int um_plat_current_node(struct um_platform *p)
 {
 	/* Where a NUMA_NO_NODE request starts: never a node without memory. */
 	return um_local_memory_node();
+}
+
+void um_plat_node_span(struct um_platform *p, int nid, um_pfn_t *start,
+		       um_pfn_t *end)
+{
+	*start = *end = 0;
+	if (nid >= 0 && nid < nr_node_ids && node_online(nid)) {
+		*start = node_start_pfn(nid);
+		*end = node_end_pfn(nid);
+	}
+}
+
+int um_plat_nr_cpus(struct um_platform *p)
+{
+	return nr_cpu_ids;
+}
+
+int um_plat_cpu_hint(struct um_platform *p)
+{
+	/* Preemptible callers may move right after: the core locks what it picks. */
+	return raw_smp_processor_id();
 }
 
 int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn)

@@ -17,6 +17,7 @@
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <asm/page.h>
@@ -45,6 +46,28 @@ void *um_plat_meta_alloc(struct um_platform *p, size_t size, int nid)
 void um_plat_meta_free(struct um_platform *p, void *ptr)
 {
 	kfree(ptr);
+}
+
+/* The core's UM_DEFERRED_FREE_BYTES of scratch at the start of the block. */
+struct um_deferred_meta {
+	struct rcu_head rcu;
+};
+
+void um_plat_meta_free_deferred(struct um_platform *p, void *ptr)
+{
+	BUILD_BUG_ON(sizeof(struct um_deferred_meta) > UM_DEFERRED_FREE_BYTES);
+	/* kfree_rcu(): the kernel's callback, so nothing waits at unload. */
+	kfree_rcu((struct um_deferred_meta *)ptr, rcu);
+}
+
+void um_plat_read_lock(struct um_platform *p)
+{
+	rcu_read_lock();
+}
+
+void um_plat_read_unlock(struct um_platform *p)
+{
+	rcu_read_unlock();
 }
 
 /* Does the kernel image's high mapping map any of [@pfn, @pfn + @nr)? */

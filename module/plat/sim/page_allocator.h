@@ -31,6 +31,12 @@ public:
 
 	uint64_t freePages(int nid) const;
 	int nodeOf(uint64_t pfn) const;
+	/* Node @nid's pages: [*start, *end). */
+	void span(int nid, uint64_t *start, uint64_t *end) const
+	{
+		*start = bounds_[nid];
+		*end = bounds_[nid + 1];
+	}
 	int nodes() const { return int(bounds_.size()) - 1; }
 
 private:

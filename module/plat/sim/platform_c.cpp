@@ -82,6 +82,21 @@ void um_plat_meta_free(struct um_platform *p, void *ptr)
 	S(p).metaFree(ptr);
 }
 
+void um_plat_meta_free_deferred(struct um_platform *p, void *ptr)
+{
+	S(p).metaFreeDeferred(ptr);
+}
+
+void um_plat_read_lock(struct um_platform *p)
+{
+	S(p).readLock();
+}
+
+void um_plat_read_unlock(struct um_platform *p)
+{
+	S(p).readUnlock();
+}
+
 int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 			unsigned int flags, um_pfn_t *pfn)
 {
@@ -223,6 +238,22 @@ int um_plat_node_has_memory(struct um_platform *p, int nid)
 int um_plat_current_node(struct um_platform *p)
 {
 	return S(p).currentNode();
+}
+
+void um_plat_node_span(struct um_platform *p, int nid, um_pfn_t *start,
+		       um_pfn_t *end)
+{
+	S(p).nodeSpan(nid, start, end);
+}
+
+int um_plat_nr_cpus(struct um_platform *p)
+{
+	return S(p).nrCpus();
+}
+
+int um_plat_cpu_hint(struct um_platform *p)
+{
+	return S(p).cpuHint();
 }
 
 int um_plat_pfn_node(struct um_platform *p, um_pfn_t pfn)

@@ -12,6 +12,8 @@ namespace sim {
 namespace {
 
 thread_local int tl_current_node = -1;
+thread_local int tl_current_cpu = -1;
+std::atomic<int> next_cpu{ 0 };
 
 DmLayout layoutFor(const SimConfig &cfg)
 {
@@ -202,6 +204,38 @@ void SimPlatform::setCurrentNode(int nid)
 int SimPlatform::currentNode() const
 {
 	return tl_current_node >= 0 ? tl_current_node : 0;
+}
+
+void SimPlatform::setCurrentCpu(int cpu)
+{
+	tl_current_cpu = cpu;
+}
+
+int SimPlatform::cpuHint() const
+{
+	/* Threads spread over the CPUs, as a scheduler would place them. */
+	if (tl_current_cpu < 0)
+		tl_current_cpu = next_cpu++ % cfg_.nr_cpus;
+	return tl_current_cpu;
+}
+
+void SimPlatform::nodeSpan(int nid, um_pfn_t *start, um_pfn_t *end)
+{
+	std::lock_guard<std::mutex> g(mutex_);
+	uint64_t s, e;
+
+	allocator_.span(nid, &s, &e);
+	*start = s;
+	*end = e;
+}
+
+void SimPlatform::metaFreeDeferred(void *ptr)
+{
+	/* A grace period: every reader that may have seen @ptr is done. */
+	{
+		std::unique_lock<std::shared_mutex> g(rcu_);
+	}
+	metaFree(ptr);
 }
 
 int SimPlatform::pfnNode(um_pfn_t pfn)

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,8 @@ public:
 	bool reachable(uint64_t pfn);
 	bool allocated(uint64_t pfn);
 	void setCurrentNode(int nid);	/* this thread's node */
+	/* This thread's CPU (um_plat_cpu_hint), until set: one per thread. */
+	void setCurrentCpu(int cpu);
 	bool takeTrimRequest();		/* um_plat_request_trim() seen? */
 	bool takeScrubRequest();	/* um_plat_request_scrub() seen? */
 
@@ -159,6 +162,13 @@ public:
 	bool nodeHasMemory(int nid) const;
 	int currentNode() const;
 	int pfnNode(um_pfn_t pfn);
+	void nodeSpan(int nid, um_pfn_t *start, um_pfn_t *end);
+	int nrCpus() const { return cfg_.nr_cpus; }
+	int cpuHint() const;
+	/* RCU: readers share rcu_; a deferred free waits for them. */
+	void readLock() { rcu_.lock_shared(); }
+	void readUnlock() { rcu_.unlock_shared(); }
+	void metaFreeDeferred(void *ptr);
 	um_dm_level dmLevel(um_pfn_t pfn);
 	void noteLockCreated(int delta) { live_locks_ += delta; }
 	void noteLockTaken() { locks_taken_++; }
@@ -186,6 +196,7 @@ private:
 	SimConfig cfg_;
 	std::unique_ptr<um_platform> handle_;
 	std::mutex mutex_;			/* the simulated hardware */
+	std::shared_mutex rcu_;			/* um_plat_read_lock() */
 	DirectMapModel dm_;
 	PageAllocator allocator_;
 	std::vector<Page> pages_;

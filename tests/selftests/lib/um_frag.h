@@ -13,10 +13,16 @@
  * um_fault_set("block_alloc", ...) then stops refills, and the next ALLOC
  * gets order-0 blocks from exactly the freed pfns. Needs root (REGION
  * reports pfns to CAP_SYS_ADMIN only) and debugfs. Header-only.
+ *
+ * It runs pinned to the CPU it starts on: order-0 pages come through that
+ * CPU's per-CPU list (percpu_pages), which it leaves empty when the
+ * allocations end, where a thread that moved would leave pages free on
+ * the list of a CPU it left.
  */
 #ifndef UNMAPPED_UM_FRAG_H
 #define UNMAPPED_UM_FRAG_H
 
+#include <sched.h>
 #include <stdlib.h>
 
 #include "um_test.h"
@@ -60,6 +66,13 @@ static inline int um_frag_make(int fd, size_t nr_free,
 	uint64_t *pfns = calloc(total, sizeof(*pfns));
 	int err = ids && pfns ? 0 : -ENOMEM;
 
+	cpu_set_t was, here;
+	bool pinned = false;
+
+	CPU_ZERO(&here);
+	CPU_SET(sched_getcpu(), &here);
+	if (!sched_getaffinity(0, sizeof(was), &was))
+		pinned = !sched_setaffinity(0, sizeof(here), &here);
 	memset(fr, 0, sizeof(*fr));
 	fr->held = calloc(total, sizeof(*fr->held));
 	fr->free_pfns = calloc(total, sizeof(*fr->free_pfns));
@@ -94,6 +107,8 @@ static inline int um_frag_make(int fd, size_t nr_free,
 	if (!err && um_stat("pages_free") != (long long)nr_free)
 		err = -EPROTO;
 	qsort(fr->free_pfns, fr->nr_free, sizeof(uint64_t), um_cmp_u64);
+	if (pinned)
+		sched_setaffinity(0, sizeof(was), &was);
 	free(ids);
 	free(pfns);
 	return err;
