@@ -230,10 +230,14 @@ Figures measure(const Options &o, Workload w)
 		 * per-CPU fast path has to bring down to at most 1 per 32.
 		 */
 		std::uint64_t allocs = s2.stat("allocs") - s1.stat("allocs");
+		std::uint64_t pages = s2.stat("alloc_pages") - s1.stat("alloc_pages");
 		if (s2.cache.count("node_lock_holds") && allocs) {
+			std::uint64_t holds = s2.stat("node_lock_holds") - s1.stat("node_lock_holds");
+
 			f.add("warm_allocs", allocs);
-			f.add("warm_node_lock_holds_per_1000_allocs",
-			      per_1000(s2.stat("node_lock_holds") - s1.stat("node_lock_holds"), allocs));
+			f.add("warm_node_lock_holds_per_1000_allocs", per_1000(holds, allocs));
+			/* The user path allocates 1024-page regions: per page too. */
+			f.add("warm_node_lock_holds_per_1000_pages", per_1000(holds, pages));
 		}
 	}
 	return f;

@@ -20,6 +20,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -151,13 +152,27 @@ std::vector<Target> targets(const Data &d, const std::vector<std::string> &cpus)
 		t.push_back({"positive control: memfd_secret's flush IPIs per 1000 pages (seq, cold) grow with the vCPU count",
 			     fmt::format("{}", fmt::join(parts, ", ")), ok});
 	}
-	{
-		auto [measured, ok] = every([](const Record *r) {
-			auto v = num(r, "warm_node_lock_holds_per_1000_allocs");
-			return std::pair{v ? cell(v, "{:.0f}") : std::string("no data"), v && *v <= 1000.0 / 32};
-		});
-		t.push_back({"range backend: at most 1 node-lock hold per 32 warm allocations (31 per 1000, frees included), at every vCPU count",
-			     measured, ok});
+	/*
+	 * Per allocation where allocations are pages (the in-kernel path);
+	 * the user path's are 1024-page regions, 2 holds each whatever the
+	 * design, so its lock traffic is judged per page.
+	 */
+	for (const auto &[label, key, unit] :
+	     {std::tuple{"range", "warm_node_lock_holds_per_1000_allocs", "allocations"},
+	      std::tuple{"range-user", "warm_node_lock_holds_per_1000_pages", "pages"}}) {
+		std::vector<std::string> parts;
+		bool ok = enough;
+		for (const auto &c : cpus)
+			for (const char *w : {"seq", "threads"}) {
+				if (std::string(w) == "threads" && c == "1")
+					continue;
+				auto v = num(d.find(label, w, c), key);
+				parts.push_back(fmt::format("{}/{}@{} {}", label, w, c, v ? cell(v, "{:.0f}") : "no data"));
+				ok &= v && *v <= 1000.0 / 32;
+			}
+		t.push_back({fmt::format("{}: at most 1 node-lock hold per 32 warm {} (31 per 1000, frees included), at every vCPU count",
+					 label, unit),
+			     fmt::format("{}", fmt::join(parts, ", ")), ok});
 	}
 	for (const auto &l : kRanges) {
 		const Record *r = d.find(l, "threads", "2");
