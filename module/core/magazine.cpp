@@ -54,7 +54,7 @@ int NodeCache::initMagazines()
 			um_plat_meta_alloc(plat_, sizeof(Magazine), nid_));
 
 		if (m)
-			m->lock = um_plat_lock_create(plat_, nid_);
+			m->lock = um_plat_lock_create(plat_, nid_, UM_LOCK_MAGAZINE);
 		if (!m || !m->lock) {
 			if (m)
 				um_plat_meta_free(plat_, m);
@@ -260,6 +260,19 @@ u64 NodeCache::drainMagazines(bool above_high_only)
 	for (int i = 0; i < nr_mags_; i++)
 		moved += drainMagazine(*mags_[i], keep);
 	return moved;
+}
+
+/*
+ * The next magazine from *@next on that holds pages, emptied into the
+ * buddy, for an allocation that found the buddy short. Return: false when
+ * every magazine was visited.
+ */
+bool NodeCache::stealMagazine(int *next)
+{
+	while (*next < nr_mags_)
+		if (drainMagazine(*mags_[(*next)++], 0))
+			return true;
+	return false;
 }
 
 u64 NodeCache::drainCpu(int cpu)

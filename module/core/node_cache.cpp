@@ -101,7 +101,7 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	nr_mags_ = 0;
 	mag_gen_ = 0;
 
-	lock_ = um_plat_lock_create(plat, nid);
+	lock_ = um_plat_lock_create(plat, nid, UM_LOCK_NODE);
 	if (!lock_)
 		return -UM_ENOMEM;
 	mutex_ = um_plat_mutex_create(plat, nid);
@@ -440,7 +440,7 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 			return err;
 	}
 	grant.flags = flags;
-	for (int pass = 0;; pass++) {
+	for (int pass = 0, victim = 0;; pass++) {
 		if ((flags & UM_ALLOC_ATOMIC) && !(flags & UM_ALLOC_NOZERO)) {
 			NodeLock g(*this);
 
@@ -461,9 +461,10 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 		/*
 		 * Free pages other CPUs keep are this node's too: take them
 		 * back before a refill (a direct-map change and a flush), as
-		 * the page allocator drains its pcp lists before it fails.
+		 * the page allocator drains its pcp lists before it fails; one
+		 * magazine at a time, so the others keep theirs.
 		 */
-		if (found || too_dirty || pass || !drainMagazines(false))
+		if (found || too_dirty || !stealMagazine(&victim))
 			break;
 	}
 	if (want_scrub)

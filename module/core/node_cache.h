@@ -334,6 +334,7 @@ private:
 	void flushLocked(const NodeLock &g, Magazine &m, u32 nr);
 	u64 drainMagazine(Magazine &m, u32 keep);
 	u64 drainMagazines(bool above_high_only);
+	bool stealMagazine(int *next);
 	void readMagazines(MagTotals *t) const;
 	u64 readConsistent(um_stats *node, MagTotals *t);
 	static void addMagazines(um_stats *s, const MagTotals &t);

@@ -139,7 +139,19 @@ int um_plat_scrub(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 struct um_lock;			/* IRQ-safe spinlock */
 struct um_mutex;		/* sleeping lock */
 
-struct um_lock *um_plat_lock_create(struct um_platform *p, int nid); /* [sleeps] */
+/*
+ * What a lock guards: each kind is one lock class for the kernel's lock
+ * validator (lockdep), which must see a magazine's lock and its node's as
+ * two classes, taken in that order (node_cache.h), not one class nested.
+ */
+enum um_lock_kind {
+	UM_LOCK_NODE,		/* a node's buddy (NodeLock) */
+	UM_LOCK_MAGAZINE,	/* one CPU's magazine for a node */
+	UM_LOCK_NR
+};
+
+struct um_lock *um_plat_lock_create(struct um_platform *p, int nid,
+				    enum um_lock_kind kind); /* [sleeps] */
 void um_plat_lock_destroy(struct um_platform *p, struct um_lock *l);
 unsigned long um_plat_lock(struct um_lock *l);		/* [atomic], irqsave */
 void um_plat_unlock(struct um_lock *l, unsigned long flags);

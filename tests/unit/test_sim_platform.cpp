@@ -193,7 +193,7 @@ TEST(SimPlatform, ScrubZeroesOrFailsPartly)
 TEST(SimPlatform, SleepingUnderSpinlockIsCaught)
 {
 	SimPlatform s(small());
-	um_lock *l = um_plat_lock_create(s.plat(), 0);
+	um_lock *l = um_plat_lock_create(s.plat(), 0, UM_LOCK_NODE);
 	um_pfn_t pfn;
 	unsigned long flags = um_plat_lock(l);
 

@@ -27,13 +27,20 @@ static int um_lock_node(int nid)
 	return nid == UM_NUMA_NO_NODE ? NUMA_NO_NODE : nid;
 }
 
-struct um_lock *um_plat_lock_create(struct um_platform *p, int nid)
+/* One lockdep class per kind: a magazine's lock is held around its node's. */
+static struct lock_class_key um_lock_keys[UM_LOCK_NR];
+
+struct um_lock *um_plat_lock_create(struct um_platform *p, int nid,
+				    enum um_lock_kind kind)
 {
 	struct um_lock *l = kmalloc_node(sizeof(*l), GFP_KERNEL | __GFP_NOWARN,
 					 um_lock_node(nid));
 
-	if (l)
+	if (l) {
 		spin_lock_init(&l->lock);
+		if ((unsigned int)kind < UM_LOCK_NR)
+			lockdep_set_class(&l->lock, &um_lock_keys[kind]);
+	}
 	return l;
 }
 

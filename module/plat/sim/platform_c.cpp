@@ -137,7 +137,7 @@ int um_plat_scrub(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 	return S(p).scrub(pfn, nr, flags);
 }
 
-struct um_lock *um_plat_lock_create(struct um_platform *p, int)
+struct um_lock *um_plat_lock_create(struct um_platform *p, int, enum um_lock_kind)
 {
 	S(p).mightSleep("um_plat_lock_create");
 	S(p).noteLockCreated(1);
