@@ -24,6 +24,12 @@ private:
 	unsigned long flags_;
 };
 
+/* Under the magazine's lock; magazinePages() reads it without. */
+void setCount(Magazine &m, u32 count)
+{
+	storeRelease(&m.count, count);
+}
+
 /* How often copyStats() rereads before it takes what it has. */
 constexpr int kReadRetries = 16;
 
@@ -101,7 +107,8 @@ void NodeCache::fillLocked(const NodeLock &g, Magazine &m)
 		b->takeDirty(off, 0, &dirty);
 		syncBlockLocked(g, b, 0, from);
 		statsPagesGranted(stats_, 1);
-		m.e[m.count++] = MagEntry{ b, off, dirty.nr_set };
+		m.e[m.count] = MagEntry{ b, off, dirty.nr_set };
+		setCount(m, m.count + 1);
 		m.dirty += dirty.nr_set;
 	}
 	if (got) {
@@ -125,7 +132,7 @@ void NodeCache::flushLocked(const NodeLock &g, Magazine &m, u32 nr)
 		m.dirty -= e.dirty;
 	}
 	__builtin_memmove(&m.e[0], &m.e[nr], (m.count - nr) * sizeof(m.e[0]));
-	m.count -= nr;
+	setCount(m, m.count - nr);
 	mag_gen_++;
 	stat(stats_, UM_STAT_percpu_flushes)++;
 }
@@ -150,7 +157,8 @@ int NodeCache::allocFast(unsigned flags, um_pfn_t *pfn)
 		}
 		if (!m.count)
 			return kFastMiss;	/* nothing cached: refill */
-		e = m.e[--m.count];
+		setCount(m, m.count - 1);
+		e = m.e[m.count];
 		m.dirty -= e.dirty;
 		scrub = e.dirty && !(flags & UM_ALLOC_NOZERO);
 		m.allocs++;
@@ -221,7 +229,8 @@ bool NodeCache::freeFast(um_pfn_t pfn)
 				want_trim = trim_requested_ = true;
 			want_scrub = wantScrubLocked(g);
 		}
-		m.e[m.count++] = MagEntry{ b, off, 1 };
+		m.e[m.count] = MagEntry{ b, off, 1 };
+		setCount(m, m.count + 1);
 		m.dirty++;
 		m.frees++;
 	}
@@ -237,15 +246,15 @@ bool NodeCache::freeFast(um_pfn_t pfn)
 	return true;
 }
 
-/* Everything in @m above @keep pages back into the buddy. */
-u64 NodeCache::drainMagazine(Magazine &m, u32 keep)
+/* What @m holds above @keep pages, @most of it, back into the buddy. */
+u64 NodeCache::drainMagazine(Magazine &m, u32 keep, u32 most)
 {
 	MagLock ml(m);
 
 	if (m.count <= keep)
 		return 0;
 
-	u32 nr = m.count - keep;
+	u32 nr = minOf(m.count - keep, most);
 	NodeLock g(*this);
 
 	flushLocked(g, m, nr);
@@ -258,19 +267,22 @@ u64 NodeCache::drainMagazines(bool above_high_only)
 	u64 moved = 0;
 
 	for (int i = 0; i < nr_mags_; i++)
-		moved += drainMagazine(*mags_[i], keep);
+		moved += drainMagazine(*mags_[i], keep, kMagCap);
 	return moved;
 }
 
 /*
- * The next magazine from *@next on that holds pages, emptied into the
- * buddy, for an allocation that found the buddy short. Return: false when
- * every magazine was visited.
+ * For an allocation that found the buddy short: one batch of the coldest
+ * pages of the next magazine from *@next on that holds any, into the
+ * buddy. One batch, not the whole magazine: its CPU keeps the rest and
+ * does not come back for them at once (emptying the victim made threads
+ * that share a small cache take pages from each other by turns).
+ * Return: false when every magazine was visited.
  */
 bool NodeCache::stealMagazine(int *next)
 {
 	while (*next < nr_mags_)
-		if (drainMagazine(*mags_[(*next)++], 0))
+		if (drainMagazine(*mags_[(*next)++], 0, kMagBatch))
 			return true;
 	return false;
 }
@@ -279,7 +291,22 @@ u64 NodeCache::drainCpu(int cpu)
 {
 	if (cpu < 0 || cpu >= nr_mags_)
 		return 0;
-	return drainMagazine(*mags_[cpu], 0);
+	return drainMagazine(*mags_[cpu], 0, kMagCap);
+}
+
+/*
+ * The pages all magazines hold, each count read without its lock: a
+ * moment's figure for a decision (shrinkCount(), prefill()), not for
+ * statistics (readConsistent()). No magazine lock: shrinkCount() runs on
+ * every reclaim pass, and taking nr_cpus locks there would not scale.
+ */
+u64 NodeCache::magazinePages() const
+{
+	u64 pages = 0;
+
+	for (int i = 0; i < nr_mags_; i++)
+		pages += loadAcquire(&mags_[i]->count);
+	return pages;
 }
 
 void NodeCache::readMagazines(MagTotals *t) const

@@ -50,7 +50,7 @@ struct MagEntry {
 
 struct Magazine {
 	um_lock *lock;
-	u32 count;		/* entries in use, e[0..count) */
+	u32 count;		/* entries in use, e[0..count); stored atomically */
 	u32 dirty;		/* entries with dirty set */
 	u64 allocs;		/* pages handed out from here */
 	u64 frees;		/* pages taken back here */

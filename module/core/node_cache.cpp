@@ -462,7 +462,7 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 		 * Free pages other CPUs keep are this node's too: take them
 		 * back before a refill (a direct-map change and a flush), as
 		 * the page allocator drains its pcp lists before it fails; one
-		 * magazine at a time, so the others keep theirs.
+		 * batch of one magazine at a time, so the others keep theirs.
 		 */
 		if (found || too_dirty || !stealMagazine(&victim))
 			break;

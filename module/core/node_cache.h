@@ -332,9 +332,10 @@ private:
 	bool freeFast(um_pfn_t pfn);
 	void fillLocked(const NodeLock &g, Magazine &m);
 	void flushLocked(const NodeLock &g, Magazine &m, u32 nr);
-	u64 drainMagazine(Magazine &m, u32 keep);
+	u64 drainMagazine(Magazine &m, u32 keep, u32 most);
 	u64 drainMagazines(bool above_high_only);
 	bool stealMagazine(int *next);
+	u64 magazinePages() const;
 	void readMagazines(MagTotals *t) const;
 	u64 readConsistent(um_stats *node, MagTotals *t);
 	static void addMagazines(um_stats *s, const MagTotals &t);

@@ -176,9 +176,8 @@ int NodeCache::prefill()
 			NodeSerial serial(*this);
 			u64 deficit;
 
-			MagTotals mt;
+			u64 parked = magazinePages();	/* free too */
 
-			readMagazines(&mt);	/* their pages are free too */
 			{
 				NodeLock g(*this);
 
@@ -186,7 +185,7 @@ int NodeCache::prefill()
 					return -UM_EAGAIN;
 				deficit = policy::prefillDeficit(
 					cfg_, stat(stats_, UM_STAT_pages_free) +
-					mt.count);
+					parked);
 			}
 			if (!deficit)
 				return 0;

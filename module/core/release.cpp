@@ -12,13 +12,10 @@ namespace um {
 
 u64 NodeCache::shrinkCount()
 {
-	MagTotals t;
-
-	readMagazines(&t);
-
+	u64 parked = magazinePages();
 	NodeLock g(*this, NodeLock::kRead);
 
-	u64 free = stat(stats_, UM_STAT_pages_free) + t.count;
+	u64 free = stat(stats_, UM_STAT_pages_free) + parked;
 
 	/*
 	 * A shrink empties the magazines first (shrink()), which may make
@@ -26,7 +23,7 @@ u64 NodeCache::shrinkCount()
 	 * finds out, and from then on, magazines empty, the count is exact.
 	 */
 	return policy::shrinkCount(cfg_, free,
-				   t.count ? free : pages_whole_free_);
+				   parked ? free : pages_whole_free_);
 }
 
 /**

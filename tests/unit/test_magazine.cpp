@@ -298,11 +298,22 @@ TEST_F(MagazineTest, EmptyNodeTakesBackWhatOtherCpusKeepBeforeARefill)
 	sim_->fail_block_alloc.failAlways();
 	um_u64 refills = stat(UM_STAT_refills);
 
+	/* One batch comes over; CPU 1 keeps the rest. */
 	all.push_back(mustAlloc(0));
 	EXPECT_EQ(stat(UM_STAT_refills), refills);
-	EXPECT_EQ(stat(UM_STAT_percpu_pages), 0u);
+	EXPECT_EQ(stat(UM_STAT_percpu_pages), 200u - 64);
 	all.push_back(mustAlloc(0));
-	EXPECT_EQ(stat(UM_STAT_percpu_pages), 63u);	/* one fill, one out */
+	EXPECT_EQ(stat(UM_STAT_percpu_pages), 200u - 2);	/* 62 here now */
+
+	/* Batch by batch, all of them before the node gives up. */
+	for (int i = 2; i < 200; i++)
+		all.push_back(mustAlloc(0));
+	EXPECT_EQ(stat(UM_STAT_refills), refills);
+	EXPECT_EQ(stat(UM_STAT_percpu_pages), 0u);
+
+	um_pfn_t pfn;
+
+	EXPECT_EQ(um_cache_alloc(cache_, UM_NUMA_NO_NODE, 0, 0, &pfn), -UM_ENOMEM);
 	sim_->fail_block_alloc.reset();
 	freePages(all);
 }
