@@ -242,10 +242,11 @@ extern "C" um_u64 um_cache_shrink(struct um_cache *cache, int nid,
 	um::u64 released = 0;
 
 	/* Releases never wait for a sleeping lock: UM_SHRINK_NOWAIT is moot. */
-	(void)flags;
+	bool all = flags & UM_SHRINK_ALL;
+
 	um::forNodes(cache, nid, [&](NodeCache &node) {
 		if (released < nr_pages)
-			released += node.shrink(nr_pages - released);
+			released += node.shrink(nr_pages - released, all);
 	});
 	return released;
 }

@@ -145,6 +145,9 @@ struct um_config {
 				     * another release (it takes no sleeping
 				     * lock), so it is safe from reclaim,
 				     * even reclaim entered by a refill */
+#define UM_SHRINK_ALL	  (1u << 1) /* the last resort before an OOM kill:
+				     * min_free_pages and shrink_partial
+				     * aside, every free page may go */
 
 /**
  * um_cache_create() - set up one cache per node that has memory. [sleeps]
@@ -212,7 +215,8 @@ um_u64 um_cache_shrink_count(struct um_cache *cache, int nid);
  * um_cache_shrink() - release up to @nr_pages free pages. [sleeps]
  * Whole free blocks first, largest first (each goes back to the direct map
  * in one piece: no split); then, only if shrink_partial, free parts of
- * partly used blocks. Keeps min_free_pages. Pages are scrubbed while still
+ * partly used blocks. Keeps min_free_pages (UM_SHRINK_ALL: neither rule
+ * holds; free pages of partly used blocks go too). Pages are scrubbed while still
  * unmapped, then mapped back, then freed. Any number of shrinks, trims and
  * drains run side by side, each on its own chunks: none comes back empty
  * because another one (or a refill) is busy with the node.

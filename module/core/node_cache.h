@@ -209,7 +209,7 @@ public:
 	 * shrinker's goal, counted and reported as UM_EV_SHRINK. [sleeps]
 	 * Return: pages released.
 	 */
-	u64 shrink(u64 nr_pages);
+	u64 shrink(u64 nr_pages, bool all);
 
 	/**
 	 * drainCpu() - send CPU @cpu's magazine back to the buddy (the CPU

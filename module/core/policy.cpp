@@ -36,6 +36,11 @@ ReleaseGoal trimGoal(const um_config &cfg, u64 pages_free)
 			    cfg.shrink_partial != 0 };
 }
 
+ReleaseGoal lastResortGoal(u64 nr_pages)
+{
+	return ReleaseGoal{ nr_pages, 0, true };
+}
+
 ReleaseGoal drainGoal()
 {
 	return ReleaseGoal{ ~u64(0), 0, true };

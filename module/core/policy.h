@@ -43,6 +43,11 @@ ReleaseGoal shrinkGoal(const um_config &cfg, u64 nr_pages);
  * shrink_partial, as the shrinker.
  */
 ReleaseGoal trimGoal(const um_config &cfg, u64 pages_free);
+/**
+ * lastResortGoal() - @nr_pages whatever min_free_pages and shrink_partial
+ * say: memory is so short that the OOM killer is next.
+ */
+ReleaseGoal lastResortGoal(u64 nr_pages);
 /** drainGoal() - everything free, whatever the watermarks (unload). */
 ReleaseGoal drainGoal();
 

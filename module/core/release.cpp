@@ -198,7 +198,7 @@ u64 NodeCache::release(const policy::ReleaseGoal &goal, um_dm_cost *cost)
 	return released;
 }
 
-u64 NodeCache::shrink(u64 nr_pages)
+u64 NodeCache::shrink(u64 nr_pages, bool all)
 {
 	policy::ReleaseGoal goal;
 	um_dm_cost cost = {};
@@ -210,7 +210,8 @@ u64 NodeCache::shrink(u64 nr_pages)
 	{
 		NodeLock g(*this);
 
-		goal = policy::shrinkGoal(cfg_, nr_pages);
+		goal = all ? policy::lastResortGoal(nr_pages) :
+			     policy::shrinkGoal(cfg_, nr_pages);
 	}
 	u64 released = release(goal, &cost);
 

@@ -129,6 +129,30 @@ TEST_F(ReleaseTest, KeepsTheLowWatermark)
 	EXPECT_EQ(um_cache_drain(cache_), 512u);
 }
 
+/*
+ * The OOM notifier's shrink (UM_SHRINK_ALL): neither the watermark nor a
+ * block that still has a page handed out keeps free pages back, and the
+ * page handed out stays unreachable and owned.
+ */
+TEST_F(ReleaseTest, LastResortShrinkIgnoresTheWatermarkAndPartlyUsedBlocks)
+{
+	um_config cfg = config();
+
+	cfg.min_free_pages = 1024;
+	start(cfg);
+	cacheWholeBlocks(9, 2);
+	um_pfn_t held = mustAlloc(0);
+
+	EXPECT_EQ(stat(UM_STAT_pages_free), 1023u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 10000, UM_SHRINK_NOWAIT), 0u);
+	EXPECT_EQ(um_cache_shrink(cache_, 0, 10000,
+				  UM_SHRINK_NOWAIT | UM_SHRINK_ALL), 1023u);
+	EXPECT_EQ(stat(UM_STAT_pages_free), 0u);
+	EXPECT_EQ(stat(UM_STAT_pages_in_use), 1u);
+	EXPECT_FALSE(sim_->reachable(held));
+	mustFree(held, 0);
+}
+
 TEST_F(ReleaseTest, PartlyUsedBlocksStayWithoutShrinkPartial)
 {
 	start();
