@@ -128,9 +128,12 @@ static int __init unmapped_init(void)
 	err = um_shrinker_init();
 	if (err)
 		goto undo_debugfs;
-	err = um_cpuhp_init();
+	err = um_oom_init();
 	if (err)
 		goto undo_shrinker;
+	err = um_cpuhp_init();
+	if (err)
+		goto undo_oom;
 	err = um_pm_init();
 	if (err)
 		goto undo_cpuhp;
@@ -155,6 +158,8 @@ undo_pm:
 	um_pm_exit();
 undo_cpuhp:
 	um_cpuhp_exit();
+undo_oom:
+	um_oom_exit();
 undo_shrinker:
 	um_shrinker_exit();
 undo_debugfs:
@@ -173,6 +178,7 @@ static void __exit unmapped_exit(void)
 	um_nl_exit();
 	um_pm_exit();
 	um_cpuhp_exit();
+	um_oom_exit();
 	um_shrinker_exit();
 	um_debugfs_exit();
 	um_core_exit();

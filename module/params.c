@@ -234,7 +234,7 @@ MODULE_PARM_DESC(max_cached_mb,
 
 module_param_cb(min_cached_mb, &um_param_mb_ops, &um_params.min_cached_mb, 0644);
 MODULE_PARM_DESC(min_cached_mb,
-		 "Free cached memory per NUMA node in MiB that the shrinker leaves alone. Default 0.");
+		 "Free cached memory per NUMA node in MiB that the shrinker leaves alone (not the OOM killer: before it kills, every free page goes back). Default 0.");
 
 module_param_cb(prefill_mb, &um_param_mb_ops, &um_params.prefill_mb, 0644);
 MODULE_PARM_DESC(prefill_mb,

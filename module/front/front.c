@@ -12,6 +12,8 @@ void um_front_stats(u64 *v)
 {
 	v[UM_SHIM_STAT_api_refused] = atomic64_read(&um_front.api_refused);
 	v[UM_SHIM_STAT_shrink_empty] = atomic64_read(&um_front.shrink_empty);
+	v[UM_SHIM_STAT_oom_calls] = atomic64_read(&um_front.oom_calls);
+	v[UM_SHIM_STAT_oom_pages] = atomic64_read(&um_front.oom_pages);
 	v[UM_SHIM_STAT_memcg_refused] = atomic64_read(&um_front.memcg_refused);
 	v[UM_SHIM_STAT_memcg_charged_chunks] = atomic64_read(&um_front.charged_chunks);
 	v[UM_SHIM_STAT_file_owners] = atomic64_read(&um_front.file_owners);

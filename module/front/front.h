@@ -29,6 +29,7 @@
  * @shrink_empty: shrinker scans that released nothing although count
  *	   said the cache had pages to give back (other releases took them
  *	   first, or none of the free chunks fit under min_cached_mb).
+ * @oom_calls: OOM notifications (oom.c); @oom_pages: pages they released.
  * @file_owners: (open file, mm) pairs with regions now (file.c).
  * @owner_mms: mms with our mmu_notifier now, including those whose
  *	   notifier waits for its SRCU-deferred free; 0 once unload is done.
@@ -40,6 +41,8 @@ struct um_front {
 	atomic64_t memcg_refused;
 	atomic64_t charged_chunks;
 	atomic64_t shrink_empty;
+	atomic64_t oom_calls;
+	atomic64_t oom_pages;
 	atomic64_t file_owners;
 	atomic64_t owner_mms;
 	atomic64_t owner_registrations;
@@ -60,6 +63,10 @@ void um_front_stats(u64 *v);
 /* shrinker.c */
 int um_shrinker_init(void);
 void um_shrinker_exit(void);
+
+/* oom.c: every free page goes back before the OOM killer kills */
+int um_oom_init(void);
+void um_oom_exit(void);
 
 /* cpuhp.c: an offline CPU's per-CPU pages go back to their nodes */
 int um_cpuhp_init(void);

@@ -41,6 +41,10 @@
 	  "2M chunks a range change covered whole and left split (never expected)") \
 	X(shrink_empty,							\
 	  "shrinker calls that released nothing although count reported pages") \
+	X(oom_calls,							\
+	  "OOM-killer notifications: each gave back every free page, min_cached_mb aside") \
+	X(oom_pages,							\
+	  "pages those notifications gave back (the kernel retried instead of killing)") \
 	X(memcg_refused,						\
 	  "__GFP_ACCOUNT allocations over the caller's memory cgroup limit") \
 	X(memcg_charged_chunks,						\
