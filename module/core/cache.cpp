@@ -208,8 +208,10 @@ extern "C" int um_cache_free(struct um_cache *cache, um_pfn_t pfn,
 	/*
 	 * Blocks come from their own node, so only that node's cache can own
 	 * the page: one lookup under one lock, whatever the number of nodes.
+	 * With one node there is nothing to find out (and no struct page to
+	 * read on the fast path): node 0 refuses a pfn it does not hold.
 	 */
-	int nid = um_plat_pfn_node(cache->plat, pfn);
+	int nid = cache->nr_nodes == 1 ? 0 : um_plat_pfn_node(cache->plat, pfn);
 	int err;
 
 	if (order >= um::kMaxOrder) {
