@@ -185,11 +185,12 @@ int NodeCache::allocFast(unsigned flags, um_pfn_t *pfn)
 		return -UM_EIO;
 	}
 	e.block->markOut(e.off);
+	if (um_plat_event_wanted(plat_, UM_EV_ALLOC)) {
+		um_event ev = event(UM_EV_ALLOC, 0, first, 1);
 
-	um_event ev = event(UM_EV_ALLOC, 0, first, 1);
-
-	ev.backend = um_backend(e.block->backend);
-	emit(ev);
+		ev.backend = um_backend(e.block->backend);
+		emit(ev);
+	}
 	*pfn = first;
 	return 0;
 }
@@ -238,11 +239,12 @@ bool NodeCache::freeFast(um_pfn_t pfn)
 		um_plat_request_trim(plat_);
 	if (want_scrub)
 		um_plat_request_scrub(plat_);
+	if (um_plat_event_wanted(plat_, UM_EV_FREE)) {
+		um_event ev = event(UM_EV_FREE, 0, pfn, 1);
 
-	um_event ev = event(UM_EV_FREE, 0, pfn, 1);
-
-	ev.backend = um_backend(b->backend);
-	emit(ev);
+		ev.backend = um_backend(b->backend);
+		emit(ev);
+	}
 	return true;
 }
 

@@ -541,10 +541,12 @@ int NodeCache::checkChunk(um_pfn_t pfn, unsigned order)
 int NodeCache::free(um_pfn_t pfn, unsigned order)
 {
 	bool want_trim = false, want_scrub;
-	um_event ev = event(UM_EV_FREE, order, pfn, pagesOf(order));
 
 	if (order == 0 && loadAcquire(&mag_high_) && freeFast(pfn))
 		return 0;
+
+	um_event ev = event(UM_EV_FREE, order, pfn, pagesOf(order));
+
 	{
 		NodeLock g(*this);
 		Block *b = lookupLocked(g, pfn);

@@ -226,6 +226,14 @@ void um_plat_request_scrub(struct um_platform *p);
 void um_plat_event(struct um_platform *p, const struct um_event *ev);
 
 /**
+ * um_plat_event_wanted() - would an event of @type reach anyone now? The
+ * per-CPU fast path asks before it builds one (nobody traces allocations
+ * most of the time). A hint: true may come for nothing, and an event
+ * emitted anyway is fine. [atomic]
+ */
+bool um_plat_event_wanted(struct um_platform *p, enum um_event_type type);
+
+/**
  * um_plat_bug() - an internal invariant broke (a core bug, never a caller
  * error). The kernel WARNs once; the simulator fails the test. [atomic]
  */

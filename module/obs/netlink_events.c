@@ -96,6 +96,11 @@ static bool um_nl_wanted(enum um_event_type type)
 	       type == UM_EV_SHRINK || type == UM_EV_ALLOC_FAIL;
 }
 
+bool um_nl_event_wanted(enum um_event_type type)
+{
+	return um_nl_wanted(type);
+}
+
 /* Within the rate? Called with the lock held; charges one event if so. */
 static bool um_nl_rate_ok(struct um_nl_events *q, u64 now)
 {

@@ -14,6 +14,9 @@
 /* consumers of core events, called by plat/linux/events.c, each [atomic] */
 void um_trace_event(const struct um_event *ev);
 void um_nl_event(const struct um_event *ev);
+/* would the consumer take an event of @type now? [atomic] */
+bool um_trace_wanted(enum um_event_type type);
+bool um_nl_event_wanted(enum um_event_type type);
 
 /* stats.c: per-order arrays and the shim's counters (obs_stats.h) */
 const char *um_order_stat_name(unsigned int item);

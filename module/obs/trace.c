@@ -8,6 +8,19 @@
 
 #include "obs.h"
 
+/** um_trace_wanted() - is the tracepoint of @type enabled? [atomic] */
+bool um_trace_wanted(enum um_event_type type)
+{
+	switch (type) {
+	case UM_EV_ALLOC:
+		return trace_alloc_enabled();
+	case UM_EV_FREE:
+		return trace_free_enabled();
+	default:
+		return true;	/* rare: not worth a case each */
+	}
+}
+
 /** um_trace_event() - emit the tracepoint of @ev, if enabled. [atomic] */
 void um_trace_event(const struct um_event *ev)
 {

@@ -18,6 +18,11 @@ static const um_event_consumer_t um_event_consumers[] = {
 	um_nl_event,	/* netlink_events.c: the "events" multicast group */
 };
 
+bool um_plat_event_wanted(struct um_platform *p, enum um_event_type type)
+{
+	return um_trace_wanted(type) || um_nl_event_wanted(type);
+}
+
 void um_plat_event(struct um_platform *p, const struct um_event *ev)
 {
 	size_t i;
