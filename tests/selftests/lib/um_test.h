@@ -149,6 +149,58 @@ static inline long long um_meminfo_kb(const char *name)
 	return um_file_value("/proc/meminfo", name);
 }
 
+/*
+ * Every /proc/meminfo field at one moment, so that a free-memory check
+ * that fails can say where the memory went, not only how much is missing.
+ */
+#define UM_MEMSNAP_MAX	96
+
+struct um_memsnap {
+	int nr;
+	char name[UM_MEMSNAP_MAX][32];
+	long long kb[UM_MEMSNAP_MAX];
+};
+
+static inline void um_memsnap_take(struct um_memsnap *s)
+{
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	s->nr = 0;
+	while (f && s->nr < UM_MEMSNAP_MAX && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31[^:]: %lld", s->name[s->nr], &s->kb[s->nr]) == 2)
+			s->nr++;
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The fields that moved by at least @min_kb since @before, as one line
+ * ("MemFree -14704 AnonPages +2048 ..."), into @buf.
+ */
+static inline void um_memsnap_moved(const struct um_memsnap *before, long long min_kb,
+				    char *buf, size_t size)
+{
+	struct um_memsnap now;
+	size_t len = 0;
+
+	buf[0] = 0;
+	um_memsnap_take(&now);
+	for (int i = 0; i < before->nr && len < size; i++)
+		for (int j = 0; j < now.nr; j++) {
+			long long d = now.kb[j] - before->kb[i];
+
+			if (strcmp(now.name[j], before->name[i]))
+				continue;
+			if (d >= min_kb || d <= -min_kb)
+				len += (size_t)snprintf(buf + len, size - len, " %s %+lld",
+							before->name[i], d);
+			break;
+		}
+	if (!buf[0])
+		snprintf(buf, size, " none");
+}
+
 /* Pages on the per-CPU free lists (not counted in MemFree), in kB. */
 static inline long long um_pcp_kb(void)
 {
