@@ -40,6 +40,26 @@
 #define UM_NR_PAGE_ORDERS	MAX_ORDER
 #endif
 
+/* Whether @page carries any memcg data (a charge), which a free must not. */
+static inline bool um_compat_page_memcg_data(const struct page *page)
+{
+#ifdef CONFIG_MEMCG
+	return READ_ONCE(page->memcg_data) != 0;
+#else
+	return false;
+#endif
+}
+
+/* The flags word of @page: 6.18 wrapped it in memdesc_flags_t (.f). */
+static inline unsigned long um_compat_page_flags(const struct page *page)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0)
+	return READ_ONCE(page->flags.f);
+#else
+	return READ_ONCE(page->flags);
+#endif
+}
+
 /*
  * Set @set and clear @clear in @vma->vm_flags (mmap_lock held for writing).
  * 6.3 made vm_flags read-only behind vm_flags_{set,clear,mod}(), which

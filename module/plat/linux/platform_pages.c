@@ -22,6 +22,7 @@
 #include <linux/spinlock.h>
 #include <asm/page.h>
 
+#include "compat.h"
 #include "fault.h"
 #include "platform.h"
 
@@ -163,31 +164,120 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 	return 0;
 }
 
-/* Is the direct-map entry of @pfn present? */
-static bool um_pfn_mapped(um_pfn_t pfn)
+/*
+ * Is [@pfn, @pfn + @nr) present in the direct map? One page-table lookup
+ * per mapping it crosses: one for a chunk inside a 2M entry.
+ */
+static bool um_range_mapped(um_pfn_t pfn, um_u64 nr)
 {
-	unsigned int level;
-	pte_t *pte = lookup_address((unsigned long)pfn_to_kaddr(pfn), &level);
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
+	unsigned long end = addr + (nr << PAGE_SHIFT);
 
-	return pte && (pte_flags(*pte) & _PAGE_PRESENT);
+	while (addr < end) {
+		unsigned int level;
+		pte_t *pte = lookup_address(addr, &level);
+		unsigned long size = page_level_size(level);
+
+		if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT))
+			return false;
+		addr = (addr & ~(size - 1)) + size;
+	}
+	return true;
+}
+
+static void um_refuse_free(struct um_platform *p, um_pfn_t pfn)
+{
+	atomic64_inc(&p->refused_free_pages);
+	pr_err_once("pfn %#llx is not in the direct map: not freeing it (leaked)\n",
+		    pfn);
+}
+
+/* One page on its own, as the page allocator's contract says. */
+static void um_free_one(struct um_platform *p, um_pfn_t pfn)
+{
+	/*
+	 * The page allocator would hand an unmapped page to someone who
+	 * writes it through the direct map: a fatal fault far from here.
+	 * Keep such a page forever instead (a core bug).
+	 */
+	if (!pfn_valid(pfn) || !um_range_mapped(pfn, 1)) {
+		um_refuse_free(p, pfn);
+		return;
+	}
+	__free_page(pfn_to_page(pfn));
+}
+
+/*
+ * The page allocator puts what is freed at orders up to
+ * PAGE_ALLOC_COSTLY_ORDER, and at pageblock_order (THP), on the freeing
+ * CPU's per-CPU lists (pcp_allowed_order()). A release frees hundreds of
+ * MiB from one CPU; 6.7's pcp auto-tuning lets that CPU's lists grow to
+ * hold 100+ MiB of it, out of other CPUs' reach until a drain, and their
+ * allocations go to reclaim and the OOM killer meanwhile. Chunks of the
+ * other orders (4..8 and 10) go straight to the buddy lists and merge
+ * there; the rest of a run that is not so aligned goes page by page.
+ */
+#define UM_PCP_THP_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+
+static unsigned int um_chunk_order(um_pfn_t pfn, um_u64 nr)
+{
+	unsigned int order = UM_NR_PAGE_ORDERS - 1;
+
+	while (order > PAGE_ALLOC_COSTLY_ORDER &&
+	       (order == UM_PCP_THP_ORDER || (pfn & ((1UL << order) - 1)) ||
+		nr < (1UL << order)))
+		order--;
+	return order > PAGE_ALLOC_COSTLY_ORDER ? order : 0;
+}
+
+/*
+ * Can the pages of a chunk be freed as one order-@order page? They must be
+ * in the state the page allocator checks at free (free_page_is_bad()), as
+ * every page the cache frees is: unmapped by users, not in a file, not
+ * charged, one reference (split_page()'s). Then the tails' references
+ * are frozen to 0, the state of a non-compound high-order page. A page
+ * that is not so (a speculative reference, hwpoison) sends the chunk the
+ * order-0 way, where the page allocator deals with it as it always does.
+ */
+static bool um_chunk_take(struct page *page, unsigned int order)
+{
+	unsigned long i, n = 1UL << order;
+
+	for (i = 0; i < n; i++) {
+		struct page *q = page + i;
+
+		/* -1: no mapping, no page type (the union's two users). */
+		if (atomic_read(&q->_mapcount) != -1 || q->mapping || PageHWPoison(q) ||
+		    (um_compat_page_flags(q) & PAGE_FLAGS_CHECK_AT_FREE) ||
+		    um_compat_page_memcg_data(q) || page_ref_count(q) != 1)
+			return false;
+	}
+	for (i = 1; i < n; i++) {
+		if (!page_ref_freeze(page + i, 1)) {
+			while (--i)
+				page_ref_unfreeze(page + i, 1);
+			return false;
+		}
+	}
+	return true;
 }
 
 void um_plat_pages_free(struct um_platform *p, um_pfn_t pfn, um_u64 nr)
 {
-	um_u64 i;
+	while (nr) {
+		unsigned int order = um_chunk_order(pfn, nr);
+		um_u64 n = 1ULL << order;
 
-	for (i = 0; i < nr; i++) {
-		/*
-		 * The page allocator would hand an unmapped page to someone
-		 * who writes it through the direct map: a fatal fault far
-		 * from here. Keep such a page forever instead (a core bug).
-		 */
-		if (!pfn_valid(pfn + i) || !um_pfn_mapped(pfn + i)) {
-			atomic64_inc(&p->refused_free_pages);
-			pr_err_once("pfn %#llx is not in the direct map: not freeing it (leaked)\n",
-				    pfn + i);
-			continue;
+		if (order && pfn_valid(pfn) && um_range_mapped(pfn, n) &&
+		    um_chunk_take(pfn_to_page(pfn), order)) {
+			__free_pages(pfn_to_page(pfn), order);
+		} else {
+			um_u64 i;
+
+			for (i = 0; i < n; i++)
+				um_free_one(p, pfn + i);
 		}
-		__free_page(pfn_to_page(pfn + i));
+		pfn += n;
+		nr -= n;
 	}
 }
