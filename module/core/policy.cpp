@@ -43,7 +43,7 @@ ReleaseGoal lastResortGoal(u64 nr_pages)
 
 ReleaseGoal drainGoal()
 {
-	return ReleaseGoal{ ~u64(0), 0, true };
+	return lastResortGoal(~u64(0));
 }
 
 u64 releaseAllowance(u64 pages_free, u64 keep_free)
