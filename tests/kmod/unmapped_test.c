@@ -41,6 +41,13 @@
  *              allocate one block and keep it aside (pfn order); "release"
  *              frees it. Used to stage misuse cases.
  *     release  free the held-aside block properly.
+ *     ref      take a reference of our own on the held-aside block's last
+ *              page (get_page()), as a speculative page walker might, and
+ *              keep it past "release". With order >= 1 that page is never
+ *              the first of an aligned chunk. Keys: pfn, refcount (after
+ *              the get).
+ *     unref    drop that reference. Key: refcount (before the put: 1 when
+ *              the cache freed the page and only ours is left).
  *     fill     write the pattern into every byte of the held-aside block
  *              (through a private vmap() alias), so that freeing it leaves
  *              dirty pages in the cache. Key: bytes.
@@ -193,6 +200,7 @@ static struct ut_block *ut_blocks;	/* held by "alloc" */
 static unsigned long ut_nr_blocks;
 static struct ut_block ut_aside;	/* held by "hold" */
 static struct ut_block ut_released;	/* freed by "release" */
+static struct page *ut_ref_page;	/* our reference, from "ref" */
 
 static struct ut_region *ut_regions;
 static unsigned long ut_nr_regions;
@@ -441,6 +449,29 @@ static int ut_cmd_release(void)
 	ut_released = ut_aside;
 	ut_aside.page = NULL;
 	ut_api_put_if_idle();
+	return 0;
+}
+
+static int ut_cmd_ref(void)
+{
+	if (!ut_aside.page)
+		return -ENOENT;
+	if (ut_ref_page)
+		return -EBUSY;
+	ut_ref_page = ut_aside.page + (1UL << ut_aside.order) - 1;
+	get_page(ut_ref_page);
+	ut_emit("pfn %#lx\nrefcount %d\n", page_to_pfn(ut_ref_page),
+		page_ref_count(ut_ref_page));
+	return 0;
+}
+
+static int ut_cmd_unref(void)
+{
+	if (!ut_ref_page)
+		return -ENOENT;
+	ut_emit("refcount %d\n", page_ref_count(ut_ref_page));
+	put_page(ut_ref_page);
+	ut_ref_page = NULL;
 	return 0;
 }
 
@@ -1050,6 +1081,10 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
+	if (!strcmp(verb, "ref"))
+		return ut_cmd_ref();
+	if (!strcmp(verb, "unref"))
+		return ut_cmd_unref();
 	if (!strcmp(verb, "fill") || !strcmp(verb, "nonzero"))
 		return ut_cmd_aside_bytes(!strcmp(verb, "fill"));
 	if (!strcmp(verb, "misuse")) {
@@ -1186,6 +1221,8 @@ static void __exit ut_exit(void)
 		ut_cmd_free();
 	if (ut_aside.page)
 		ut_cmd_release();
+	if (ut_ref_page)
+		ut_cmd_unref();
 	kvfree(ut_regions);
 }
 

@@ -9,6 +9,9 @@
 # allocator itself: the kmem:mm_page_free tracepoint, counted per order by
 # a hist trigger, sees the released pages freed in chunks of orders 4-8 and
 # 10; and MemFree (which leaves the per-CPU lists out) grows by them.
+# A page someone else still holds a reference on (a speculative page
+# walker, here unmapped_test.ko) sends its chunk the page-by-page way and
+# stays with the holder.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
@@ -16,12 +19,14 @@ mb=128
 tr=/sys/kernel/tracing
 ev=$tr/events/kmem/mm_page_free
 hist='hist:keys=order:vals=hitcount'
-ksft_plan 6
+ksft_plan 9
 cap=$(cat $UM_PARAMS/max_cached_mb)
 cleanup() {
 	echo "!$hist" > $ev/trigger 2> /dev/null
 	echo 0 > $UM_PARAMS/prefill_mb
 	echo "$cap" > $UM_PARAMS/max_cached_mb
+	ut_cmd unref 2> /dev/null
+	ut_unload
 }
 trap cleanup EXIT
 um_need
@@ -66,4 +71,33 @@ else
 fi
 ksft_cmp "MemFree grew by what was released, but 2 MiB (kB)" "$((f1 - f0))" -ge $((released * 4 - 2048))
 ksft_cmp "nothing is left cached (pages_free)" "$(um_stat pages_free)" -eq 0
+
+ut_need
+ut_cmd hold order=1		# from a fresh 2M block
+ut_cmd ref			# on its second page: inside a chunk, not its head
+pfn=$(ut_key pfn)
+ut_cmd release			# the cache has it back, with our reference on it
+# Count only the frees inside that page's 2M block.
+lo=$(printf '%#x' $((pfn & ~511))) hi=$(printf '%#x' $(((pfn & ~511) + 512)))
+if [ -e $ev/hist ]; then
+	echo "!$hist" > $ev/trigger
+	hist="$hist if pfn >= $lo && pfn < $hi"
+	echo "$hist" > $ev/trigger
+fi
+drop_caches
+ut_cmd unref
+ksft_cmp "a page with another reference on it is not freed under it (refcount: ours only)" \
+	"$(ut_key refcount)" -eq 1
+if [ -e $ev/hist ]; then
+	# Read once: the block is the page allocator's again, and what it
+	# hands out of it and gets back is counted too (so at least, below).
+	pcp=$(freed_pages pcp) buddy=$(freed_pages buddy)
+	grep -E "^\{ order" $ev/hist | sed 's/^/# /'
+	ksft_cmp "its chunk went page by page (pages of block $lo freed at orders 0-3)" "$pcp" -ge 255
+	ksft_check "the rest of its block in one chunk, not the page's half (pages freed at orders 4-8, 10: $buddy)" \
+		test "$buddy" -ge 256 -a "$buddy" -lt 512
+else
+	ksft_skip "its chunk went page by page" "this kernel has no CONFIG_HIST_TRIGGERS"
+	ksft_skip "the rest of its block in a chunk" "this kernel has no CONFIG_HIST_TRIGGERS"
+fi
 ksft_exit
