@@ -33,11 +33,9 @@ hog=/tmp/pressure-hog
 run=/tmp/pressure-run
 hung=/proc/sys/kernel/hung_task_timeout_secs
 hugepages=/proc/sys/vm/nr_hugepages
-pcp_fraction=/proc/sys/vm/percpu_pagelist_high_fraction
 
 ksft_plan 16
 old_hung=$(cat $hung 2> /dev/null)
-old_fraction=$(cat $pcp_fraction 2> /dev/null)
 pids=""
 stop_churners() {
 	rm -f $run/go
@@ -52,7 +50,6 @@ cleanup() {
 	umount "$hog" 2> /dev/null
 	echo 0 > $hugepages
 	[ -n "$old_hung" ] && echo "$old_hung" > $hung
-	[ -n "$old_fraction" ] && echo "$old_fraction" > $pcp_fraction
 	ut_unload
 }
 trap cleanup EXIT
@@ -71,12 +68,6 @@ else
 	ksft_diag "no $hung: the hung-task detector is not armed"
 fi
 
-# The page allocator's per-CPU lists, tuned up on 6.7+ on a CPU that frees
-# a lot, held 145 and 201 MiB of what the trims had given back when the
-# hog was OOM-killed (7.3, 2 boots in about 25): memory no other CPU can
-# take until a drain, outside the cache. Keep them small here (about
-# 1/1000 of a zone across the CPUs), so an OOM kill still means the cache.
-[ -w $pcp_fraction ] && echo 1000 > $pcp_fraction
 mkdir -p "$hog" $run
 mount -t tmpfs -o size=100% hog "$hog" || ksft_exit_fail "cannot mount tmpfs"
 # Keep the run short under TCG: set most memory aside as huge pages (first:
