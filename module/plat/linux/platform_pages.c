@@ -185,13 +185,6 @@ static bool um_range_mapped(um_pfn_t pfn, um_u64 nr)
 	return true;
 }
 
-static void um_refuse_free(struct um_platform *p, um_pfn_t pfn)
-{
-	atomic64_inc(&p->refused_free_pages);
-	pr_err_once("pfn %#llx is not in the direct map: not freeing it (leaked)\n",
-		    pfn);
-}
-
 /* One page on its own, as the page allocator's contract says. */
 static void um_free_one(struct um_platform *p, um_pfn_t pfn)
 {
@@ -201,7 +194,9 @@ static void um_free_one(struct um_platform *p, um_pfn_t pfn)
 	 * Keep such a page forever instead (a core bug).
 	 */
 	if (!pfn_valid(pfn) || !um_range_mapped(pfn, 1)) {
-		um_refuse_free(p, pfn);
+		atomic64_inc(&p->refused_free_pages);
+		pr_err_once("pfn %#llx is not in the direct map: not freeing it (leaked)\n",
+			    pfn);
 		return;
 	}
 	__free_page(pfn_to_page(pfn));
