@@ -117,6 +117,23 @@ enum um_dm_level {
  */
 enum um_dm_level um_plat_dm_level(struct um_platform *p, um_pfn_t pfn);
 
+/**
+ * um_plat_dm_can_defer_flush() - can removals be batched under one flush
+ * (um_plat_dm_remove_noflush())? A property of the kernel, fixed. [atomic]
+ */
+bool um_plat_dm_can_defer_flush(struct um_platform *p);
+
+/**
+ * um_plat_dm_remove_noflush() - um_plat_dm_set_range(present=0) without
+ * the flush: the caller MUST um_plat_tlb_flush() over the pages before
+ * their absence counts. Keeps whole large mappings whole, as the ranged
+ * call does. [sleeps]
+ * Return: 0, or -ENOMEM/-EIO (-EIO too where the platform cannot defer the
+ * flush): then the range may be partly changed; the caller restores it.
+ */
+int um_plat_dm_remove_noflush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			      struct um_dm_cost *cost);
+
 /** um_plat_tlb_flush() - flush kernel TLB entries for the range on every CPU. [sleeps] */
 void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 		       struct um_dm_cost *cost);
@@ -182,6 +199,11 @@ void um_plat_node_span(struct um_platform *p, int nid, um_pfn_t *start,
 		       um_pfn_t *end);
 /** um_plat_nr_cpus() - CPU ids are 0..n-1 (nr_cpu_ids). [atomic] */
 int um_plat_nr_cpus(struct um_platform *p);
+/**
+ * um_plat_flush_targets() - how many other CPUs a kernel TLB flush
+ * interrupts now (online CPUs but one), the IPIs one flush costs. [atomic]
+ */
+int um_plat_flush_targets(struct um_platform *p);
 /**
  * um_plat_cpu_hint() - the calling CPU's id, which may be stale by the
  * time it is used (raw_smp_processor_id()): the core only picks a

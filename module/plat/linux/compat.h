@@ -148,6 +148,18 @@ void um_kcall_show(struct seq_file *m);
 int um_compat_dm_remove_range(unsigned long addr, int nr);
 
 /**
+ * um_compat_dm_remove_range_noflush() - um_compat_dm_remove_range() without
+ * the flush (nor CPA's vm_unmap_aliases()): set_direct_map_valid_noflush(),
+ * which kernels have from 6.13. The caller flushes every CPU before the
+ * pages' absence counts. Also clears _PAGE_RW, which the restore sets again.
+ * Return: 0, -errno from the kernel, or -EOPNOTSUPP before 6.13.
+ */
+int um_compat_dm_remove_range_noflush(unsigned long addr, int nr);
+
+/** um_compat_dm_can_defer_flush() - has the kernel the function above? */
+bool um_compat_dm_can_defer_flush(void);
+
+/**
  * um_compat_dm_restore_range() - make @nr pages from @addr present again
  * with the kernel's default direct-map bits (present, writable and, where
  * the kernel uses it, global), in one pass that keeps large mappings large.

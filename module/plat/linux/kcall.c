@@ -81,6 +81,8 @@ int um_proto_change_page_attr_set_clr(unsigned long *addr, int numpages,
 				      int force_split, int in_flag,
 				      struct page **pages);
 int um_proto_set_direct_map(struct page *page);
+int um_proto_set_direct_map_valid_noflush(struct page *page, unsigned int nr,
+					  bool valid);
 void um_proto_flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void um_proto_flush_tlb_one_kernel(unsigned long addr);
 int um_proto_memcg_kmem_charge_page(struct page *page, gfp_t gfp, int order);
@@ -90,6 +92,11 @@ DEFINE_STATIC_CALL_NULL(um_kallsyms_lookup_name, um_proto_kallsyms_lookup_name);
 DEFINE_STATIC_CALL_NULL(um_change_page_attr_set_clr, um_proto_change_page_attr_set_clr);
 DEFINE_STATIC_CALL_NULL(um_set_direct_map_invalid_noflush, um_proto_set_direct_map);
 DEFINE_STATIC_CALL_NULL(um_set_direct_map_default_noflush, um_proto_set_direct_map);
+/* 6.13 added the ranged, flushless variant; a refill batch needs it. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define UM_DM_VALID_NOFLUSH 1
+DEFINE_STATIC_CALL_NULL(um_set_direct_map_valid_noflush, um_proto_set_direct_map_valid_noflush);
+#endif
 DEFINE_STATIC_CALL_NULL(um_flush_tlb_kernel_range, um_proto_flush_tlb_kernel_range);
 DEFINE_STATIC_CALL_NULL(um_flush_tlb_one_kernel, um_proto_flush_tlb_one_kernel);
 #ifdef UM_MEMCG_KMEM
@@ -115,6 +122,9 @@ static struct um_kcall um_kcalls[] = {
 	UM_KCALL(change_page_attr_set_clr),
 	UM_KCALL(set_direct_map_invalid_noflush),
 	UM_KCALL(set_direct_map_default_noflush),
+#ifdef UM_DM_VALID_NOFLUSH
+	UM_KCALL(set_direct_map_valid_noflush),
+#endif
 	UM_KCALL(flush_tlb_kernel_range),
 	UM_KCALL(flush_tlb_one_kernel),
 #ifdef UM_MEMCG_KMEM
@@ -321,6 +331,22 @@ int um_compat_dm_remove_range(unsigned long addr, int nr)
 {
 	return static_call(um_change_page_attr_set_clr)(&addr, nr, __pgprot(0),
 		__pgprot(_PAGE_PRESENT), 0, UM_CPA_NO_CHECK_ALIAS, NULL);
+}
+
+int um_compat_dm_remove_range_noflush(unsigned long addr, int nr)
+{
+#ifdef UM_DM_VALID_NOFLUSH
+	/* CPA_NO_CHECK_ALIAS inside, as for the call above. */
+	return static_call(um_set_direct_map_valid_noflush)(virt_to_page(addr),
+							    nr, false);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
+bool um_compat_dm_can_defer_flush(void)
+{
+	return IS_ENABLED(UM_DM_VALID_NOFLUSH);
 }
 
 int um_compat_dm_restore_range(unsigned long addr, int nr)

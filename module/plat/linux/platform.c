@@ -173,6 +173,11 @@ int um_plat_nr_cpus(struct um_platform *p)
 	return nr_cpu_ids;
 }
 
+int um_plat_flush_targets(struct um_platform *p)
+{
+	return num_online_cpus() - 1;
+}
+
 int um_plat_cpu_hint(struct um_platform *p)
 {
 	/* Preemptible callers may move right after: the core locks what it picks. */

@@ -133,8 +133,9 @@ static void um_dm_levels_check(const struct um_dm_levels *l, int present)
 	}
 }
 
-int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
-			 int present, struct um_dm_cost *cost)
+/* One range change; @flush false: no flush (removal only, the caller's). */
+static int um_dm_change_range(um_pfn_t pfn, um_u64 nr, int present,
+			      bool flush, struct um_dm_cost *cost)
 {
 	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn);
 	struct um_dm_levels levels;
@@ -153,11 +154,14 @@ int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 	um_read_splits(&l2, &l3);
 	if (present)
 		err = um_compat_dm_restore_range(addr, nr);
-	else
+	else if (flush)
 		err = um_compat_dm_remove_range(addr, nr);
+	else
+		err = um_compat_dm_remove_range_noflush(addr, nr);
 	cost->calls++;
 	/* CPA flushes every CPU itself (and on failure flushes everything). */
-	cost->flushes++;
+	if (flush)
+		cost->flushes++;
 	um_add_splits(cost, l2, l3);
 	um_dm_levels_check(&levels, present);
 	if (err)
@@ -168,6 +172,25 @@ int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 	if (err)
 		return err == -ENOMEM ? -ENOMEM : -EIO;
 	return injected ? -EIO : 0;
+}
+
+int um_plat_dm_set_range(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			 int present, struct um_dm_cost *cost)
+{
+	return um_dm_change_range(pfn, nr, present, true, cost);
+}
+
+bool um_plat_dm_can_defer_flush(struct um_platform *p)
+{
+	return um_compat_dm_can_defer_flush();
+}
+
+int um_plat_dm_remove_noflush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			      struct um_dm_cost *cost)
+{
+	if (!um_compat_dm_can_defer_flush())
+		return -EIO;
+	return um_dm_change_range(pfn, nr, 0, false, cost);
 }
 
 int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,

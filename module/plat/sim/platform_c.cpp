@@ -125,6 +125,17 @@ int um_plat_dm_set_page(struct um_platform *p, um_pfn_t pfn, int present,
 	return S(p).dmSetPage(pfn, present, cost);
 }
 
+bool um_plat_dm_can_defer_flush(struct um_platform *p)
+{
+	return S(p).dmCanDeferFlush();
+}
+
+int um_plat_dm_remove_noflush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
+			      struct um_dm_cost *cost)
+{
+	return S(p).dmRemoveNoflush(pfn, nr, cost);
+}
+
 void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 		       struct um_dm_cost *cost)
 {
@@ -249,6 +260,11 @@ void um_plat_node_span(struct um_platform *p, int nid, um_pfn_t *start,
 int um_plat_nr_cpus(struct um_platform *p)
 {
 	return S(p).nrCpus();
+}
+
+int um_plat_flush_targets(struct um_platform *p)
+{
+	return S(p).nrCpus() - 1;
 }
 
 int um_plat_cpu_hint(struct um_platform *p)

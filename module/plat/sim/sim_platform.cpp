@@ -475,6 +475,21 @@ int SimPlatform::dmSetPage(um_pfn_t pfn, int present, um_dm_cost *cost)
 	return changeLocked(pfn, 1, 0, kAttrPresent | kAttrRw, cost);
 }
 
+int SimPlatform::dmRemoveNoflush(um_pfn_t pfn, um_u64 nr, um_dm_cost *cost)
+{
+	mightSleep("um_plat_dm_remove_noflush");
+	std::lock_guard<std::mutex> g(mutex_);
+
+	if (!cfg_.dm_defer_flush || !ownedLocked(pfn, nr, "um_plat_dm_remove_noflush"))
+		return -UM_EIO;
+	/* set_direct_map_valid_noflush(false): P and RW; the same failures. */
+	if (fail_remove_range.shouldFail()) {
+		changeLocked(pfn, nr / 2, 0, kAttrPresent | kAttrRw, cost);
+		return -UM_ENOMEM;
+	}
+	return changeLocked(pfn, nr, 0, kAttrPresent | kAttrRw, cost);
+}
+
 void SimPlatform::tlbFlush(um_pfn_t pfn, um_u64 nr, um_dm_cost *cost)
 {
 	mightSleep("um_plat_tlb_flush");

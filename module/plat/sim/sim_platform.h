@@ -58,6 +58,11 @@ struct SimConfig {
 	 */
 	uint64_t low_zone_bytes = 0;
 	std::vector<uint64_t> pmd_gib;	/* DmLayout::pmd_gib */
+	/*
+	 * um_plat_dm_can_defer_flush(): false as on 6.1 and 6.12 (one block
+	 * per refill), true as on 6.13+ (set_direct_map_valid_noflush).
+	 */
+	bool dm_defer_flush = false;
 };
 
 /*
@@ -154,6 +159,8 @@ public:
 	int dmSetRange(um_pfn_t pfn, um_u64 nr, int present, um_dm_cost *cost);
 	int dmSetPage(um_pfn_t pfn, int present, um_dm_cost *cost);
 	void tlbFlush(um_pfn_t pfn, um_u64 nr, um_dm_cost *cost);
+	int dmRemoveNoflush(um_pfn_t pfn, um_u64 nr, um_dm_cost *cost);
+	bool dmCanDeferFlush() const { return cfg_.dm_defer_flush; }
 	int scrub(um_pfn_t pfn, um_u64 nr, unsigned flags);
 	void event(const um_event *ev);
 	void requestTrim();
