@@ -32,6 +32,7 @@ static struct {
 	bool shrink_partial;
 	bool keep_1g;
 	unsigned int percpu_pages;
+	unsigned int refill_batch_max;
 } um_params = {
 	.backend = UM_BACKEND_RANGE,
 	.max_cached_mb = 64,
@@ -69,6 +70,7 @@ static void um_params_to_config(struct um_config *cfg)
 	cfg->shrink_partial = um_params.shrink_partial;
 	cfg->keep_1g = um_params.keep_1g;
 	cfg->percpu_pages = um_params.percpu_pages;
+	cfg->refill_batch_max = um_params.refill_batch_max;
 }
 
 /**
@@ -114,6 +116,7 @@ void um_params_attach(struct um_cache *cache)
 		um_params.shrink_partial = cfg.shrink_partial;
 		um_params.keep_1g = cfg.keep_1g;
 		um_params.percpu_pages = cfg.percpu_pages;
+		um_params.refill_batch_max = cfg.refill_batch_max;
 		pr_warn("parameters written during load were refused; kept the load-time values\n");
 	}
 	kernel_param_unlock(THIS_MODULE);
@@ -205,22 +208,23 @@ static const struct kernel_param_ops um_param_partial_ops = {
 	.get = param_get_bool,
 };
 
-/* percpu_pages: a count the core bounds (at most 256). */
-static int um_param_set_percpu(const char *val, const struct kernel_param *kp)
+/* percpu_pages, refill_batch_max: a count the core bounds. */
+static int um_param_set_count(const char *val, const struct kernel_param *kp)
 {
-	unsigned int old = um_params.percpu_pages;
+	unsigned int *field = kp->arg;
+	unsigned int old = *field;
 	int err = param_set_uint(val, kp);
 
 	if (err)
 		return err;
 	err = um_params_apply();
 	if (err)
-		um_params.percpu_pages = old;
+		*field = old;
 	return err;
 }
 
-static const struct kernel_param_ops um_param_percpu_ops = {
-	.set = um_param_set_percpu,
+static const struct kernel_param_ops um_param_count_ops = {
+	.set = um_param_set_count,
 	.get = param_get_uint,
 };
 
@@ -248,6 +252,10 @@ module_param_cb(keep_1g, &um_param_partial_ops, &um_params.keep_1g, 0644);
 MODULE_PARM_DESC(keep_1g,
 		 "Keep 1G direct-map entries whole: a range-backend refill whose block lies in a 1G entry looks for one already mapped below 1G (low zone first, at most 4 extra blocks, counted in refill_1g_*), and splits the 1G entry only when none is found. N takes the page allocator's block as it comes. Applies to refills after a change. Default Y.");
 
-module_param_cb(percpu_pages, &um_param_percpu_ops, &um_params.percpu_pages, 0644);
+module_param_cb(percpu_pages, &um_param_count_ops, &um_params.percpu_pages, 0644);
 MODULE_PARM_DESC(percpu_pages,
 		 "Free order-0 pages each CPU keeps per node in front of the node's lock (0..256, 0 = none), moved 64 at a time; fewer under a small max_cached_mb (all CPUs together keep at most a quarter of it, and none if that is below 128 pages each). Emptied by the shrinker, drains, hibernation and CPU offline. Default 256.");
+
+module_param_cb(refill_batch_max, &um_param_count_ops, &um_params.refill_batch_max, 0644);
+MODULE_PARM_DESC(refill_batch_max,
+		 "Most 2M blocks one range-backend refill takes out of the direct map under one TLB flush, on kernels that can defer the flush (6.13+): 0 = as many as keep that flush's IPIs to one per 1000 pages at the online CPU count, up to 8 (never above 1/256 of the node or max_cached_mb); 1 = one block per refill. Default 0.");

@@ -103,6 +103,10 @@ struct um_config {
 				 * in front of the node's lock (0: none;
 				 * at most 256; fewer under a small cap:
 				 * see policy::magazineHigh) */
+	um_u32 refill_batch_max; /* most 2M blocks one range refill takes
+				 * under one TLB flush where the platform
+				 * can defer it (0: as the CPU count needs,
+				 * up to 8; 1: one; see policy::refillBatch) */
 };
 
 /* um_cache_alloc() flags */
@@ -310,6 +314,7 @@ void um_cache_thaw(struct um_cache *cache);
 	X(refill_fallbacks,	"refills served below the wanted order") \
 	X(refill_failures,	"refills that got no memory")		\
 	X(refills_nowait,	"refills a GFP_NOFS/NOIO caller did beside a busy one") \
+	X(refill_batched,	"blocks refills took beside their first, removed from the direct map under the same TLB flush (counted in refills too)") \
 	X(refill_1g_searches,	"refills whose first block lay in a 1G direct-map entry, so keep_1g looked for another") \
 	X(refill_1g_candidates_tried, "extra blocks those searches took from the page allocator") \
 	X(refill_1g_candidates_returned, "blocks those searches gave back unused (1G-mapped, or not needed)") \

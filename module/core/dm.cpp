@@ -52,6 +52,16 @@ int removePages(um_platform *p, um_backend backend, um_pfn_t pfn, u64 nr,
 	return 0;
 }
 
+int removeRangeNoflush(um_platform *p, um_pfn_t pfn, u64 nr,
+		       um_dm_cost *cost, bool *must_keep)
+{
+	int err = um_plat_dm_remove_noflush(p, pfn, nr, cost);
+
+	/* Put back present, the pages need no flush to be used again. */
+	*must_keep = err && um_plat_dm_set_range(p, pfn, nr, 1, cost) != 0;
+	return err;
+}
+
 int restorePages(um_platform *p, um_backend backend, um_pfn_t pfn, u64 nr,
 		 um_dm_cost *cost)
 {

@@ -31,6 +31,14 @@ int removePages(um_platform *p, um_backend backend, um_pfn_t pfn, u64 nr,
 		um_dm_cost *cost, bool *must_keep);
 
 /**
+ * removeRangeNoflush() - removePages() for the range backend, without the
+ * flush: the caller flushes before the pages' absence counts. On failure
+ * the range is put back as removePages() does, *@must_keep likewise.
+ */
+int removeRangeNoflush(um_platform *p, um_pfn_t pfn, u64 nr,
+		       um_dm_cost *cost, bool *must_keep);
+
+/**
  * restorePages() - map [pfn, pfn + nr) back (range: with the original
  * attributes, so whole large mappings come back bit for bit).
  * Return: 0, or the platform's error: then some pages may be unmapped.

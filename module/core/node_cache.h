@@ -113,7 +113,14 @@ struct Grant {
 	PageSet dirty;
 };
 
-/* A block being taken from the page allocator. */
+/* A block a refill takes beside its first, to share its TLB flush. */
+struct RefillExtra {
+	um_pfn_t pfn;
+	Block *block;		/* metadata, initialised at commit */
+	bool leaked;		/* removal and restore failed: kept, never used */
+};
+
+/* A block being taken from the page allocator (and its batch). */
 struct RefillTicket {
 	enum class Outcome { NotNeeded, NoMemory, DmFailed, Leaked, Ready };
 
@@ -128,6 +135,8 @@ struct RefillTicket {
 	u64 start_ns;
 	bool keep_1g;		/* cfg_.keep_1g, for the range backend */
 	Refill1gTally search;	/* keep_1g's candidate search */
+	u32 nr_extra;		/* extra[] in use */
+	RefillExtra extra[policy::kRefillBatchMax - 1];
 };
 
 /* A chunk (maybe a whole block) detached from the buddy for release. */
@@ -344,6 +353,10 @@ private:
 	int refillFor(unsigned order, Grant *grant, RefillTicket *t);
 	int prepareRefill(const NodeSerial &s, unsigned order, unsigned flags,
 			  RefillTicket *t);
+	void takeExtras(RefillTicket *t, unsigned flags, unsigned batch);
+	int removeBatch(RefillTicket *t, bool *must_keep);
+	void publishRefillLocked(const NodeLock &g, Block *b, um_pfn_t pfn,
+				 const RefillTicket &t, bool leaked);
 	void commitRefillLocked(const NodeLock &g, RefillTicket *t);
 	void emitRefill(const RefillTicket &t);
 

@@ -13,6 +13,23 @@ unsigned refillOrder(unsigned order, bool bulk)
 	return bulk ? kMaxOrder - 1 : maxOf(order, kPmdOrder);
 }
 
+unsigned refillBatch(const um_config &cfg, int flush_targets,
+		     u64 block_pages, u64 node_pages, u64 pages_free)
+{
+	if (flush_targets <= 0 || !block_pages)
+		return 1;
+
+	u64 want = (u64(flush_targets) * 1000 + block_pages - 1) / block_pages;
+
+	want = minOf(want, u64(cfg.refill_batch_max ? cfg.refill_batch_max :
+						     kRefillBatchMax));
+	want = minOf(want, node_pages / 256 / block_pages);
+	if (cfg.max_free_pages)
+		want = minOf(want, cfg.max_free_pages > pages_free ?
+			     (cfg.max_free_pages - pages_free) / block_pages : 0);
+	return want > 1 ? unsigned(want) : 1;
+}
+
 bool nextFallbackOrder(unsigned tried, unsigned order, unsigned *next)
 {
 	if (tried <= order)
@@ -97,7 +114,8 @@ u32 magazineHigh(const um_config &cfg, int nr_cpus)
 int validateConfig(const um_config &cfg)
 {
 	if (unsigned(cfg.backend) >= UM_BACKEND_NR || cfg.shrink_partial > 1 ||
-	    cfg.keep_1g > 1 || cfg.percpu_pages > kMagCap)
+	    cfg.keep_1g > 1 || cfg.percpu_pages > kMagCap ||
+	    cfg.refill_batch_max > kRefillBatchMax)
 		return -UM_EINVAL;
 	/* A cap below the watermarks would make trim and prefill fight. */
 	if (cfg.max_free_pages && (cfg.min_free_pages > cfg.max_free_pages ||

@@ -22,6 +22,23 @@ namespace policy {
  */
 unsigned refillOrder(unsigned order, bool bulk);
 
+/* Most blocks one refill takes under one TLB flush (refillBatch()). */
+constexpr unsigned kRefillBatchMax = 8;
+
+/**
+ * refillBatch() - how many blocks of @block_pages one refill takes when
+ * their removals can share one TLB flush. A kernel TLB flush interrupts
+ * every other CPU (@flush_targets IPIs), whatever it covers, so the refill
+ * brings in enough pages for that to come to at most one IPI per 1000
+ * pages (a cold run that uses only part of its last batch then still pays
+ * at most two): one block with no other CPU, more as CPUs come. Bounded by
+ * cfg.refill_batch_max (0: kRefillBatchMax), by 1/256 of the node
+ * (@node_pages) and by what
+ * max_free_pages leaves above @pages_free. Return: at least 1.
+ */
+unsigned refillBatch(const um_config &cfg, int flush_targets,
+		     u64 block_pages, u64 node_pages, u64 pages_free);
+
 /**
  * nextFallbackOrder() - after a refill at @tried failed, the next order to
  * try for a request of @order. Return: false when @tried was the last.

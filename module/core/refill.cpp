@@ -11,16 +11,91 @@
 namespace um {
 
 /**
+ * takeExtras() - up to @batch - 1 more blocks of the first one's order, to
+ * be removed under its flush. From free memory only (no reclaim, no
+ * compaction): a batch is worth its flush, never the caller's wait. With
+ * keep_1g an extra in a 1G entry ends the batch (given back) rather than
+ * start a search or a split.
+ */
+void NodeCache::takeExtras(RefillTicket *t, unsigned flags, unsigned batch)
+{
+	unsigned f = flags | UM_ALLOC_MAYFAIL | UM_PLAT_ALLOC_CANDIDATE;
+	u64 n = pagesOf(t->order);
+
+	while (t->nr_extra + 1 < batch) {
+		RefillExtra &x = t->extra[t->nr_extra];
+
+		if (um_plat_block_alloc(plat_, nid_, t->order, f, &x.pfn))
+			return;
+		if (t->keep_1g &&
+		    um_plat_dm_level(plat_, x.pfn) == UM_DM_LEVEL_1G) {
+			um_plat_pages_free(plat_, x.pfn, n);
+			return;
+		}
+		x.block = static_cast<Block *>(
+			um_plat_meta_alloc(plat_, Block::metaBytes(t->order), nid_));
+		if (!x.block) {
+			um_plat_pages_free(plat_, x.pfn, n);
+			return;
+		}
+		x.leaked = false;
+		index_.prepare(x.pfn, t->order);
+		t->nr_extra++;
+	}
+}
+
+/**
+ * removeBatch() - the first block and the extras out of the direct map with
+ * no flush each, then one flush of every CPU for all of them. An extra whose
+ * removal fails is put back and given back, or kept as leaked when that
+ * fails too. Return: the first block's error, *@must_keep its leak.
+ */
+int NodeCache::removeBatch(RefillTicket *t, bool *must_keep)
+{
+	u64 n = pagesOf(t->order);
+	um_pfn_t lo = t->pfn, hi = t->pfn + n;
+	int err = dm::removeRangeNoflush(plat_, t->pfn, n, &t->cost, must_keep);
+	bool flush = !err || *must_keep;
+
+	for (u32 i = 0; i < t->nr_extra;) {
+		RefillExtra &x = t->extra[i];
+		bool keep;
+
+		if (dm::removeRangeNoflush(plat_, x.pfn, n, &t->cost, &keep) &&
+		    !keep) {
+			um_plat_pages_free(plat_, x.pfn, n);
+			um_plat_meta_free(plat_, x.block);
+			x = t->extra[--t->nr_extra];
+			continue;
+		}
+		x.leaked = keep;
+		lo = minOf(lo, x.pfn);
+		hi = maxOf(hi, x.pfn + n);
+		flush = true;
+		i++;
+	}
+	/* One range over all: beyond 33 pages, a full flush on every CPU. */
+	if (flush)
+		um_plat_tlb_flush(plat_, lo, hi - lo, &t->cost);
+	return err;
+}
+
+/**
  * prepareRefill() - everything that sleeps, with the node's mutex held (or,
  * for UM_ALLOC_NOFS, tried) and no spinlock: allocate the block (2 MiB, or
  * the request's order if larger, then lower orders down to the request's)
  * as @flags allow, its metadata, and take it out of the direct map with one
- * call (range) or one flush (page).
+ * call (range) or one flush (page). Where the kernel lets removals share a
+ * flush (range backend), a block of the wanted order brings extras along
+ * (policy::refillBatch()).
  */
 int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 			     unsigned flags, RefillTicket *t)
 {
+	um_pfn_t span_lo, span_hi;
 	bool must_keep;
+	u64 pages_free;
+	um_config cfg;
 
 	__builtin_memset(t, 0, sizeof(*t));
 	t->start_ns = um_plat_now_ns(plat_);
@@ -29,10 +104,12 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	{
 		NodeLock g(*this);
 
-		t->backend = cfg_.backend;
-		/* The page backend splits down to 4K anyway: no search. */
-		t->keep_1g = cfg_.keep_1g && t->backend == UM_BACKEND_RANGE;
+		cfg = cfg_;
+		pages_free = stat(stats_, UM_STAT_pages_free);
 	}
+	t->backend = cfg.backend;
+	/* The page backend splits down to 4K anyway: no search. */
+	t->keep_1g = cfg.keep_1g && t->backend == UM_BACKEND_RANGE;
 	if (!um_plat_node_has_memory(plat_, nid_))
 		return t->err;
 
@@ -53,8 +130,19 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	}
 	/* Without its leaf the block's frees just take the locked path. */
 	index_.prepare(t->pfn, t->order);
-	t->err = dm::removePages(plat_, t->backend, t->pfn, n, &t->cost,
-				 &must_keep);
+	/* A fallback means memory is short or fragmented: no extras then. */
+	if (t->backend == UM_BACKEND_RANGE && t->order == t->wanted_order &&
+	    um_plat_dm_can_defer_flush(plat_)) {
+		um_plat_node_span(plat_, nid_, &span_lo, &span_hi);
+		takeExtras(t, flags, policy::refillBatch(
+			cfg, um_plat_flush_targets(plat_), n,
+			span_hi - span_lo, pages_free));
+	}
+	if (t->nr_extra)
+		t->err = removeBatch(t, &must_keep);
+	else
+		t->err = dm::removePages(plat_, t->backend, t->pfn, n,
+					 &t->cost, &must_keep);
 	if (!t->err) {
 		t->outcome = RefillTicket::Outcome::Ready;
 	} else if (must_keep) {
@@ -69,36 +157,21 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	return t->err;
 }
 
-/**
- * commitRefillLocked() - publish the prepared block and count the outcome.
- * A leaked block is published too (lookup tree and block list, no free
- * area), so frees of its pfns are recognised and drain retries it.
+/*
+ * A block taken, published: lookup tree and block list; a leaked one has
+ * no free area, so frees of its pfns are recognised and drain retries it.
  */
-void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
+void NodeCache::publishRefillLocked(const NodeLock &g, Block *b, um_pfn_t pfn,
+				    const RefillTicket &t, bool leaked)
 {
-	u64 n = pagesOf(t->order);
+	u64 n = pagesOf(t.order);
 
-	statsAddCost(stats_, t->cost);
-	statsAddRefill1g(stats_, t->search);
-	if (t->outcome == RefillTicket::Outcome::NoMemory ||
-	    t->outcome == RefillTicket::Outcome::DmFailed) {
-		stat(stats_, UM_STAT_refill_failures)++;
-		if (t->outcome == RefillTicket::Outcome::DmFailed)
-			stat(stats_, UM_STAT_dm_failures)++;
-		return;
-	}
-
-	Block *b = t->block;
-
-	b->init(t->pfn, t->order, t->backend, stats_.nr_free);
+	b->init(pfn, t.order, t.backend, stats_.nr_free);
 	stat(stats_, UM_STAT_refills)++;
 	stat(stats_, UM_STAT_refill_pages) += n;
-	stats_.refills_by_order[t->order]++;
-	if (t->order < t->wanted_order)
-		stat(stats_, UM_STAT_refill_fallbacks)++;
-
-	if (t->outcome == RefillTicket::Outcome::Leaked) {
-		b->detachFree(t->order, stats_.nr_free);
+	stats_.refills_by_order[t.order]++;
+	if (leaked) {
+		b->detachFree(t.order, stats_.nr_free);
 		b->markLeaked(0, u32(n));
 		stat(stats_, UM_STAT_refill_failures)++;
 		stat(stats_, UM_STAT_dm_failures)++;
@@ -108,6 +181,31 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
 		statsPagesAdded(stats_, n);
 	}
 	linkBlockLocked(g, b);
+}
+
+/**
+ * commitRefillLocked() - publish the prepared blocks and count the outcome.
+ */
+void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
+{
+	statsAddCost(stats_, t->cost);
+	statsAddRefill1g(stats_, t->search);
+	for (u32 i = 0; i < t->nr_extra; i++) {
+		publishRefillLocked(g, t->extra[i].block, t->extra[i].pfn, *t,
+				    t->extra[i].leaked);
+		stat(stats_, UM_STAT_refill_batched)++;
+	}
+	if (t->outcome == RefillTicket::Outcome::NoMemory ||
+	    t->outcome == RefillTicket::Outcome::DmFailed) {
+		stat(stats_, UM_STAT_refill_failures)++;
+		if (t->outcome == RefillTicket::Outcome::DmFailed)
+			stat(stats_, UM_STAT_dm_failures)++;
+		return;
+	}
+	if (t->order < t->wanted_order)
+		stat(stats_, UM_STAT_refill_fallbacks)++;
+	publishRefillLocked(g, t->block, t->pfn, *t,
+			    t->outcome == RefillTicket::Outcome::Leaked);
 }
 
 /**
@@ -149,22 +247,36 @@ int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 	}
 	commitRefillLocked(g, t);
 	if (t->outcome != RefillTicket::Outcome::Ready)
-		return t->err;
+		/* An extra may still serve it when only the first failed. */
+		return takeLocked(g, order, grant) ? 0 : t->err;
 	takeFromLocked(g, t->block, t->order, order, grant);
 	return 0;
 }
 
+/* One event per block the refill made usable; the first carries the cost. */
 void NodeCache::emitRefill(const RefillTicket &t)
 {
-	if (t.outcome != RefillTicket::Outcome::Ready)
-		return;
+	u64 now = um_plat_now_ns(plat_);
+	bool costed = false;
 
-	um_event ev = event(UM_EV_REFILL, t.order, t.pfn, pagesOf(t.order));
+	for (u32 i = 0; i <= t.nr_extra; i++) {
+		bool ready = i ? !t.extra[i - 1].leaked :
+			t.outcome == RefillTicket::Outcome::Ready;
+		um_pfn_t pfn = i ? t.extra[i - 1].pfn : t.pfn;
 
-	ev.backend = t.backend;
-	ev.cost = t.cost;
-	ev.duration_ns = um_plat_now_ns(plat_) - t.start_ns;
-	emit(ev);
+		if (!ready)
+			continue;
+
+		um_event ev = event(UM_EV_REFILL, t.order, pfn,
+				    pagesOf(t.order));
+
+		ev.backend = t.backend;
+		if (!costed)
+			ev.cost = t.cost;
+		costed = true;
+		ev.duration_ns = now - t.start_ns;
+		emit(ev);
+	}
 }
 
 int NodeCache::prefill()

@@ -110,6 +110,22 @@ protected:
 		EXPECT_EQ(um_cache_free(cache_, pfn, order), 0);
 	}
 
+	/* @n order-0 pages, each checked by mustAlloc(). */
+	std::vector<um_pfn_t> allocPages(unsigned n)
+	{
+		std::vector<um_pfn_t> v;
+
+		for (unsigned i = 0; i < n; i++)
+			v.push_back(mustAlloc(0));
+		return v;
+	}
+
+	void freePages(const std::vector<um_pfn_t> &v)
+	{
+		for (um_pfn_t p : v)
+			mustFree(p, 0);
+	}
+
 	/* Every block held, by a whole um_cache_blocks() walk. */
 	std::vector<um_block_info> blocks(int nid = UM_NUMA_NO_NODE)
 	{

@@ -31,20 +31,6 @@ protected:
 		sim_->setCurrentCpu(0);
 	}
 
-	std::vector<um_pfn_t> allocPages(unsigned n)
-	{
-		std::vector<um_pfn_t> v;
-
-		for (unsigned i = 0; i < n; i++)
-			v.push_back(mustAlloc(0));
-		return v;
-	}
-
-	void freePages(const std::vector<um_pfn_t> &v)
-	{
-		for (um_pfn_t p : v)
-			mustFree(p, 0);
-	}
 };
 
 /*

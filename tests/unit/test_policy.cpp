@@ -124,6 +124,39 @@ TEST(Policy, ValidateConfig)
 	EXPECT_EQ(validateConfig(c), -UM_EINVAL);
 }
 
+/* Enough blocks under one flush for at most one IPI per 1000 pages. */
+TEST(Policy, RefillBatchPaysOneIpiPerThousandPages)
+{
+	const u64 node = u64(1) << 20;		/* 4 GiB */
+
+	EXPECT_EQ(refillBatch(cfg(), 0, 512, node, 0), 1u);	/* one CPU */
+	EXPECT_EQ(refillBatch(cfg(), 1, 512, node, 0), 2u);	/* 1000/512 */
+	EXPECT_EQ(refillBatch(cfg(), 3, 512, node, 0), 6u);
+	EXPECT_EQ(refillBatch(cfg(), 7, 512, node, 0), kRefillBatchMax);
+	EXPECT_EQ(refillBatch(cfg(), 7, 1024, 2 * node, 0), 7u);
+	EXPECT_EQ(refillBatch(cfg(), 63, 1024, 2 * node, 0), kRefillBatchMax);
+	EXPECT_EQ(refillBatch(cfg(), 7, 1024, node, 0), 4u);	/* 1/256 */
+	/* At most 1/256 of the node: 3 blocks of a 768 MiB node. */
+	EXPECT_EQ(refillBatch(cfg(), 7, 512, 256 * 512 * 3, 0), 3u);
+	EXPECT_EQ(refillBatch(cfg(), 7, 512, 1000, 0), 1u);
+	/* What max_free_pages leaves: (2048 - 512) / 512. */
+	EXPECT_EQ(refillBatch(cfg(0, 2048), 7, 512, node, 512), 3u);
+	EXPECT_EQ(refillBatch(cfg(0, 2048), 7, 512, node, 2048), 1u);
+	EXPECT_EQ(refillBatch(cfg(0, 2048), 7, 512, node, 4096), 1u);
+	EXPECT_EQ(refillBatch(cfg(), 7, 0, node, 0), 1u);
+	/* refill_batch_max: 1 turns batches off, N bounds them. */
+	um_config c = cfg();
+
+	c.refill_batch_max = 1;
+	EXPECT_EQ(refillBatch(c, 7, 512, node, 0), 1u);
+	c.refill_batch_max = 3;
+	EXPECT_EQ(refillBatch(c, 7, 512, node, 0), 3u);
+	EXPECT_EQ(refillBatch(c, 1, 512, node, 0), 2u);
+	EXPECT_EQ(validateConfig(c), 0);
+	c.refill_batch_max = kRefillBatchMax + 1;
+	EXPECT_EQ(validateConfig(c), -UM_EINVAL);
+}
+
 } /* namespace */
 
 TEST(Policy, MagazineHighFollowsTheKnobAndStaysUnderAQuarterOfTheCap)
