@@ -21,6 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 um_need
+um_one_block_refills || ksft_exit_fail "cannot set refill_batch_max"
 ctl_need
 [ -r "$UM_DEBUGFS/stats" ] || ksft_exit_fail "no $UM_DEBUGFS/stats"
 

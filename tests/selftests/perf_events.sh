@@ -13,6 +13,7 @@
 out=/tmp/perf_events
 command -v perf > /dev/null || ksft_exit_skip "no perf in the VM (tools/vm/run --add-program /usr/bin/perf)"
 um_need
+um_one_block_refills || ksft_exit_fail "cannot set refill_batch_max"
 [ -d /sys/kernel/tracing/events/unmapped ] || ksft_exit_fail "no tracefs events/unmapped"
 ksft_plan 9
 trap 'rm -f $out.*' EXIT

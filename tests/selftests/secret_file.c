@@ -478,6 +478,9 @@ int main(void)
 		ksft_exit_fail("open %s: %s", UNMAPPED_DEVICE, strerror(-dev));
 	/* The selftests' own budget: memfd_secret charges even root. */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
+	/* The refill checks count single blocks (batches: refill_batch.sh). */
+	if (um_write_value(UM_PARAMS "refill_batch_max", "1"))
+		ksft_exit_fail("cannot set %srefill_batch_max", UM_PARAMS);
 	ut = um_need_test_module("unmapped_test", UM_PFN_STATE);
 	pm = um_need_test_module("unmapped_pfnmap", UM_PFNMAP_PTES);
 

@@ -17,6 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 um_need
+um_one_block_refills || ksft_exit_fail "cannot set refill_batch_max"
 [ -d $tr/events/unmapped ] || ksft_exit_fail "no tracefs events/unmapped"
 ut_need
 

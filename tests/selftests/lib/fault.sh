@@ -17,6 +17,8 @@ fault_cleanup() {
 fault_start() {
 	trap fault_cleanup EXIT
 	um_need
+	# Each injected removal failure is the refill's only block.
+	um_one_block_refills || ksft_exit_fail "cannot set refill_batch_max"
 	[ -d $F ] || ksft_exit_fail "no $F (debugfs)"
 	ut_need
 	ctl_need
@@ -114,7 +116,7 @@ fault_end() {
 	ksft_diag "injected: block_alloc $t_block_alloc, dm_remove $t_dm_remove, dm_restore $t_dm_restore, scrub $t_scrub"
 	ksft_exit
 }
-reload() { tally && um_unload && um_load "$@"; }
+reload() { tally && um_unload && um_load refill_batch_max=1 "$@"; }
 
 # ctl WANT ARGS... - unmappedctl alloc with the given exit status.
 ctl() {

@@ -129,6 +129,9 @@ static inline int um_frag_open(void)
 		ksft_exit_skip("needs root (REGION pfns, module parameters, fault knobs)");
 	if (access(UM_FAULT_DIR "block_alloc/nth", W_OK))
 		ksft_exit_fail("no %sblock_alloc (debugfs)", UM_FAULT_DIR);
+	/* Whole 2M refills, one per refill: no batch (6.13+) of more. */
+	if (um_write_value(UM_PARAMS "refill_batch_max", "1"))
+		ksft_exit_fail("cannot set %srefill_batch_max", UM_PARAMS);
 	return fd;
 }
 

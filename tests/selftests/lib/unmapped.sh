@@ -19,6 +19,9 @@ um_load() {
 	insmod "$UM_MODULE" "$@"
 }
 um_unload() { ! um_loaded || rmmod unmapped; }
+# um_one_block_refills - for a test whose counts or events are of single
+# 2M refills: no refill batch on 6.13+ kernels (refill_batch.sh tests it).
+um_one_block_refills() { echo 1 > $UM_PARAMS/refill_batch_max; }
 
 ut_load() { ut_loaded || insmod "$UM_MODDIR/unmapped_test.ko"; }
 ut_unload() { ! ut_loaded || rmmod unmapped_test; }
