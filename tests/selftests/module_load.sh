@@ -5,11 +5,13 @@
 # on a kernel that lacks one of the functions it looks up it refuses to load,
 # names the function and leaves nothing behind (fault_symbol= hides one);
 # where a function cannot be called by a direct jump (kcall.c) it refuses
-# and names IBT (fault_kcall= leaves one static call unpatched).
+# and names IBT (fault_kcall= leaves one static call unpatched). Without
+# the optional _vm_unmap_aliases() it loads, says so, and flushes the
+# page backend's blocks the other way.
 . "$(dirname "$0")/../ksft.sh"
 module=${UM_MODULE:-/opt/unmapped/modules/unmapped.ko}
 
-ksft_plan 19
+ksft_plan 24
 # Names the file booted (tools/check matches it to DKMS's unmapped.ko).
 ksft_diag "module file sha256: $(sha256sum "$module" | cut -d' ' -f1)"
 ksft_check "module is loaded by the runner" grep -q '^unmapped ' /proc/modules
@@ -55,6 +57,17 @@ refused "unpatched static call" fault_kcall=flush_tlb_kernel_range \
 refused "unpatched lookup" fault_kcall=kallsyms_lookup_name \
 	"IBT: the static call to kallsyms_lookup_name was not patched into a direct jump" \
 	"unknown symbol in module"
+mark="module_load: optional $$"
+echo "$mark" > /dev/kmsg
+ksft_check "optional function missing: insmod fault_symbol=_vm_unmap_aliases backend=page loads" \
+	insmod "$module" fault_symbol=_vm_unmap_aliases backend=page
+ksft_check "... the kernel log says it does without it" sh -c \
+	"dmesg | sed -n '\|$mark|,\$p' | grep -qF 'kernel function _vm_unmap_aliases not found: doing without it'"
+ksft_check "... kernel_calls says so" \
+	grep -qx '_vm_unmap_aliases optional, not found' /sys/kernel/debug/unmapped/kernel_calls
+ksft_check "... a 4 MiB allocation (page backend: vm_unmap_aliases and a flush) works" \
+	sh -c 'unmappedctl alloc --size 4M > /tmp/module_load.ctl 2>&1 || { sed "s/^/# /" /tmp/module_load.ctl; exit 1; }'
+ksft_check "... rmmod" rmmod unmapped
 ksft_check "insmod again" insmod "$module"
 ksft_check "it runs: /dev/unmapped is back" test -c /dev/unmapped
 ksft_exit

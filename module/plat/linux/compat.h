@@ -179,6 +179,16 @@ int um_compat_dm_set_page(struct page *page, bool present);
 void um_compat_flush_kernel_range(unsigned long start, unsigned long end);
 
 /**
+ * um_compat_flush_kernel_range_unaliased() - vm_unmap_aliases(), then
+ * um_compat_flush_kernel_range(): no CPU may translate a lazily freed
+ * vmalloc address to a page in [start, end) afterwards, nor the range's
+ * direct map. In one flush where the kernel's _vm_unmap_aliases() can be
+ * called (6.1 to 7.x), in up to two otherwise. [sleeps]
+ */
+void um_compat_flush_kernel_range_unaliased(unsigned long start,
+					    unsigned long end);
+
+/**
  * um_compat_flush_one_kernel_local() - drop the translation of one kernel
  * address from THIS CPU's TLB only (every address space of it). [atomic]
  */

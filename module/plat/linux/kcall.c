@@ -47,6 +47,7 @@
 #include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/version.h>
+#include <linux/vmalloc.h>
 #include <asm/ibt.h>
 
 #include "compat.h"
@@ -84,6 +85,7 @@ int um_proto_set_direct_map(struct page *page);
 int um_proto_set_direct_map_valid_noflush(struct page *page, unsigned int nr,
 					  bool valid);
 void um_proto_flush_tlb_kernel_range(unsigned long start, unsigned long end);
+void um_proto__vm_unmap_aliases(unsigned long start, unsigned long end, int flush);
 void um_proto_flush_tlb_one_kernel(unsigned long addr);
 int um_proto_memcg_kmem_charge_page(struct page *page, gfp_t gfp, int order);
 void um_proto_memcg_kmem_uncharge_page(struct page *page, int order);
@@ -98,6 +100,7 @@ DEFINE_STATIC_CALL_NULL(um_set_direct_map_default_noflush, um_proto_set_direct_m
 DEFINE_STATIC_CALL_NULL(um_set_direct_map_valid_noflush, um_proto_set_direct_map_valid_noflush);
 #endif
 DEFINE_STATIC_CALL_NULL(um_flush_tlb_kernel_range, um_proto_flush_tlb_kernel_range);
+DEFINE_STATIC_CALL_NULL(um__vm_unmap_aliases, um_proto__vm_unmap_aliases);
 DEFINE_STATIC_CALL_NULL(um_flush_tlb_one_kernel, um_proto_flush_tlb_one_kernel);
 #ifdef UM_MEMCG_KMEM
 DEFINE_STATIC_CALL_NULL(um___memcg_kmem_charge_page, um_proto_memcg_kmem_charge_page);
@@ -109,12 +112,14 @@ struct um_kcall {
 	struct static_call_key *key;
 	void *tramp;			/* NULL without arch static calls */
 	unsigned long addr;		/* resolved, 0 until then */
+	bool optional;			/* missing: the caller falls back */
 };
 
-#define UM_KCALL(fn) {							\
+#define UM_KCALL_OPT(fn, opt) {						\
 	.name = #fn, .key = &STATIC_CALL_KEY(um_##fn),			\
-	.tramp = STATIC_CALL_TRAMP_ADDR(um_##fn),			\
+	.tramp = STATIC_CALL_TRAMP_ADDR(um_##fn), .optional = opt,	\
 }
+#define UM_KCALL(fn) UM_KCALL_OPT(fn, false)
 
 /* kallsyms_lookup_name first: it finds the others. */
 static struct um_kcall um_kcalls[] = {
@@ -127,6 +132,8 @@ static struct um_kcall um_kcalls[] = {
 #endif
 	UM_KCALL(flush_tlb_kernel_range),
 	UM_KCALL(flush_tlb_one_kernel),
+	/* vm_unmap_aliases() with a range of ours to flush in the same go. */
+	UM_KCALL_OPT(_vm_unmap_aliases, true),
 #ifdef UM_MEMCG_KMEM
 	UM_KCALL(__memcg_kmem_charge_page),
 	UM_KCALL(__memcg_kmem_uncharge_page),
@@ -266,6 +273,12 @@ int um_compat_resolve(void)
 		addr = 0;
 		if (!um_faulty(um_fault_symbol, kc))
 			addr = static_call(um_kallsyms_lookup_name)(kc->name);
+		if ((!addr || um_symbol_offset(kc->name, addr) != 0) &&
+		    kc->optional) {
+			pr_info("kernel function %s not found: doing without it\n",
+				kc->name);
+			continue;
+		}
 		if (!addr || um_symbol_offset(kc->name, addr) != 0) {
 			pr_err("kernel function %s not found: this kernel is not supported\n",
 			       kc->name);
@@ -311,6 +324,10 @@ void um_kcall_show(struct seq_file *m)
 	for (i = 0; i < ARRAY_SIZE(um_kcalls); i++) {
 		const struct um_kcall *kc = &um_kcalls[i];
 
+		if (!kc->addr && kc->optional) {
+			seq_printf(m, "%s optional, not found\n", kc->name);
+			continue;
+		}
 		seq_printf(m, "%s addr %px tramp %px target %px start %s\n",
 			   kc->name, (void *)kc->addr, kc->tramp,
 			   (void *)um_tramp_target(kc->tramp),
@@ -380,6 +397,35 @@ int um_compat_dm_set_page(struct page *page, bool present)
 
 void um_compat_flush_kernel_range(unsigned long start, unsigned long end)
 {
+	static_call(um_flush_tlb_kernel_range)(start, end);
+}
+
+/* The entry of um_kcalls[] for @fn, which must be there. */
+static const struct um_kcall *um_kcall_of(const char *fn)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(um_kcalls); i++)
+		if (!strcmp(um_kcalls[i].name, fn))
+			return &um_kcalls[i];
+	return NULL;
+}
+
+void um_compat_flush_kernel_range_unaliased(unsigned long start,
+					    unsigned long end)
+{
+	const struct um_kcall *kc = um_kcall_of("_vm_unmap_aliases");
+
+	/*
+	 * _vm_unmap_aliases() purges the lazily freed vmap areas with one
+	 * flush over their range and ours (or ours alone when none is
+	 * pending): one flush where vm_unmap_aliases() and ours were two.
+	 */
+	if (kc && kc->addr) {
+		static_call(um__vm_unmap_aliases)(start, end, 1);
+		return;
+	}
+	vm_unmap_aliases();
 	static_call(um_flush_tlb_kernel_range)(start, end);
 }
 

@@ -20,7 +20,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
-#include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
 #include "compat.h"
@@ -229,10 +228,9 @@ void um_plat_tlb_flush(struct um_platform *p, um_pfn_t pfn, um_u64 nr,
 	 * vfree() clears a page's vmalloc mapping at once but flushes its
 	 * TLB entries lazily: a CPU may still translate a freed vmalloc
 	 * address to a page that is now ours. CPA purges them itself (range
-	 * backend); the page backend, like memfd_secret, does not, so do it
-	 * here (it flushes only when something was lazily freed).
+	 * backend); the page backend and refill batches, like memfd_secret,
+	 * do not, so do it here, with the same flush where the kernel lets.
 	 */
-	vm_unmap_aliases();
-	um_compat_flush_kernel_range(start, start + (nr << PAGE_SHIFT));
+	um_compat_flush_kernel_range_unaliased(start, start + (nr << PAGE_SHIFT));
 	cost->flushes++;
 }
