@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # debugfs_params - the debugfs files say what the cache holds, and the
-# module's eight parameters are documented and, but for dev_mode (fixed at
+# module's parameters are documented and, but for dev_mode (fixed at
 # load), writable at runtime, each write checked and applied at once.
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-ksft_plan 26
+ksft_plan 28
 trap ut_unload EXIT
 um_need
 ut_need
@@ -63,12 +63,12 @@ ksft_check "pfn_state: ordinary memory is present" grep -qE "^0x1000 present 1 l
 
 # Parameters.
 # What modinfo shows (busybox's modinfo wants modules.dep; read .modinfo).
-params="backend max_cached_mb min_cached_mb prefill_mb shrink_partial keep_1g dev_mode max_file_bytes event_rate"
+params="backend max_cached_mb min_cached_mb prefill_mb shrink_partial keep_1g percpu_pages refill_batch_max dev_mode max_file_bytes event_rate"
 n=0
 for p in $params; do
 	strings "$UM_MODULE" | grep -q "^parm=$p:." && [ -e $UM_PARAMS/$p ] && n=$((n + 1))
 done
-ksft_cmp "modinfo documents the 9 parameters, each in $UM_PARAMS" "$n" -eq 9
+ksft_cmp "modinfo documents the 11 parameters, each in $UM_PARAMS" "$n" -eq 11
 strings "$UM_MODULE" | grep '^parm=' | sed 's/^/# /'
 
 # refused WRITE FILE - a write the parameter must refuse.
@@ -104,6 +104,12 @@ echo 0 > $UM_PARAMS/prefill_mb
 echo Y > $UM_PARAMS/shrink_partial
 ksft_check "shrink_partial is writable" grep -qx Y $UM_PARAMS/shrink_partial
 echo N > $UM_PARAMS/shrink_partial
+# refill_batch_max: 0 (as the CPUs need) to 8 blocks (refill_batch shows it).
+echo 3 > $UM_PARAMS/refill_batch_max
+ksft_check "refill_batch_max is writable" grep -qx 3 $UM_PARAMS/refill_batch_max
+ksft_check "refill_batch_max 9 and -1 are refused, the value kept" eval \
+	"refused 9 $UM_PARAMS/refill_batch_max && refused -1 $UM_PARAMS/refill_batch_max && grep -qx 3 $UM_PARAMS/refill_batch_max"
+echo 0 > $UM_PARAMS/refill_batch_max
 
 # dev_mode: the device's permissions, fixed at load (0444).
 ksft_check "dev_mode 0600 is the device's mode" test "$(stat -c %a /dev/unmapped)" = 600 -a "$(cat $UM_PARAMS/dev_mode)" = 384
