@@ -12,7 +12,8 @@
  *   churn   a live set of `pages` pages in allocations of 2^0..2^3 pages;
  *           each iteration replaces `steps` random ones with new ones of
  *           the same size (the caller drops caches between iterations)
- *   threads seq on several threads at once, `pages` split between them
+ *   threads seq on several threads at once, `pages` split between them,
+ *           every share held before any is freed
  */
 #include "paths.h"
 
@@ -133,24 +134,38 @@ Sample churn_iteration(const std::string &path, const Params &p, std::uint64_t s
 
 Sample threaded_seq(const std::string &path, std::uint64_t pages, unsigned threads)
 {
-	std::latch ready(threads + 1), go(1);
+	std::latch ready(threads + 1), go(1), held(threads);
 	std::vector<std::thread> workers;
 	std::vector<std::exception_ptr> errors(threads);
 	std::uint64_t share = pages / threads;
 
 	for (unsigned t = 0; t < threads; t++) {
 		workers.emplace_back([&, t] {
+			bool was_ready = false, was_held = false;
+
 			try {
 				pin_to_cpu(t % std::thread::hardware_concurrency());
 				auto src = make_source(path);
 				ready.count_down();
+				was_ready = true;
 				go.wait();
 				Mapping m = src->get(share);
 				touch(m);
+				/*
+				 * Every share held at once before any goes back:
+				 * each pass, cold or warm, peaks at all the pages,
+				 * however the threads happen to overlap, so a warm
+				 * pass never needs more than the cold one took.
+				 */
+				held.arrive_and_wait();
+				was_held = true;
 				src->put(m);
 			} catch (...) {
 				errors[t] = std::current_exception();
-				ready.count_down();
+				if (!was_ready)
+					ready.count_down();
+				if (!was_held)
+					held.count_down();
 			}
 		});
 	}

@@ -201,7 +201,7 @@ std::string markdown(const Data &d, const std::vector<std::string> &cpus)
 		"Measured {} on kernel {} ({}), `{}`: one VM boot per vCPU count, the paths one after "
 		"the other in it (those that split the direct map last). seq: {} pages per iteration, "
 		"one cold iteration then warm ones, on one thread; threads: the same pages split "
-		"between one thread per vCPU. Cells: cold / warm. Flush IPIs: IPIs that flushed kernel "
+		"between one thread per vCPU, all held at once before any is freed. Cells: cold / warm. Flush IPIs: IPIs that flushed kernel "
 		"TLB entries, counted exactly in the guest kernel; a kernel TLB flush interrupts every "
 		"other CPU, so per flush they grow with the vCPU count. Times under TCG, with more "
 		"vCPUs than the host's cores, measure contention for the host, not the path: judge "

@@ -39,7 +39,9 @@
  * Each iteration is timed (ns_per_page_<i>); the result also gives what the
  * whole command cost in call-function IPIs (received, summed over CPUs:
  * exact) and direct-map splits. With threads=T, T kthreads run the workload on pages/T pages each
- * at once and the result adds the wall time.
+ * at once and the result adds the wall time; in seq and mixed every thread
+ * holds its share until all hold theirs, so that each iteration peaks at
+ * all the pages however the threads happen to overlap.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -185,8 +187,15 @@ static void path_free(enum bench_path path, struct page *page, unsigned int orde
 
 /* --- workloads --------------------------------------------------------- */
 
+/* The threads of one command: each iteration's fill ends when all filled. */
+struct bench_hold {
+	unsigned int threads;
+	atomic_t filled[BENCH_MAX_ITERS];
+};
+
 struct bench_run {
 	const struct bench_cmd *cmd;
+	struct bench_hold *hold;	/* NULL on one thread */
 	unsigned long pages;		/* this thread's share */
 	u64 seed;
 	u64 ns[BENCH_MAX_ITERS];	/* per iteration */
@@ -200,9 +209,26 @@ static unsigned int random_order(struct rnd_state *rnd, unsigned int max)
 	return prandom_u32_state(rnd) % (max + 1);
 }
 
-/* Allocate until @want pages are live, then free everything. */
+/*
+ * Iteration @it's fill is done here (or will never be: @wait false, after
+ * an error); with @wait, until every thread's is.
+ */
+static void hold_filled(struct bench_run *run, unsigned int it, bool wait)
+{
+	atomic_t *filled;
+
+	if (!run->hold)
+		return;
+	filled = &run->hold->filled[it];
+	atomic_inc(filled);
+	wake_up_var(filled);
+	if (wait)
+		wait_var_event(filled, atomic_read(filled) >= run->hold->threads);
+}
+
+/* Allocate until @want pages are live, then (all threads so) free everything. */
 static int run_fill_free(struct bench_run *run, unsigned int max_order,
-			 struct rnd_state *rnd, u64 *ns)
+			 struct rnd_state *rnd, unsigned int it, u64 *ns)
 {
 	const struct bench_cmd *cmd = run->cmd;
 	struct block *blocks;
@@ -211,8 +237,10 @@ static int run_fill_free(struct bench_run *run, unsigned int max_order,
 	int err = 0;
 
 	blocks = kvmalloc_array(run->pages, sizeof(*blocks), GFP_KERNEL);
-	if (!blocks)
+	if (!blocks) {
+		hold_filled(run, it, false);
 		return -ENOMEM;
+	}
 	t0 = ktime_get_ns();
 	while (have < run->pages) {
 		unsigned int order = max_order ? random_order(rnd, max_order) : 0;
@@ -227,6 +255,8 @@ static int run_fill_free(struct bench_run *run, unsigned int max_order,
 		blocks[nr++].order = order;
 		have += 1UL << order;
 	}
+	/* Also after a failed fill: the other threads wait for this one. */
+	hold_filled(run, it, true);
 	while (nr--)
 		path_free(cmd->path, blocks[nr].page, blocks[nr].order);
 	*ns = ktime_get_ns() - t0;
@@ -298,10 +328,10 @@ static int run_iterations(struct bench_run *run)
 	for (it = 0; it < cmd->iters && !err; it++) {
 		switch (cmd->workload) {
 		case WL_SEQ:
-			err = run_fill_free(run, 0, &rnd, &run->ns[it]);
+			err = run_fill_free(run, 0, &rnd, it, &run->ns[it]);
 			break;
 		case WL_MIXED:
-			err = run_fill_free(run, BENCH_MAX_ORDER, &rnd, &run->ns[it]);
+			err = run_fill_free(run, BENCH_MAX_ORDER, &rnd, it, &run->ns[it]);
 			break;
 		case WL_CHURN:
 			err = run_churn(run, &rnd, &run->ns[it]);
@@ -309,6 +339,9 @@ static int run_iterations(struct bench_run *run)
 		}
 		cond_resched();
 	}
+	/* Stopped early: the others must not wait for these iterations. */
+	for (; it < cmd->iters; it++)
+		hold_filled(run, it, false);
 	return err;
 }
 
@@ -363,6 +396,7 @@ static const char *const workload_names[] = { "seq", "mixed", "churn" };
 static int run_command(const struct bench_cmd *cmd)
 {
 	struct bench_run *runs;
+	struct bench_hold *hold = NULL;
 	struct counters before, after;
 	u64 wall;
 	unsigned long done = 0;
@@ -374,7 +408,9 @@ static int run_command(const struct bench_cmd *cmd)
 	if (cmd->workload == WL_CHURN && cmd->threads != 1)
 		return -EINVAL;
 	runs = kcalloc(cmd->threads, sizeof(*runs), GFP_KERNEL);
-	if (!runs) {
+	if (cmd->threads > 1)
+		hold = kzalloc(sizeof(*hold), GFP_KERNEL);
+	if (!runs || (cmd->threads > 1 && !hold)) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -394,6 +430,7 @@ static int run_command(const struct bench_cmd *cmd)
 			struct task_struct *task;
 
 			runs[t].cmd = cmd;
+			runs[t].hold = hold;
 			runs[t].pages = cmd->pages / cmd->threads;
 			runs[t].seed = cmd->seed + t;
 			init_completion(&runs[t].started);
@@ -408,6 +445,7 @@ static int run_command(const struct bench_cmd *cmd)
 			started++;
 		}
 		/* Start them together so the wall time measures overlap. */
+		hold->threads = started;
 		wall = ktime_get_ns();
 		for (t = 0; t < started; t++)
 			complete(&runs[t].go);
@@ -449,6 +487,7 @@ static int run_command(const struct bench_cmd *cmd)
 	}
 
 out:
+	kfree(hold);
 	kfree(runs);
 	return err;
 }
