@@ -273,13 +273,12 @@ int um_compat_resolve(void)
 		addr = 0;
 		if (!um_faulty(um_fault_symbol, kc))
 			addr = static_call(um_kallsyms_lookup_name)(kc->name);
-		if ((!addr || um_symbol_offset(kc->name, addr) != 0) &&
-		    kc->optional) {
-			pr_info("kernel function %s not found: doing without it\n",
-				kc->name);
-			continue;
-		}
 		if (!addr || um_symbol_offset(kc->name, addr) != 0) {
+			if (kc->optional) {
+				pr_info("kernel function %s not found: doing without it\n",
+					kc->name);
+				continue;
+			}
 			pr_err("kernel function %s not found: this kernel is not supported\n",
 			       kc->name);
 			return -ENOENT;
@@ -400,28 +399,15 @@ void um_compat_flush_kernel_range(unsigned long start, unsigned long end)
 	static_call(um_flush_tlb_kernel_range)(start, end);
 }
 
-/* The entry of um_kcalls[] for @fn, which must be there. */
-static const struct um_kcall *um_kcall_of(const char *fn)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(um_kcalls); i++)
-		if (!strcmp(um_kcalls[i].name, fn))
-			return &um_kcalls[i];
-	return NULL;
-}
-
 void um_compat_flush_kernel_range_unaliased(unsigned long start,
 					    unsigned long end)
 {
-	const struct um_kcall *kc = um_kcall_of("_vm_unmap_aliases");
-
 	/*
 	 * _vm_unmap_aliases() purges the lazily freed vmap areas with one
 	 * flush over their range and ours (or ours alone when none is
 	 * pending): one flush where vm_unmap_aliases() and ours were two.
 	 */
-	if (kc && kc->addr) {
+	if (static_call_query(um__vm_unmap_aliases)) {
 		static_call(um__vm_unmap_aliases)(start, end, 1);
 		return;
 	}
