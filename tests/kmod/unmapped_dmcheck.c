@@ -32,7 +32,7 @@
  *                                        there, as modules load)
  *             and up to 8 "missing PFN+N" / "flags PFN OLD NEW" /
  *             "highmap PFN" lines.
- *   settle    wait for the work items queued on system_wq, among them the
+ *   settle    wait for the work items schedule_work() queued, among them the
  *             freeing of the init sections of the modules loaded last
  *             (which can split a 2M direct mapping and flushes all CPUs),
  *             so that a test starts from a quiet direct map; and for the
@@ -65,6 +65,7 @@
 #include <linux/workqueue.h>
 
 #include "ktest_cmd.h"
+#include "ktest_counters.h"
 #include "ktest_dm.h"
 #include "ktest_highmap.h"
 
@@ -344,10 +345,10 @@ static int dc_compare(void)
 
 static void dc_settle(void)
 {
-	__flush_workqueue(system_wq);
+	ktest_settle();
 	/* Callbacks queue work (delayed fput) and work queues callbacks. */
 	rcu_barrier();
-	__flush_workqueue(system_wq);
+	ktest_settle();
 }
 
 static int dc_run(char *line)

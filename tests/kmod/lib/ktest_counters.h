@@ -45,15 +45,22 @@ static inline void ktest_read_counters(struct ktest_counters *c)
 /*
  * Let direct-map work the kernel queued by itself finish before a
  * measurement starts, so that it is not counted against what a test does:
- * insmod frees a module's init sections from a system_wq item, after
+ * insmod frees a module's init sections from a work item, after
  * synchronize_rcu(), and vfree() of them (VM_FLUSH_RESET_PERMS) may split
  * the 2M mapping around those pages and flushes every CPU; lazy vmap
- * purges run from system_wq too. The kernel's own wait for the init free
- * (flush_module_init_free_work()) is not exported; flushing the whole
- * queue includes it.
+ * purges and delayed fput() run from work items too. The kernel's own wait
+ * for the init free (flush_module_init_free_work()) is not exported;
+ * flushing the whole queue includes it. That queue is schedule_work()'s:
+ * system_wq before 6.17, system_percpu_wq from 6.17 and in the stable
+ * kernels that took it (Debian's 6.12.117 has), where system_wq may be a
+ * queue of its own. Kbuild sets KTEST_PERCPU_WQ from the header, as no
+ * release number tells.
  */
 static inline void ktest_settle(void)
 {
+#ifdef KTEST_PERCPU_WQ
+	__flush_workqueue(system_percpu_wq);
+#endif
 	__flush_workqueue(system_wq);
 }
 

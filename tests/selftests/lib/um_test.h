@@ -462,6 +462,8 @@ static inline int um_pfn_present(const uint64_t *pfns, size_t nr, int *present)
  * are built with unmapped.ko: one that does not load is a broken build,
  * so the test fails (ksft_exit_fail), it does not skip.
  */
+#define UM_DMCHECK_CMD	"/sys/kernel/debug/unmapped_dmcheck/cmd"
+
 static inline bool um_need_test_module(const char *name, const char *file)
 {
 	const char *dir = getenv("UM_MODDIR");
@@ -472,6 +474,14 @@ static inline bool um_need_test_module(const char *name, const char *file)
 	snprintf(cmd, sizeof(cmd), "insmod %s/%s.ko", dir ? dir : "/opt/unmapped/modules", name);
 	if (system(cmd) != 0 || access(file, W_OK))
 		ksft_exit_fail("cannot load test module %s.ko (%s)", name, file);
+	/*
+	 * Its init sections are freed later, from a work item, and that
+	 * vfree() may split the 2M direct mapping around them: wait for it
+	 * (unmapped_dmcheck's settle), so that a test counting splits from
+	 * here on does not count the insmod's.
+	 */
+	if (!access(UM_DMCHECK_CMD, W_OK))
+		um_write_value(UM_DMCHECK_CMD, "settle");
 	return true;
 }
 
