@@ -470,7 +470,8 @@ int NodeCache::alloc(unsigned order, unsigned flags, um_pfn_t *pfn)
 	if (want_scrub)
 		um_plat_request_scrub(plat_);
 	if (!found) {
-		RefillTicket t;
+		/* Zeroed: refillFor() may return before it fills it in. */
+		RefillTicket t{};
 
 		if (flags & UM_ALLOC_ATOMIC)
 			return -UM_EAGAIN;

@@ -225,7 +225,9 @@ int NodeCache::refillFor(unsigned order, Grant *grant, RefillTicket *t)
 	NodeSerial serial(*this, (grant->flags & UM_ALLOC_NOFS) ?
 				 NodeSerial::kTry : NodeSerial::kWait);
 
+	/* What emitRefill() reads when no refill was made. */
 	t->outcome = RefillTicket::Outcome::NotNeeded;
+	t->nr_extra = 0;
 	{
 		NodeLock g(*this);
 
