@@ -250,7 +250,7 @@ MODULE_PARM_DESC(shrink_partial,
 
 module_param_cb(keep_1g, &um_param_partial_ops, &um_params.keep_1g, 0644);
 MODULE_PARM_DESC(keep_1g,
-		 "Keep 1G direct-map entries whole: a range-backend refill whose block lies in a 1G entry looks for one already mapped below 1G (low zone first, at most 4 extra blocks, counted in refill_1g_*), and splits the 1G entry only when none is found. N takes the page allocator's block as it comes. Applies to refills after a change. Default Y.");
+		 "Keep 1G direct-map entries whole: a range-backend refill whose block lies in a 1G entry looks for one already mapped below 1G (low zone first, at most 4 extra blocks, then a walk over free blocks by address, at most 1024 looks; counted in refill_1g_*), and splits the 1G entry only when none is found. N takes the page allocator's block as it comes. Applies to refills after a change. Default Y.");
 
 module_param_cb(percpu_pages, &um_param_count_ops, &um_params.percpu_pages, 0644);
 MODULE_PARM_DESC(percpu_pages,

@@ -319,6 +319,9 @@ void um_cache_thaw(struct um_cache *cache);
 	X(refill_1g_candidates_tried, "extra blocks those searches took from the page allocator") \
 	X(refill_1g_candidates_returned, "blocks those searches gave back unused (1G-mapped, or not needed)") \
 	X(refill_1g_split_accepted, "searches that found no block mapped below 1G and kept a 1G-mapped one (its 1G entry splits)") \
+	X(refill_1g_directed,	"searches whose candidates were all 1G-mapped that took a free block by address, in memory mapped below 1G") \
+	X(refill_1g_directed_missed, "directed walks that found no such block within their bound (the search then splits a 1G entry)") \
+	X(refill_1g_directed_looked, "blocks and 1G entries the directed walks looked at (at most 1024 per walk)") \
 	X(releases,		"blocks given back to the page allocator") \
 	X(release_pages,	"pages given back to the page allocator") \
 	X(shrink_calls,		"shrink requests")			\

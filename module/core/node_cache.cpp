@@ -93,6 +93,7 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	frozen_ = false;
 	refills_alone_ = 0;
 	retry_gen_ = 0;
+	below1g_cursor_ = 0;
 	lookup_.init();
 	__builtin_memset(block_orders_, 0, sizeof(block_orders_));
 	block_order_mask_ = 0;

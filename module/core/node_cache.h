@@ -396,6 +396,9 @@ private:
 	bool frozen_;			/* hibernation: no alloc, no refill;
 					 * set with mutex_ and lock_ held */
 	u32 retry_gen_;			/* retryLeaked() passes */
+	um_pfn_t below1g_cursor_;	/* keep_1g's directed walk goes on from
+					 * here (a hint; atomic: a NOFS refill
+					 * may run beside the mutex holder's) */
 	PfnTree lookup_;
 	u32 block_orders_[kMaxOrder];	/* blocks_ members of each order */
 	u32 block_order_mask_;		/* bit k: block_orders_[k] != 0 */

@@ -73,6 +73,22 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 #define UM_REFILL_1G_CANDIDATES	4
 
 /**
+ * um_plat_block_alloc_at() - the block of @order at @pfn (aligned), if the
+ * page allocator holds all of it free, on node @nid, in one zone, and in no
+ * other kernel mapping: taken out of the page allocator there, as
+ * um_plat_block_alloc() hands a block out (zeroed, each page freeable on its
+ * own). [sleeps] For a keep_1g refill that looks for a block by where it
+ * is, once the page allocator's own choices were 1G-mapped: a cheap look
+ * first, the taking only for a block that looked free (x86:
+ * alloc_contig_range(), which waits for an RCU grace period and drains
+ * every CPU's page lists). @order is at least UM_PMD_ORDER.
+ * Return: 0; -EBUSY: not free (or taken meanwhile), nothing taken;
+ * -ENOMEM: the page allocator failed.
+ */
+int um_plat_block_alloc_at(struct um_platform *p, int nid, unsigned int order,
+			   um_pfn_t pfn);
+
+/**
  * um_plat_pages_free() - give pages back to the page allocator. [atomic]
  * Every page must be present in the direct map again and hold no data from
  * its unmapped life (scrubbed).

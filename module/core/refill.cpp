@@ -115,10 +115,16 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 
 	t->wanted_order = policy::refillOrder(order, flags & UM_ALLOC_BULK);
 	t->order = t->wanted_order;
+	um_pfn_t cursor = loadAcquire(&below1g_cursor_);
+
 	while (allocBlockKeeping1g(plat_, nid_, t->order, flags, t->keep_1g,
-				   &t->pfn, &t->search))
-		if (!policy::nextFallbackOrder(t->order, order, &t->order))
+				   &cursor, &t->pfn, &t->search)) {
+		if (!policy::nextFallbackOrder(t->order, order, &t->order)) {
+			storeRelease(&below1g_cursor_, cursor);
 			return t->err;
+		}
+	}
+	storeRelease(&below1g_cursor_, cursor);
 
 	u64 n = pagesOf(t->order);
 

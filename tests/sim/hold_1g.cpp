@@ -19,6 +19,14 @@ SimConfig vmLike8G()
 	return c;
 }
 
+SimConfig vmLike8GSpread()
+{
+	SimConfig c = vmLike8G();
+
+	c.pmd_gib = { 2, 5, 6 };
+	return c;
+}
+
 static uint64_t pages1g(SimPlatform &sim)
 {
 	uint64_t n = 0;
@@ -30,7 +38,7 @@ static uint64_t pages1g(SimPlatform &sim)
 }
 
 void hold1g(const SimConfig &scfg, bool keep_1g, uint64_t hold_pages,
-	    Hold1gResult *out)
+	    Hold1gResult *out, bool directed)
 {
 	SimPlatform sim(scfg);
 	um_config cfg = {};
@@ -42,6 +50,7 @@ void hold1g(const SimConfig &scfg, bool keep_1g, uint64_t hold_pages,
 	cfg.backend = UM_BACKEND_RANGE;
 	cfg.keep_1g = keep_1g;
 	*out = Hold1gResult();
+	sim.fail_block_alloc_at.failAlways(!directed);
 	if (um_cache_create(sim.plat(), &cfg, &cache)) {
 		out->errors.push_back("um_cache_create failed");
 		return;
@@ -61,6 +70,10 @@ void hold1g(const SimConfig &scfg, bool keep_1g, uint64_t hold_pages,
 			out->max_tried_per_refill,
 			st.v[UM_STAT_refill_1g_candidates_tried] -
 				prev.v[UM_STAT_refill_1g_candidates_tried]);
+		out->max_looked_per_refill = std::max<uint64_t>(
+			out->max_looked_per_refill,
+			st.v[UM_STAT_refill_1g_directed_looked] -
+				prev.v[UM_STAT_refill_1g_directed_looked]);
 		prev = st;
 	}
 	out->held_pages = held.size() * kPagesPerPmd;
@@ -75,6 +88,9 @@ void hold1g(const SimConfig &scfg, bool keep_1g, uint64_t hold_pages,
 	out->tried = st.v[UM_STAT_refill_1g_candidates_tried];
 	out->returned = st.v[UM_STAT_refill_1g_candidates_returned];
 	out->split_accepted = st.v[UM_STAT_refill_1g_split_accepted];
+	out->directed = st.v[UM_STAT_refill_1g_directed];
+	out->directed_missed = st.v[UM_STAT_refill_1g_directed_missed];
+	out->looked = st.v[UM_STAT_refill_1g_directed_looked];
 	for (um_pfn_t pfn : held)
 		if (um_cache_free(cache, pfn, UM_PMD_ORDER))
 			out->errors.push_back("um_cache_free failed");

@@ -24,6 +24,8 @@ struct Hold1gResult {
 	uint64_t refills = 0;
 	uint64_t searches = 0, tried = 0, returned = 0, split_accepted = 0;
 	uint64_t max_tried_per_refill = 0;
+	uint64_t directed = 0, directed_missed = 0, looked = 0;
+	uint64_t max_looked_per_refill = 0;
 	std::vector<std::string> errors;
 };
 
@@ -31,9 +33,20 @@ struct Hold1gResult {
  * ZONE_DMA32 = GiB 0-2 (the VM's RAM below its PCI hole). */
 SimConfig vmLike8G();
 
-/* Hold @hold_pages in order-9 blocks, then free and drain. */
+/*
+ * The same, but GiBs 5 and 6 2M-mapped as well: 4 GiB below 1G in all, 2
+ * of them in ZONE_NORMAL behind two 1G-mapped GiBs, where the page
+ * allocator (lowest address first) never hands a block out before those.
+ */
+SimConfig vmLike8GSpread();
+
+/*
+ * Hold @hold_pages in order-9 blocks, then free and drain. @directed false:
+ * every um_plat_block_alloc_at() fails, as keep_1g was before its directed
+ * walk (candidates only).
+ */
 void hold1g(const SimConfig &scfg, bool keep_1g, uint64_t hold_pages,
-	    Hold1gResult *out);
+	    Hold1gResult *out, bool directed = true);
 
 } /* namespace sim */
 

@@ -10,6 +10,7 @@
  *            no-cache strategy split 2M pages and flushed once per page.
  */
 #include "hold_1g.h"
+#include "refill_1g.h"
 #include "strategy.h"
 #include "workload.h"
 
@@ -161,45 +162,74 @@ int check(const std::vector<RunResult> &runs)
 }
 
 /*
- * keep_1g off and on, holding 0.5 to 3 GiB on the 8 GiB VM-like layout.
+ * keep_1g off, with candidates only (as before its directed walk) and on,
+ * holding 0.5 to 3 GiB on two 8 GiB layouts.
  * Return: runs with platform errors.
  */
 int printHold1g()
 {
 	static const unsigned kMiB[] = { 512, 1024, 2048, 3072 };
+	static const struct {
+		const char *name;
+		sim::SimConfig (*layout)();
+	} kLayouts[] = {
+		{ "GiB 1 and 3-7 1G-mapped (the 6.12 VM)", sim::vmLike8G },
+		{ "GiB 1, 3, 4 and 7 1G-mapped", sim::vmLike8GSpread },
+	};
+	static const struct {
+		const char *name;
+		bool keep, directed;
+	} kModes[] = {
+		{ "off", false, false },
+		{ "cand", true, false },
+		{ "on", true, true },
+	};
 	int broken = 0;
 
-	std::printf("\n# keep_1g: hold N MiB in 2M blocks, 8 GiB laid out like "
-		    "the 6.12 VM (GiB 1 and 3-7 1G-mapped, ZONE_DMA32 = GiB 0-2)\n");
-	std::printf("%-8s %-7s %8s %8s %9s %9s %9s %8s %8s %8s %8s %8s\n",
-		    "held MiB", "keep_1g", "L3 split", "L2 split", "1G before",
-		    "1G held", "1G after", "refills", "searches", "tried",
-		    "returned", "max/rf");
-	for (unsigned mib : kMiB) {
-		for (bool keep : { false, true }) {
-			sim::Hold1gResult r;
+	for (const auto &l : kLayouts) {
+		std::printf("\n# keep_1g: hold N MiB in 2M blocks, 8 GiB, %s, "
+			    "ZONE_DMA32 = GiB 0-2\n", l.name);
+		std::printf("%-8s %-7s %8s %8s %9s %9s %9s %8s %8s %8s %8s %8s "
+			    "%8s %8s %8s\n",
+			    "held MiB", "keep_1g", "L3 split", "L2 split",
+			    "1G before", "1G held", "1G after", "refills",
+			    "searches", "tried", "returned", "max/rf",
+			    "directed", "missed", "max look");
+		for (unsigned mib : kMiB) {
+			for (const auto &m : kModes) {
+				sim::Hold1gResult r;
 
-			sim::hold1g(sim::vmLike8G(), keep, uint64_t(mib) << 8, &r);
-			broken += !r.errors.empty();
-			std::printf("%-8llu %-7s %8llu %8llu %8lluG %8lluG %8lluG "
-				    "%8llu %8llu %8llu %8llu %8llu\n",
-				    (unsigned long long)(r.held_pages >> 8),
-				    keep ? "on" : "off",
-				    (unsigned long long)r.splits_l3,
-				    (unsigned long long)r.splits_l2,
-				    (unsigned long long)(r.dm1g_before >> 18),
-				    (unsigned long long)(r.dm1g_held >> 18),
-				    (unsigned long long)(r.dm1g_after >> 18),
-				    (unsigned long long)r.refills,
-				    (unsigned long long)r.searches,
-				    (unsigned long long)r.tried,
-				    (unsigned long long)r.returned,
-				    (unsigned long long)r.max_tried_per_refill);
+				sim::hold1g(l.layout(), m.keep, uint64_t(mib) << 8,
+					    &r, m.directed);
+				broken += !r.errors.empty();
+				std::printf("%-8llu %-7s %8llu %8llu %8lluG %8lluG "
+					    "%8lluG %8llu %8llu %8llu %8llu %8llu "
+					    "%8llu %8llu %8llu\n",
+					    (unsigned long long)(r.held_pages >> 8),
+					    m.name,
+					    (unsigned long long)r.splits_l3,
+					    (unsigned long long)r.splits_l2,
+					    (unsigned long long)(r.dm1g_before >> 18),
+					    (unsigned long long)(r.dm1g_held >> 18),
+					    (unsigned long long)(r.dm1g_after >> 18),
+					    (unsigned long long)r.refills,
+					    (unsigned long long)r.searches,
+					    (unsigned long long)r.tried,
+					    (unsigned long long)r.returned,
+					    (unsigned long long)r.max_tried_per_refill,
+					    (unsigned long long)r.directed,
+					    (unsigned long long)r.directed_missed,
+					    (unsigned long long)r.max_looked_per_refill);
+			}
 		}
 	}
-	std::printf("# 1G before/held/after: DirectMap1G. tried/returned: extra "
+	std::printf("# 1G before/held/after: DirectMap1G. keep_1g cand: "
+		    "candidates only, no directed walk. tried/returned: extra "
 		    "candidate blocks (refill_1g_*); max/rf: most one refill "
-		    "tried (bound %d).\n", UM_REFILL_1G_CANDIDATES);
+		    "tried (bound %d); directed/missed: walks that took a block "
+		    "by address / found none; max look: most blocks and 1G "
+		    "entries one walk looked at (bound %u).\n",
+		    UM_REFILL_1G_CANDIDATES, unsigned(um::kDirectedLookMax));
 	return broken;
 }
 

@@ -129,6 +129,38 @@ typedef struct mnt_idmap um_compat_idmap_t;
 typedef struct user_namespace um_compat_idmap_t;
 #endif
 
+/*
+ * Take [@start, @end) out of the page allocator where it lies (one zone),
+ * each page with its own reference, not zeroed. 6.16 replaced the
+ * migratetype argument by acr_flags_t (ACR_FLAGS_NONE: an ordinary
+ * request, which isolates the pageblocks as MIGRATE_MOVABLE did). 6.12+
+ * refuse gfp bits beyond reclaim and a few actions (-EINVAL).
+ */
+static inline int um_compat_alloc_contig_range(unsigned long start,
+					       unsigned long end, gfp_t gfp)
+{
+#if !IS_ENABLED(CONFIG_CONTIG_ALLOC)
+	return -ENOMEM;
+#elif defined(ACR_FLAGS_NONE)
+	return alloc_contig_range(start, end, ACR_FLAGS_NONE, gfp);
+#else
+	return alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp);
+#endif
+}
+
+/*
+ * The order of the free buddy block @page heads, if it heads one, else -1.
+ * A hint, read without the zone lock: the page allocator keeps the order in
+ * page_private() of a PageBuddy() head (mm/internal.h's buddy_order(),
+ * which modules cannot see).
+ */
+static inline int um_compat_free_block_order(struct page *page)
+{
+	if (!PageBuddy(page))
+		return -1;
+	return (int)READ_ONCE(page->private);
+}
+
 /* --- unexported kernel functions (kcall.c) ------------------------------- */
 
 struct seq_file;

@@ -59,6 +59,7 @@ int um_local_memory_node(void);
 
 /* platform_pages.c: blocks kept out of the cache for an alias */
 void um_pages_exit(void);
+bool um_highmap_alias(unsigned long pfn, unsigned long nr);
 
 /* platform_scrub.c: per-CPU temporary mapping slots */
 struct seq_file;

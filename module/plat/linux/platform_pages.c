@@ -72,7 +72,7 @@ void um_plat_read_unlock(struct um_platform *p)
 }
 
 /* Does the kernel image's high mapping map any of [@pfn, @pfn + @nr)? */
-static bool um_highmap_alias(unsigned long pfn, unsigned long nr)
+bool um_highmap_alias(unsigned long pfn, unsigned long nr)
 {
 	phys_addr_t start = PFN_PHYS(pfn), end = PFN_PHYS(pfn + nr);
 	phys_addr_t lo = phys_base, hi = phys_base + KERNEL_IMAGE_SIZE;

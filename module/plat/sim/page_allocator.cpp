@@ -57,6 +57,25 @@ bool PageAllocator::allocIn(int nid, unsigned order, uint64_t lo, uint64_t hi,
 	return false;
 }
 
+bool PageAllocator::takeAt(int nid, uint64_t pfn, unsigned order)
+{
+	if (nid < 0 || nid >= nodes() || order >= kAllocatorOrders ||
+	    (pfn & ((uint64_t(1) << order) - 1)))
+		return false;
+	for (unsigned k = order; k < kAllocatorOrders; k++) {
+		uint64_t size = uint64_t(1) << k, head = pfn & ~(size - 1);
+
+		if (!free_[nid * kAllocatorOrders + k].erase(head))
+			continue;
+		/* The chunk's parts before and after the block stay free. */
+		free(head, pfn - head);
+		free(pfn + (uint64_t(1) << order),
+		     head + size - pfn - (uint64_t(1) << order));
+		return true;
+	}
+	return false;
+}
+
 void PageAllocator::freeChunk(uint64_t pfn, unsigned order)
 {
 	int nid = nodeOf(pfn);

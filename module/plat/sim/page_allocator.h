@@ -26,6 +26,11 @@ public:
 	/* The same, from pages [lo, hi) of the node only (a zone). */
 	bool allocIn(int nid, unsigned order, uint64_t lo, uint64_t hi,
 		     uint64_t *pfn);
+	/*
+	 * Take [@pfn, @pfn + 2^@order) (aligned) if it is all free, out of
+	 * the free chunk holding it; the rest of that chunk stays free.
+	 */
+	bool takeAt(int nid, uint64_t pfn, unsigned order);
 	/* Give back any run of pages (the caller checks they were allocated). */
 	void free(uint64_t pfn, uint64_t nr);
 

@@ -103,6 +103,12 @@ int um_plat_block_alloc(struct um_platform *p, int nid, unsigned int order,
 	return S(p).blockAlloc(nid, order, flags, pfn);
 }
 
+int um_plat_block_alloc_at(struct um_platform *p, int nid, unsigned int order,
+			   um_pfn_t pfn)
+{
+	return S(p).blockAllocAt(nid, order, pfn);
+}
+
 enum um_dm_level um_plat_dm_level(struct um_platform *p, um_pfn_t pfn)
 {
 	return S(p).dmLevel(pfn);

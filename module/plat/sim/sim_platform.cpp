@@ -354,6 +354,21 @@ um_dm_level SimPlatform::dmLevel(um_pfn_t pfn)
 	}
 }
 
+/* A block the page allocator handed out: it must have been free and clean. */
+void SimPlatform::handOutLocked(uint64_t first, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		Page &p = pages_[first + i];
+
+		if (p.allocated || p.tag || !dm_.present(first + i))
+			errors_.push_back("page allocator handed out a bad " +
+					  hexPfn(first + i));
+		p.allocated = true;
+	}
+	totals_.block_allocs++;
+	totals_.pages_allocated += n;
+}
+
 int SimPlatform::blockAlloc(int nid, unsigned order, unsigned flags,
 			    um_pfn_t *pfn)
 {
@@ -374,17 +389,28 @@ int SimPlatform::blockAlloc(int nid, unsigned order, unsigned flags,
 	if (order >= fail_order_at_least || fail_block_alloc.shouldFail() ||
 	    !allocLocked(nid, order, flags, &first))
 		return -UM_ENOMEM;
-	for (uint64_t i = 0; i < (uint64_t(1) << order); i++) {
-		Page &p = pages_[first + i];
-
-		if (p.allocated || p.tag || !dm_.present(first + i))
-			errors_.push_back("page allocator handed out a bad " +
-					  hexPfn(first + i));
-		p.allocated = true;
-	}
-	totals_.block_allocs++;
-	totals_.pages_allocated += uint64_t(1) << order;
+	handOutLocked(first, uint64_t(1) << order);
 	*pfn = first;
+	return 0;
+}
+
+int SimPlatform::blockAllocAt(int nid, unsigned order, um_pfn_t pfn)
+{
+	mightSleep("um_plat_block_alloc_at");
+
+	std::lock_guard<std::mutex> g(mutex_);
+	uint64_t n = uint64_t(1) << order, low = cfg_.low_zone_bytes >> 12;
+
+	totals_.block_alloc_at_calls++;
+	if (order < UM_PMD_ORDER || (pfn & (n - 1)) || pfn + n > dm_.pages() ||
+	    (low && pfn < low && pfn + n > low))
+		return -UM_EBUSY;
+	if (fail_block_alloc_at.shouldFail())
+		return -UM_ENOMEM;
+	if (!allocator_.takeAt(nid, pfn, order))
+		return -UM_EBUSY;
+	handOutLocked(pfn, n);
+	totals_.block_allocs_at++;
 	return 0;
 }
 

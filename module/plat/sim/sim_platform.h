@@ -87,6 +87,8 @@ struct SimTotals {
 	uint64_t flushes = 0;		/* range flushes + tlb_flush calls */
 	uint64_t split_flushes = 0;	/* flush_tlb_all done by splits */
 	uint64_t block_allocs = 0;
+	uint64_t block_allocs_at = 0;	/* um_plat_block_alloc_at() successes */
+	uint64_t block_alloc_at_calls = 0;
 	uint64_t pages_allocated = 0;
 	uint64_t pages_freed = 0;
 	uint64_t pages_scrubbed = 0;
@@ -108,7 +110,8 @@ public:
 	const SimConfig &config() const { return cfg_; }
 
 	/* --- faults (set before the operation; not thread-safe) --- */
-	FaultSwitch fail_block_alloc, fail_meta_alloc, fail_remove_range,
+	FaultSwitch fail_block_alloc, fail_block_alloc_at, fail_meta_alloc,
+		fail_remove_range,
 		fail_restore_range, fail_remove_page, fail_restore_page,
 		fail_scrub;
 	/* um_plat_block_alloc() fails for every order >= this. */
@@ -155,6 +158,7 @@ public:
 	void *metaAlloc(size_t size);
 	void metaFree(void *ptr);
 	int blockAlloc(int nid, unsigned order, unsigned flags, um_pfn_t *pfn);
+	int blockAllocAt(int nid, unsigned order, um_pfn_t pfn);
 	void pagesFree(um_pfn_t pfn, um_u64 nr);
 	int dmSetRange(um_pfn_t pfn, um_u64 nr, int present, um_dm_cost *cost);
 	int dmSetPage(um_pfn_t pfn, int present, um_dm_cost *cost);
@@ -193,6 +197,7 @@ private:
 
 	bool allocLocked(int nid, unsigned order, unsigned flags,
 			 uint64_t *first);
+	void handOutLocked(uint64_t first, uint64_t n);
 	bool staleLocked(uint64_t pfn) const;
 	void flushLocked(uint64_t pfn, uint64_t nr);
 	DmHooks hooksLocked();
