@@ -22,6 +22,22 @@
 #include "fault.h"
 #include "platform.h"
 
+/*
+ * Only the zones um_plat_block_alloc()'s GFP_KERNEL takes blocks from:
+ * never ZONE_MOVABLE (an unmovable block there would keep its memory from
+ * going offline) nor ZONE_DMA (kept for the devices that need it).
+ */
+static bool um_zone_for_blocks(const struct zone *zone)
+{
+	enum zone_type z = zone_idx(zone);
+
+#ifdef CONFIG_ZONE_DMA32
+	if (z == ZONE_DMA32)
+		return true;
+#endif
+	return z == ZONE_NORMAL;
+}
+
 /* Does a free buddy block cover [@pfn, @pfn + 2^@order)? A hint. */
 static bool um_looks_free(unsigned long pfn, unsigned int order)
 {
@@ -51,8 +67,8 @@ int um_plat_block_alloc_at(struct um_platform *p, int nid, unsigned int order,
 	first = pfn_to_online_page(pfn);
 	last = pfn_to_online_page(pfn + n - 1);
 	if (!first || !last || page_zone(first) != page_zone(last) ||
-	    page_to_nid(first) != nid || !um_looks_free(pfn, order) ||
-	    um_highmap_alias(pfn, n))
+	    page_to_nid(first) != nid || !um_zone_for_blocks(page_zone(first)) ||
+	    !um_looks_free(pfn, order) || um_highmap_alias(pfn, n))
 		return -EBUSY;
 	if (um_fault(UM_FAULT_BLOCK_ALLOC, 0, n, NULL))
 		return -ENOMEM;
