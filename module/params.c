@@ -258,4 +258,4 @@ MODULE_PARM_DESC(percpu_pages,
 
 module_param_cb(refill_batch_max, &um_param_count_ops, &um_params.refill_batch_max, 0644);
 MODULE_PARM_DESC(refill_batch_max,
-		 "Most 2M blocks one range-backend refill takes out of the direct map under one TLB flush, on kernels that can defer the flush (6.13+): 0 = as many as keep that flush's IPIs to one per 1000 pages at the online CPU count, up to 8 (never above 1/256 of the node or max_cached_mb); 1 = one block per refill. Default 0.");
+		 "Most 2M blocks one range-backend refill takes out of the direct map under one TLB flush, on kernels that can defer the flush (6.13+): 0 = as many as keep that flush's IPIs to one per 1000 pages at the online CPU count, up to 8 (never above 1/256 of the node or max_cached_mb); on kernels that cannot (6.1, 6.12) a batch of 2 or more is one 4M block instead; 1 = one 2M block per refill. Default 0.");

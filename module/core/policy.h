@@ -34,7 +34,9 @@ constexpr unsigned kRefillBatchMax = 8;
  * at most two): one block with no other CPU, more as CPUs come. Bounded by
  * cfg.refill_batch_max (0: kRefillBatchMax), by 1/256 of the node
  * (@node_pages) and by what
- * max_free_pages leaves above @pages_free. Return: at least 1.
+ * max_free_pages leaves above @pages_free. Where removals cannot share a
+ * flush, a result above 1 makes the refill one block of the largest order
+ * instead (prepareRefill()). Return: at least 1.
  */
 unsigned refillBatch(const um_config &cfg, int flush_targets,
 		     u64 block_pages, u64 node_pages, u64 pages_free);

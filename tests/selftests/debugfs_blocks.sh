@@ -22,6 +22,7 @@ cleanup() {
 trap cleanup EXIT
 um_need
 ut_need
+um_one_block_refills	# its block counts are of 2M refills
 mkdir -p $run
 
 line_re='^pfn 0x[0-9a-f]+-0x[0-9a-f]+ order [0-9]+ node [0-9]+ free [0-9]+ used [0-9]+ released [0-9]+ backend (range|page) dm_level (4K|2M|1G|none)(-(4K|2M|1G|none))? dm_present [0-9]+/[0-9]+$'

@@ -10,6 +10,7 @@
 ksft_plan 28
 trap ut_unload EXIT
 um_need
+um_one_block_refills	# "blocks" shows the held block as one 2M one
 ut_need
 
 readable() { cat "$1" > /dev/null; }

@@ -30,6 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 um_need
+um_one_block_refills	# its chunks are those of a 2M block
 [ -d $ev ] || ksft_exit_fail "no tracefs event kmem/mm_page_free"
 echo 0 > $UM_PARAMS/max_cached_mb	# no trim: only the shrinker releases
 

@@ -17,11 +17,17 @@
 
 namespace t {
 
+/*
+ * One block per refill (refill_batch_max=1), as the tests that count 2M
+ * refills assume; test_refill_batch and test_policy set 0 (automatic) for
+ * what batches do.
+ */
 inline um_config config(um_backend backend = UM_BACKEND_RANGE)
 {
 	um_config cfg = {};
 
 	cfg.backend = backend;
+	cfg.refill_batch_max = 1;
 	return cfg;
 }
 

@@ -23,12 +23,21 @@ sim::SimConfig batchConfig(int cpus, bool defer = true)
 	return cfg;
 }
 
+/* Batches as the module loads them: refill_batch_max=0 (automatic). */
+um_config autoBatch(um_backend backend = UM_BACKEND_RANGE)
+{
+	um_config cfg = config(backend);
+
+	cfg.refill_batch_max = 0;
+	return cfg;
+}
+
 class RefillBatchTest : public CacheTest {};
 
 /* 8 CPUs: 7 IPIs per flush, so 8 blocks (4096 pages) under one flush. */
 TEST_F(RefillBatchTest, EightCpusTakeEightBlocksUnderOneFlush)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	um_pfn_t first = mustAlloc(0);
 	um_stats s = stats();
 
@@ -52,23 +61,53 @@ TEST_F(RefillBatchTest, EightCpusTakeEightBlocksUnderOneFlush)
 	mustFree(first, 0);
 }
 
-/* One block per refill where the kernel has no flushless ranged call. */
-TEST_F(RefillBatchTest, NoDeferredFlushTakesOneBlock)
+/*
+ * Where the kernel has no flushless ranged call, a batch's worth is one
+ * 4 MiB block: one change, one flush; 2M ones when batches are off.
+ */
+TEST_F(RefillBatchTest, NoDeferredFlushTakesOneLargerBlock)
+{
+	start(autoBatch(), batchConfig(8, false));
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 1u);
+	EXPECT_EQ(s.refills_by_order[10], 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 1024u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	mustFree(pfn, 0);
+}
+
+TEST_F(RefillBatchTest, NoDeferredFlushWithBatchesOffTakesTwoMegabytes)
 {
 	start(config(), batchConfig(8, false));
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
 
-	EXPECT_EQ(statOf(s, UM_STAT_refills), 1u);
-	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 0u);
-	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	EXPECT_EQ(s.refills_by_order[9], 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 512u);
+	mustFree(pfn, 0);
+}
+
+/* A 4 MiB block the page allocator does not have: the 2M fallback. */
+TEST_F(RefillBatchTest, NoDeferredFlushFallsBackToTwoMegabytes)
+{
+	start(autoBatch(), batchConfig(8, false));
+	sim_->fail_order_at_least = 10;
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(s.refills_by_order[9], 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_fallbacks), 1u);
 	mustFree(pfn, 0);
 }
 
 /* With no other CPU a flush costs no IPI: nothing to share. */
 TEST_F(RefillBatchTest, OneCpuTakesOneBlock)
 {
-	start(config(), batchConfig(1));
+	start(autoBatch(), batchConfig(1));
 	um_pfn_t pfn = mustAlloc(0);
 
 	EXPECT_EQ(stat(UM_STAT_refills), 1u);
@@ -79,7 +118,7 @@ TEST_F(RefillBatchTest, OneCpuTakesOneBlock)
 /* The page backend splits to 4K and flushes per batch of pages already. */
 TEST_F(RefillBatchTest, PageBackendTakesOneBlock)
 {
-	start(config(UM_BACKEND_PAGE), batchConfig(8));
+	start(autoBatch(UM_BACKEND_PAGE), batchConfig(8));
 	um_pfn_t pfn = mustAlloc(0);
 
 	EXPECT_EQ(stat(UM_STAT_refills), 1u);
@@ -90,7 +129,7 @@ TEST_F(RefillBatchTest, PageBackendTakesOneBlock)
 /* refill_batch_max=1 turns batches off; written live, the next refill. */
 TEST_F(RefillBatchTest, RefillBatchMaxOneTakesOneBlock)
 {
-	um_config cfg = config();
+	um_config cfg = autoBatch();
 
 	cfg.refill_batch_max = 1;
 	start(cfg, batchConfig(8));
@@ -110,7 +149,7 @@ TEST_F(RefillBatchTest, RefillBatchMaxOneTakesOneBlock)
 /* max_free_pages bounds the batch: 2048 allowed, 4 blocks. */
 TEST_F(RefillBatchTest, MaxFreePagesBoundsTheBatch)
 {
-	um_config cfg = config();
+	um_config cfg = autoBatch();
 
 	cfg.max_free_pages = 2048;
 	start(cfg, batchConfig(8));
@@ -124,7 +163,7 @@ TEST_F(RefillBatchTest, MaxFreePagesBoundsTheBatch)
 /* A fallback means memory is short: no extras below the wanted order. */
 TEST_F(RefillBatchTest, FallbackTakesNoExtras)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	sim_->fail_order_at_least = 9;
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
@@ -138,7 +177,7 @@ TEST_F(RefillBatchTest, FallbackTakesNoExtras)
 /* The page allocator running dry mid-batch ends the batch, no failure. */
 TEST_F(RefillBatchTest, ShortBatchWhenMemoryRunsOut)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	sim_->fail_block_alloc.failNth(4);
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
@@ -152,7 +191,7 @@ TEST_F(RefillBatchTest, ShortBatchWhenMemoryRunsOut)
 /* An extra whose removal fails is mapped back and given back. */
 TEST_F(RefillBatchTest, FailedExtraIsGivenBack)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	sim_->fail_remove_range.failNth(3);
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
@@ -171,7 +210,7 @@ TEST_F(RefillBatchTest, FailedExtraIsGivenBack)
 /* ...and one that cannot be mapped back either is kept, never used. */
 TEST_F(RefillBatchTest, UnrestorableExtraIsKept)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	sim_->fail_remove_range.failNth(2);
 	sim_->fail_restore_range.failNth(1);
 	um_pfn_t pfn = mustAlloc(0);
@@ -192,7 +231,7 @@ TEST_F(RefillBatchTest, UnrestorableExtraIsKept)
 /* The first block failing does not fail the request an extra can serve. */
 TEST_F(RefillBatchTest, ExtraServesWhenTheFirstFails)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	sim_->fail_remove_range.failNth(1);
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
@@ -208,7 +247,7 @@ TEST_F(RefillBatchTest, ExtraServesWhenTheFirstFails)
 /* One refill event per block; the cost is the batch's, on the first. */
 TEST_F(RefillBatchTest, OneEventPerBlockCostOnTheFirst)
 {
-	start(config(), batchConfig(8));
+	start(autoBatch(), batchConfig(8));
 	std::vector<um_event> seen;
 
 	sim_->on_event = [&](const um_event &ev) {

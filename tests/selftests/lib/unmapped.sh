@@ -20,7 +20,8 @@ um_load() {
 }
 um_unload() { ! um_loaded || rmmod unmapped; }
 # um_one_block_refills - for a test whose counts or events are of single
-# 2M refills: no refill batch on 6.13+ kernels (refill_batch.sh tests it).
+# 2M refills: no refill batch on 6.13+ kernels, no 4 MiB block in its place
+# on 6.1 and 6.12 (refill_batch.sh tests both).
 um_one_block_refills() { echo 1 > $UM_PARAMS/refill_batch_max; }
 
 ut_load() { ut_loaded || insmod "$UM_MODDIR/unmapped_test.ko"; }
