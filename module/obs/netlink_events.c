@@ -31,6 +31,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/unmapped.h>
 
+#include "compat.h"
 #include "netlink.h"
 #include "obs.h"
 
@@ -165,7 +166,7 @@ unlock:
 static void um_nl_kick(struct irq_work *work)
 {
 	if (READ_ONCE(um_nl_events.enabled))
-		queue_work(system_wq, &um_nl_work);
+		queue_work(um_compat_system_wq, &um_nl_work);
 }
 
 static bool um_nl_pop(struct um_nl_entry *out)
@@ -306,7 +307,7 @@ static void um_nl_send_work(struct work_struct *work)
 	/* More left: let others run first, then come back. */
 	if (n == UM_NL_BATCH && READ_ONCE(um_nl_events.count) &&
 	    READ_ONCE(um_nl_events.enabled))
-		queue_work(system_wq, &um_nl_work);
+		queue_work(um_compat_system_wq, &um_nl_work);
 }
 
 /** um_nl_events_start() - accept events; the family is registered. */

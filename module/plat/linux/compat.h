@@ -40,6 +40,17 @@
 #define UM_NR_PAGE_ORDERS	MAX_ORDER
 #endif
 
+/*
+ * The system workqueue for per-CPU work, the one schedule_work() uses:
+ * system_percpu_wq where the kernel has it (Kbuild: UM_HAVE_PERCPU_WQ),
+ * since 7.x logs every work queued on system_wq as deprecated.
+ */
+#ifdef UM_HAVE_PERCPU_WQ
+#define um_compat_system_wq	system_percpu_wq
+#else
+#define um_compat_system_wq	system_wq
+#endif
+
 /* Whether @page carries any memcg data (a charge), which a free must not. */
 static inline bool um_compat_page_memcg_data(const struct page *page)
 {

@@ -13,6 +13,7 @@
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 
+#include "compat.h"
 #include "platform.h"
 
 struct um_platform um_platform;
@@ -93,17 +94,17 @@ static void um_platform_queue(struct um_platform *p,
 
 void um_plat_request_trim(struct um_platform *p)
 {
-	um_platform_queue(p, system_wq, &p->trim_work);
+	um_platform_queue(p, um_compat_system_wq, &p->trim_work);
 }
 
 void um_plat_request_scrub(struct um_platform *p)
 {
 	/*
-	 * system_wq runs it on this CPU, after the atomic section that freed
+	 * The per-CPU system queue runs it on this CPU, after the atomic section that freed
 	 * the pages or found them dirty; it zeroes 16 pages at a time and
 	 * reschedules between pages.
 	 */
-	um_platform_queue(p, system_wq, &p->scrub_work);
+	um_platform_queue(p, um_compat_system_wq, &p->scrub_work);
 }
 
 /**
