@@ -80,28 +80,27 @@ TEST_F(RefillBatchTest, NoDeferredFlushTakesOneLargerBlock)
 	mustFree(pfn, 0);
 }
 
-TEST_F(RefillBatchTest, NoDeferredFlushWithBatchesOffTakesTwoMegabytes)
+/*
+ * 2M blocks there when batches are off, and as the fallback when the page
+ * allocator has no 4 MiB block.
+ */
+TEST_F(RefillBatchTest, NoDeferredFlushTakesTwoMegabytesOtherwise)
 {
-	start(config(), batchConfig(8, false));
-	um_pfn_t pfn = mustAlloc(0);
-	um_stats s = stats();
+	for (bool batches_off : { true, false }) {
+		start(batches_off ? config() : autoBatch(), batchConfig(8, false));
+		if (!batches_off)
+			sim_->fail_order_at_least = 10;
+		um_pfn_t pfn = mustAlloc(0);
+		um_stats s = stats();
 
-	EXPECT_EQ(s.refills_by_order[9], 1u);
-	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 512u);
-	mustFree(pfn, 0);
-}
-
-/* A 4 MiB block the page allocator does not have: the 2M fallback. */
-TEST_F(RefillBatchTest, NoDeferredFlushFallsBackToTwoMegabytes)
-{
-	start(autoBatch(), batchConfig(8, false));
-	sim_->fail_order_at_least = 10;
-	um_pfn_t pfn = mustAlloc(0);
-	um_stats s = stats();
-
-	EXPECT_EQ(s.refills_by_order[9], 1u);
-	EXPECT_EQ(statOf(s, UM_STAT_refill_fallbacks), 1u);
-	mustFree(pfn, 0);
+		EXPECT_EQ(s.refills_by_order[9], 1u) << batches_off;
+		EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 512u) << batches_off;
+		EXPECT_EQ(statOf(s, UM_STAT_refill_fallbacks), batches_off ? 0u : 1u);
+		mustFree(pfn, 0);
+		TearDown();	/* the checks of a whole test, per case */
+		cache_ = nullptr;
+		sim_.reset();
+	}
 }
 
 /* With no other CPU a flush costs no IPI: nothing to share. */
