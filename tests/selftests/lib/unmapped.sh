@@ -13,10 +13,19 @@ UM_PARAMS=/sys/module/unmapped/parameters
 um_loaded() { grep -q '^unmapped ' /proc/modules; }
 ut_loaded() { grep -q '^unmapped_test ' /proc/modules; }
 
+# um_settle - wait for the work the kernel queued by itself: after an
+# insmod, the free of the module's init sections, whose vfree() can split
+# a 2M direct mapping (unmapped_dmcheck's settle; run-selftests loads it).
+um_settle() {
+	[ -w /sys/kernel/debug/unmapped_dmcheck/cmd ] && echo settle > /sys/kernel/debug/unmapped_dmcheck/cmd
+	return 0
+}
+
 # um_load [PARAM=VALUE...] - (re)load unmapped.ko with these parameters.
 um_load() {
 	! um_loaded || rmmod unmapped || return 1
-	insmod "$UM_MODULE" "$@"
+	insmod "$UM_MODULE" "$@" || return 1
+	um_settle
 }
 um_unload() { ! um_loaded || rmmod unmapped; }
 # um_one_block_refills - for a test whose counts or events are of single
@@ -24,7 +33,7 @@ um_unload() { ! um_loaded || rmmod unmapped; }
 # on 6.1 and 6.12 (refill_batch.sh tests both).
 um_one_block_refills() { echo 1 > $UM_PARAMS/refill_batch_max; }
 
-ut_load() { ut_loaded || insmod "$UM_MODDIR/unmapped_test.ko"; }
+ut_load() { ut_loaded || { insmod "$UM_MODDIR/unmapped_test.ko" && um_settle; }; }
 ut_unload() { ! ut_loaded || rmmod unmapped_test; }
 
 # um_need / ut_need / ctl_need - this project's own parts that a test
@@ -59,7 +68,7 @@ ut_key() { echo "$ut_out" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 # dropped here: that would run the module's shrinker too.
 memfree_kb() {
 	# What the test freed through RCU (run-selftests's free_kb).
-	[ -w /sys/kernel/debug/unmapped_dmcheck/cmd ] && echo settle > /sys/kernel/debug/unmapped_dmcheck/cmd
+	um_settle
 	for s in /sys/kernel/slab/*/shrink; do
 		echo 1 > "$s"
 	done 2> /dev/null
