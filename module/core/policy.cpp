@@ -8,9 +8,9 @@
 namespace um {
 namespace policy {
 
-unsigned refillOrder(unsigned order, bool bulk)
+unsigned refillOrder(unsigned order, bool bulk, unsigned unshared_batch)
 {
-	return bulk ? kMaxOrder - 1 : maxOf(order, kPmdOrder);
+	return bulk || unshared_batch > 1 ? kMaxOrder - 1 : maxOf(order, kPmdOrder);
 }
 
 unsigned refillBatch(const um_config &cfg, int flush_targets,

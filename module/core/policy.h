@@ -16,11 +16,12 @@ namespace policy {
 /**
  * refillOrder() - the order of the block to take for a request of @order:
  * a 2 MiB block (one direct-map change, no 2M split), or the request's own
- * order if larger; the largest order for @bulk (UM_ALLOC_BULK): one change
- * and one flush for the most pages. Lower orders are fallbacks (see
- * nextFallbackOrder()).
+ * order if larger; the largest order for @bulk (UM_ALLOC_BULK), and where
+ * removals cannot share a flush (6.1, 6.12) for an @unshared_batch
+ * (refillBatch() there) above 1: one change and one flush for the most
+ * pages. Lower orders are fallbacks (see nextFallbackOrder()).
  */
-unsigned refillOrder(unsigned order, bool bulk);
+unsigned refillOrder(unsigned order, bool bulk, unsigned unshared_batch = 1);
 
 /* Most blocks one refill takes under one TLB flush (refillBatch()). */
 constexpr unsigned kRefillBatchMax = 8;
@@ -36,7 +37,7 @@ constexpr unsigned kRefillBatchMax = 8;
  * (@node_pages) and by what
  * max_free_pages leaves above @pages_free. Where removals cannot share a
  * flush, a result above 1 makes the refill one block of the largest order
- * instead (prepareRefill()). Return: at least 1.
+ * instead (refillOrder()). Return: at least 1.
  */
 unsigned refillBatch(const um_config &cfg, int flush_targets,
 		     u64 block_pages, u64 node_pages, u64 pages_free);

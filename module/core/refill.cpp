@@ -113,19 +113,18 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	if (!um_plat_node_has_memory(plat_, nid_))
 		return t->err;
 
-	t->wanted_order = policy::refillOrder(order, flags & UM_ALLOC_BULK);
-	/*
-	 * Where removals cannot share a flush (6.1, 6.12), a batch's worth
-	 * comes as one larger block: one change and one flush for 4 MiB.
-	 */
-	if (t->backend == UM_BACKEND_RANGE && t->wanted_order < kMaxOrder - 1 &&
-	    !um_plat_dm_can_defer_flush(plat_)) {
+	/* Where removals cannot share a flush, a batch's worth is one block. */
+	unsigned unshared_batch = 1;
+
+	if (t->backend == UM_BACKEND_RANGE && !um_plat_dm_can_defer_flush(plat_)) {
 		um_plat_node_span(plat_, nid_, &span_lo, &span_hi);
-		if (policy::refillBatch(cfg, um_plat_flush_targets(plat_),
-					pagesOf(t->wanted_order),
-					span_hi - span_lo, pages_free) > 1)
-			t->wanted_order = kMaxOrder - 1;
+		unshared_batch = policy::refillBatch(
+			cfg, um_plat_flush_targets(plat_),
+			pagesOf(policy::refillOrder(order, false)),
+			span_hi - span_lo, pages_free);
 	}
+	t->wanted_order = policy::refillOrder(order, flags & UM_ALLOC_BULK,
+					      unshared_batch);
 	t->order = t->wanted_order;
 	um_pfn_t cursor = loadAcquire(&below1g_cursor_);
 

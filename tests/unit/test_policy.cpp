@@ -37,6 +37,15 @@ TEST(Policy, BulkRefillsTakeTheLargestBlock)
 	EXPECT_EQ(refillOrder(10, true), 10u);
 }
 
+/* No shared flush (6.1, 6.12): a batch of 2 or more is one largest block. */
+TEST(Policy, UnsharedBatchTakesTheLargestBlock)
+{
+	EXPECT_EQ(refillOrder(0, false, 1), 9u);
+	EXPECT_EQ(refillOrder(0, false, 2), 10u);
+	EXPECT_EQ(refillOrder(9, false, 8), 10u);
+	EXPECT_EQ(refillOrder(10, false, 1), 10u);
+}
+
 TEST(Policy, FallbackWalksDownToTheRequest)
 {
 	std::vector<unsigned> seen;

@@ -401,7 +401,6 @@ int SimPlatform::blockAllocAt(int nid, unsigned order, um_pfn_t pfn)
 	std::lock_guard<std::mutex> g(mutex_);
 	uint64_t n = uint64_t(1) << order, low = cfg_.low_zone_bytes >> 12;
 
-	totals_.block_alloc_at_calls++;
 	if (order < UM_PMD_ORDER || (pfn & (n - 1)) || pfn + n > dm_.pages() ||
 	    (low && pfn < low && pfn + n > low))
 		return -UM_EBUSY;
@@ -410,7 +409,6 @@ int SimPlatform::blockAllocAt(int nid, unsigned order, um_pfn_t pfn)
 	if (!allocator_.takeAt(nid, pfn, order))
 		return -UM_EBUSY;
 	handOutLocked(pfn, n);
-	totals_.block_allocs_at++;
 	return 0;
 }
 

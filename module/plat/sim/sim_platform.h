@@ -87,8 +87,6 @@ struct SimTotals {
 	uint64_t flushes = 0;		/* range flushes + tlb_flush calls */
 	uint64_t split_flushes = 0;	/* flush_tlb_all done by splits */
 	uint64_t block_allocs = 0;
-	uint64_t block_allocs_at = 0;	/* um_plat_block_alloc_at() successes */
-	uint64_t block_alloc_at_calls = 0;
 	uint64_t pages_allocated = 0;
 	uint64_t pages_freed = 0;
 	uint64_t pages_scrubbed = 0;
