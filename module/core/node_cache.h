@@ -136,6 +136,7 @@ struct RefillTicket {
 	bool keep_1g;		/* cfg_.keep_1g, for the range backend */
 	Refill1gTally search;	/* keep_1g's candidate search */
 	u32 nr_extra;		/* extra[] in use */
+	u32 joined;		/* blocks removed in one change with the one before */
 	RefillExtra extra[policy::kRefillBatchMax - 1];
 };
 
@@ -355,6 +356,7 @@ private:
 			  RefillTicket *t);
 	void takeExtras(RefillTicket *t, unsigned flags, unsigned batch);
 	int removeBatch(RefillTicket *t, bool *must_keep);
+	int removeRuns(RefillTicket *t, bool *must_keep);
 	void publishRefillLocked(const NodeLock &g, Block *b, um_pfn_t pfn,
 				 const RefillTicket &t, bool leaked);
 	void commitRefillLocked(const NodeLock &g, RefillTicket *t);

@@ -21,8 +21,10 @@ unsigned refillBatch(const um_config &cfg, int flush_targets,
 
 	u64 want = (u64(flush_targets) * 1000 + block_pages - 1) / block_pages;
 
-	want = minOf(want, u64(cfg.refill_batch_max ? cfg.refill_batch_max :
-						     kRefillBatchMax));
+	/* The cap counts 2M blocks: larger blocks, as many bytes' worth. */
+	u64 cap = cfg.refill_batch_max ? cfg.refill_batch_max : kRefillBatchMax;
+
+	want = minOf(want, maxOf((cap << kPmdOrder) / block_pages, u64(1)));
 	want = minOf(want, node_pages / 256 / block_pages);
 	if (cfg.max_free_pages)
 		want = minOf(want, cfg.max_free_pages > pages_free ?

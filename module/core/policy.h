@@ -33,11 +33,12 @@ constexpr unsigned kRefillBatchMax = 8;
  * brings in enough pages for that to come to at most one IPI per 1000
  * pages (a cold run that uses only part of its last batch then still pays
  * at most two): one block with no other CPU, more as CPUs come. Bounded by
- * cfg.refill_batch_max (0: kRefillBatchMax), by 1/256 of the node
- * (@node_pages) and by what
- * max_free_pages leaves above @pages_free. Where removals cannot share a
- * flush, a result above 1 makes the refill one block of the largest order
- * instead (refillOrder()). Return: at least 1.
+ * as many bytes as cfg.refill_batch_max 2M blocks (0: kRefillBatchMax), by
+ * 1/256 of the node (@node_pages) and by what max_free_pages leaves above
+ * @pages_free. Where removals cannot share a flush, a result above 1 for
+ * 2M blocks makes the refill's blocks 4 MiB ones (refillOrder()), batched
+ * again with this for their size and removed one run of adjacent blocks
+ * per change. Return: at least 1.
  */
 unsigned refillBatch(const um_config &cfg, int flush_targets,
 		     u64 block_pages, u64 node_pages, u64 pages_free);

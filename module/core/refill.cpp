@@ -11,76 +11,6 @@
 namespace um {
 
 /**
- * takeExtras() - up to @batch - 1 more blocks of the first one's order, to
- * be removed under its flush. From free memory only (no reclaim, no
- * compaction): a batch is worth its flush, never the caller's wait. With
- * keep_1g an extra in a 1G entry ends the batch (given back) rather than
- * start a search or a split.
- */
-void NodeCache::takeExtras(RefillTicket *t, unsigned flags, unsigned batch)
-{
-	unsigned f = flags | UM_ALLOC_MAYFAIL | UM_PLAT_ALLOC_CANDIDATE;
-	u64 n = pagesOf(t->order);
-
-	while (t->nr_extra + 1 < batch) {
-		RefillExtra &x = t->extra[t->nr_extra];
-
-		if (um_plat_block_alloc(plat_, nid_, t->order, f, &x.pfn))
-			return;
-		if (t->keep_1g &&
-		    um_plat_dm_level(plat_, x.pfn) == UM_DM_LEVEL_1G) {
-			um_plat_pages_free(plat_, x.pfn, n);
-			return;
-		}
-		x.block = static_cast<Block *>(
-			um_plat_meta_alloc(plat_, Block::metaBytes(t->order), nid_));
-		if (!x.block) {
-			um_plat_pages_free(plat_, x.pfn, n);
-			return;
-		}
-		x.leaked = false;
-		index_.prepare(x.pfn, t->order);
-		t->nr_extra++;
-	}
-}
-
-/**
- * removeBatch() - the first block and the extras out of the direct map with
- * no flush each, then one flush of every CPU for all of them. An extra whose
- * removal fails is put back and given back, or kept as leaked when that
- * fails too. Return: the first block's error, *@must_keep its leak.
- */
-int NodeCache::removeBatch(RefillTicket *t, bool *must_keep)
-{
-	u64 n = pagesOf(t->order);
-	um_pfn_t lo = t->pfn, hi = t->pfn + n;
-	int err = dm::removeRangeNoflush(plat_, t->pfn, n, &t->cost, must_keep);
-	bool flush = !err || *must_keep;
-
-	for (u32 i = 0; i < t->nr_extra;) {
-		RefillExtra &x = t->extra[i];
-		bool keep;
-
-		if (dm::removeRangeNoflush(plat_, x.pfn, n, &t->cost, &keep) &&
-		    !keep) {
-			um_plat_pages_free(plat_, x.pfn, n);
-			um_plat_meta_free(plat_, x.block);
-			x = t->extra[--t->nr_extra];
-			continue;
-		}
-		x.leaked = keep;
-		lo = minOf(lo, x.pfn);
-		hi = maxOf(hi, x.pfn + n);
-		flush = true;
-		i++;
-	}
-	/* One range over all: beyond 33 pages, a full flush on every CPU. */
-	if (flush)
-		um_plat_tlb_flush(plat_, lo, hi - lo, &t->cost);
-	return err;
-}
-
-/**
  * prepareRefill() - everything that sleeps, with the node's mutex held (or,
  * for UM_ALLOC_NOFS, tried) and no spinlock: allocate the block (2 MiB, or
  * the request's order if larger, then lower orders down to the request's)
@@ -147,16 +77,24 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	}
 	/* Without its leaf the block's frees just take the locked path. */
 	index_.prepare(t->pfn, t->order);
-	/* A fallback means memory is short or fragmented: no extras then. */
+	/*
+	 * A fallback means memory is short or fragmented: no extras then.
+	 * Where removals cannot share a flush, extras are 4 MiB blocks (the
+	 * wanted order there), removed a run of adjacent ones at a time.
+	 */
+	bool deferred = um_plat_dm_can_defer_flush(plat_);
+
 	if (t->backend == UM_BACKEND_RANGE && t->order == t->wanted_order &&
-	    um_plat_dm_can_defer_flush(plat_)) {
+	    (deferred || t->order == kMaxOrder - 1)) {
 		um_plat_node_span(plat_, nid_, &span_lo, &span_hi);
 		takeExtras(t, flags, policy::refillBatch(
 			cfg, um_plat_flush_targets(plat_), n,
 			span_hi - span_lo, pages_free));
 	}
-	if (t->nr_extra)
+	if (t->nr_extra && deferred)
 		t->err = removeBatch(t, &must_keep);
+	else if (t->nr_extra)
+		t->err = removeRuns(t, &must_keep);
 	else
 		t->err = dm::removePages(plat_, t->backend, t->pfn, n,
 					 &t->cost, &must_keep);
@@ -212,6 +150,7 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
 				    t->extra[i].leaked);
 		stat(stats_, UM_STAT_refill_batched)++;
 	}
+	stat(stats_, UM_STAT_refill_joined) += t->joined;
 	if (t->outcome == RefillTicket::Outcome::NoMemory ||
 	    t->outcome == RefillTicket::Outcome::DmFailed) {
 		stat(stats_, UM_STAT_refill_failures)++;

@@ -1,66 +1,91 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# refill_batch - a range-backend refill takes several 2M blocks out of the
-# direct map under one TLB flush where the kernel has
-# set_direct_map_valid_noflush() (6.13+), and where it has not (6.1, 6.12)
-# one 4 MiB block when a batch would be 2 or more: one change, one flush.
+# refill_batch - a range-backend refill takes several blocks out of the
+# direct map for one TLB flush. Where the kernel has
+# set_direct_map_valid_noflush() (6.13+): 2M blocks, removed without a
+# flush each, then one flush. Where it has not (6.1, 6.12: every change
+# flushes by itself): 4 MiB blocks, each run of adjacent ones removed in
+# one change, so one flush per run.
 #
 # The expected batch is worked out here from the kernel version (uname)
-# and the online CPUs, not read from the module: enough 2M blocks for one
-# IPI per 1000 pages per flush, ceil((CPUs - 1) * 1000 / 512), at most 8;
-# without the deferred flush, one 4 MiB block for any batch above 1. In
-# one boot, 16 MiB of order-0 pages are allocated in the kernel
-# (unmapped_test.ko) with batches (default) and then with
-# refill_batch_max=1 (8 blocks of 2M, a flush each): the batched run takes
-# them in fewer flushes, and in both every page handed out is absent from
-# the direct map by a page-table walk. 1 MiB then holds exactly one batch,
-# and drop_caches gives all of it back.
+# and the online CPUs, not read from the module: enough blocks for one IPI
+# per 1000 pages per flush, ceil((CPUs - 1) * 1000 / block pages), at most
+# 16 MiB (8 2M blocks' worth) and 1/256 of the node. In one boot, 16 MiB of
+# order-0 pages are allocated in the kernel (unmapped_test.ko) with batches
+# (default) and then with refill_batch_max=1 (8 blocks of 2M, a flush
+# each): the batched run takes them in fewer flushes, and in both every
+# page handed out is absent from the direct map by a page-table walk.
+# 1 MiB then holds exactly one batch, and drop_caches gives all of it
+# back. CI runs it with 2 vCPUs and again with 4 (tools/check).
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-ksft_plan 12
+ksft_plan 13
 trap ut_unload EXIT
 um_unload || ksft_exit_fail "cannot unload unmapped.ko"
 ut_need
 
 cpus=$(grep -c '^processor' /proc/cpuinfo)
+# The node's span, as the module bounds a batch by it (holes included).
+node_pages=$(awk '/^Node 0, zone/ { n0 = 1; next } /^Node/ { n0 = 0 }
+	n0 && $1 == "spanned" { s += $2 } END { print s + 0 }' /proc/zoneinfo)
 set -- $(uname -r | sed 's/[.-]/ /g')
+deferred=0
 if [ "$1" -gt 6 ] || { [ "$1" -eq 6 ] && [ "$2" -ge 13 ]; }; then
-	batch=$(( ((cpus - 1) * 1000 + 511) / 512 ))
-	[ "$batch" -gt 8 ] && batch=8
-	[ "$batch" -lt 1 ] && batch=1
+	deferred=1 unit=512
 	why="kernel $(uname -r) defers the flush, $cpus CPUs"
-	unit=512
 else
-	batch=1 unit=512
+	unit=512
 	[ "$cpus" -gt 1 ] && unit=1024
-	why="kernel $(uname -r) has no flushless ranged removal: blocks of $((unit / 256)) MiB, $cpus CPUs"
+	why="kernel $(uname -r) has no flushless ranged removal: blocks of $((unit / 256)) MiB, a change per run of adjacent ones, $cpus CPUs"
 fi
+batch=$(( ((cpus - 1) * 1000 + unit - 1) / unit ))
+[ "$batch" -gt $((4096 / unit)) ] && batch=$((4096 / unit))
+[ "$batch" -gt $((node_pages / 256 / unit)) ] && batch=$((node_pages / 256 / unit))
+[ "$batch" -lt 1 ] && batch=1
 ksft_diag "expected batch: $batch blocks of $unit pages ($why)"
 blocks=$((4096 / unit))
 
 # run MAX - load with refill_batch_max=MAX, allocate 16 MiB of pages; sets
-# refills batched flushes present ipis (the alloc's deltas).
+# refills batched joined flushes present ipis (the alloc's deltas).
 run() {
 	um_load refill_batch_max="$1" || return 1
 	drop_caches
-	r0=$(um_stat refills) b0=$(um_stat refill_batched) f0=$(um_stat tlb_flushes)
+	r0=$(um_stat refills) b0=$(um_stat refill_batched) j0=$(um_stat refill_joined)
+	f0=$(um_stat tlb_flushes)
 	ut_cmd alloc mb=16 lo=0 hi=0 || return 1
 	present=$(ut_key present_pages) ipis=$(ut_key call_ipis)
 	refills=$(($(um_stat refills) - r0))
 	batched=$(($(um_stat refill_batched) - b0))
+	joined=$(($(um_stat refill_joined) - j0))
 	flushes=$(($(um_stat tlb_flushes) - f0))
 	ut_cmd free || return 1
-	ksft_diag "refill_batch_max=$1: $refills blocks, $batched batched, $flushes flushes, $ipis call IPIs"
+	ksft_diag "refill_batch_max=$1: $refills blocks, $batched batched, $joined joined, $flushes flushes, $ipis call IPIs"
 }
 
-# 4096 pages are $blocks blocks: ceil(blocks / batch) refills, each with one flush.
-want_flushes=$(( (blocks + batch - 1) / batch ))
+# 4096 pages are $blocks blocks: ceil(blocks / batch) refills of a whole
+# batch each, with one flush each where flushes are deferred, one per run
+# of adjacent blocks where not (refills - joined, joined <= batched).
+nr_refills=$(( (blocks + batch - 1) / batch ))
 run 0 || ksft_exit_fail "16 MiB with batches: $ut_out"
-ksft_cmp "batched: 16 MiB took $blocks blocks of $unit pages" "$refills" -eq "$blocks"
-ksft_cmp "batched: $((blocks - want_flushes)) of them beside a refill's first" "$batched" -eq $((blocks - want_flushes))
-ksft_cmp "batched: one TLB flush per $((batch * unit)) pages" "$flushes" -eq "$want_flushes"
+ksft_cmp "batched: 16 MiB took $nr_refills batches of $batch blocks of $unit pages" \
+	"$refills" -eq $((nr_refills * batch))
+ksft_cmp "batched: $((nr_refills * (batch - 1))) of them beside a refill's first" \
+	"$batched" -eq $((nr_refills * (batch - 1)))
+if [ "$deferred" = 1 ]; then
+	ksft_cmp "batched: one TLB flush per refill ($((batch * unit)) pages)" "$flushes" -eq "$nr_refills"
+	ksft_cmp "batched: no block joined another's change (each its own, flushed once)" "$joined" -eq 0
+else
+	ksft_cmp "batched: one TLB flush per run of adjacent blocks ($refills blocks, $joined joined of $batched)" \
+		"$flushes" -eq $((refills - joined))
+	# A fresh node hands out its 4 MiB blocks in address order.
+	if [ "$batch" -gt 1 ]; then
+		ksft_cmp "batched: adjacent blocks left the direct map in one change" "$joined" -ge 1
+	else
+		ksft_cmp "batched: one block per refill, nothing to join" "$joined" -eq 0
+	fi
+fi
 ksft_cmp "batched: every page handed out is absent from the direct map (walk)" "$present" -eq 0
 ksft_cmp "batched: call IPIs within one per other CPU per flush (+16 of other work)" \
 	"$ipis" -le $((flushes * (cpus - 1) + 16))

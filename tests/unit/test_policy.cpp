@@ -142,8 +142,10 @@ TEST(Policy, RefillBatchPaysOneIpiPerThousandPages)
 	EXPECT_EQ(refillBatch(cfg(), 1, 512, node, 0), 2u);	/* 1000/512 */
 	EXPECT_EQ(refillBatch(cfg(), 3, 512, node, 0), 6u);
 	EXPECT_EQ(refillBatch(cfg(), 7, 512, node, 0), kRefillBatchMax);
-	EXPECT_EQ(refillBatch(cfg(), 7, 1024, 2 * node, 0), 7u);
-	EXPECT_EQ(refillBatch(cfg(), 63, 1024, 2 * node, 0), kRefillBatchMax);
+	/* The cap is 8 2M blocks' worth: 4 of 4 MiB (6.1's batches). */
+	EXPECT_EQ(refillBatch(cfg(), 3, 1024, node, 0), 3u);
+	EXPECT_EQ(refillBatch(cfg(), 7, 1024, 2 * node, 0), kRefillBatchMax / 2);
+	EXPECT_EQ(refillBatch(cfg(), 63, 1024, 2 * node, 0), kRefillBatchMax / 2);
 	EXPECT_EQ(refillBatch(cfg(), 7, 1024, node, 0), 4u);	/* 1/256 */
 	/* At most 1/256 of the node: 3 blocks of a 768 MiB node. */
 	EXPECT_EQ(refillBatch(cfg(), 7, 512, 256 * 512 * 3, 0), 3u);
@@ -161,6 +163,9 @@ TEST(Policy, RefillBatchPaysOneIpiPerThousandPages)
 	c.refill_batch_max = 3;
 	EXPECT_EQ(refillBatch(c, 7, 512, node, 0), 3u);
 	EXPECT_EQ(refillBatch(c, 1, 512, node, 0), 2u);
+	EXPECT_EQ(refillBatch(c, 7, 1024, node, 0), 1u);	/* 6 MiB: one 4 MiB */
+	c.refill_batch_max = 4;
+	EXPECT_EQ(refillBatch(c, 7, 1024, node, 0), 2u);
 	EXPECT_EQ(validateConfig(c), 0);
 	c.refill_batch_max = kRefillBatchMax + 1;
 	EXPECT_EQ(validateConfig(c), -UM_EINVAL);

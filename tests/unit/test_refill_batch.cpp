@@ -62,22 +62,174 @@ TEST_F(RefillBatchTest, EightCpusTakeEightBlocksUnderOneFlush)
 }
 
 /*
- * Where the kernel has no flushless ranged call, a batch's worth is one
- * 4 MiB block: one change, one flush; 2M ones when batches are off.
+ * Where the kernel has no flushless ranged call, a batch is 4 MiB blocks
+ * (8 2M blocks' worth at 8 CPUs: 4), and adjacent ones leave the direct
+ * map in one change: the page allocator hands them out in address order.
  */
-TEST_F(RefillBatchTest, NoDeferredFlushTakesOneLargerBlock)
+TEST_F(RefillBatchTest, NoDeferredFlushRemovesAdjacentLargeBlocksInOneChange)
 {
 	start(autoBatch(), batchConfig(8, false));
+	um_pfn_t first = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
+	EXPECT_EQ(s.refills_by_order[10], 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 4096u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	std::vector<um_pfn_t> all = allocPages(4095);
+	std::set<um_pfn_t> distinct(all.begin(), all.end());
+
+	distinct.insert(first);
+	EXPECT_EQ(distinct.size(), 4096u);
+	for (um_pfn_t pfn : distinct)
+		EXPECT_FALSE(sim_->reachable(pfn)) << pfn;
+	EXPECT_EQ(stat(UM_STAT_refills), 4u) << "the batch served them all";
+	freePages(all);
+	mustFree(first, 0);
+}
+
+/* 4 CPUs: 3 IPIs per flush, 3 blocks of 4 MiB (3072 pages) under one. */
+TEST_F(RefillBatchTest, NoDeferredFlushFourCpusTakeThreeLargeBlocks)
+{
+	start(autoBatch(), batchConfig(4, false));
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
 
-	EXPECT_EQ(statOf(s, UM_STAT_refills), 1u);
-	EXPECT_EQ(s.refills_by_order[10], 1u);
-	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 0u);
-	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 1024u);
-	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 2u);
 	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
 	mustFree(pfn, 0);
+}
+
+/* Blocks held by someone else between free ones: what fragmentation does. */
+class RefillRunsTest : public RefillBatchTest {
+protected:
+	/*
+	 * Take 8 4 MiB blocks from the bottom of free memory and give back
+	 * those @give_back marks, so that the cache's batch finds them first.
+	 */
+	void fragment(std::initializer_list<int> give_back)
+	{
+		held_.clear();
+		for (int i = 0; i < 8; i++) {
+			um_pfn_t pfn;
+
+			ASSERT_EQ(sim_->blockAlloc(0, 10, 0, &pfn), 0);
+			held_.push_back(pfn);
+		}
+		for (int i : give_back) {
+			sim_->pagesFree(held_[i], 1024);
+			held_[i] = 0;
+		}
+	}
+
+	void TearDown() override
+	{
+		for (um_pfn_t pfn : held_)
+			if (pfn)
+				sim_->pagesFree(pfn, 1024);
+		held_.clear();
+		RefillBatchTest::TearDown();
+	}
+
+	std::vector<um_pfn_t> held_;
+};
+
+/* No two adjacent: a change and a flush each, as refills of their own. */
+TEST_F(RefillRunsTest, ScatteredBlocksTakeAChangeEach)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 2, 4, 6 });
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 4u);
+	std::vector<um_pfn_t> all = allocPages(4095);
+
+	for (um_pfn_t p : all)
+		EXPECT_FALSE(sim_->reachable(p)) << p;
+	freePages(all);
+	mustFree(pfn, 0);
+}
+
+/* Blocks 0, 1 and 3, then the first free one above: three runs. */
+TEST_F(RefillRunsTest, MixedLayoutJoinsOnlyNeighbours)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 1, 3 });
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 3u);
+	mustFree(pfn, 0);
+}
+
+/*
+ * A run that fails is put back and its extras given back; the other runs
+ * stand. The second run here is block 3 alone.
+ */
+TEST_F(RefillRunsTest, FailedRunIsGivenBack)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 1, 3 });
+	sim_->fail_remove_range.failNth(2);
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 2u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_leaked_pages), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 3u * 1024);
+	EXPECT_EQ(sim_->allocatedPages(), 3u * 1024 + 5 * 1024);
+	EXPECT_TRUE(sim_->reachable(held_[3] + 1024)) << "block 3 is back, mapped";
+	mustFree(pfn, 0);
+}
+
+/* The first block's run failing: an extra of another run serves. */
+TEST_F(RefillRunsTest, ExtraServesWhenTheFirstRunFails)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 2, 4, 6 });
+	sim_->fail_remove_range.failNth(1);
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_failures), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_leaked_pages), 0u);
+	EXPECT_EQ(sim_->allocatedPages(), 3u * 1024 + 4 * 1024);
+	EXPECT_FALSE(sim_->reachable(pfn));
+	mustFree(pfn, 0);
+}
+
+/* A run that can be neither removed nor put back is kept whole, unused. */
+TEST_F(RefillRunsTest, UnrestorableRunIsKept)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 2, 3 });
+	sim_->fail_remove_range.failNth(2);
+	sim_->fail_restore_range.failNth(1);
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_leaked_pages), 2u * 1024);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_free), 2u * 1024 - 1);
+	mustFree(pfn, 0);
+	/* Drain maps the kept blocks back and frees them with the rest. */
+	EXPECT_EQ(um_cache_drain(cache_), 4u * 1024);
+	EXPECT_EQ(sim_->allocatedPages(), 5u * 1024);
 }
 
 /*

@@ -70,10 +70,11 @@ static bool um_pfn_range_ok(um_pfn_t pfn, um_u64 nr)
  * The promise of the range backend, checked on every call: a 2M chunk the
  * range covers whole, mapped by a 2M or 1G entry before the change, is
  * still mapped by one after it (present or not). A 1G entry may become 2M
- * entries: removing a 2M block from inside it has to split it. The chunks
- * of a block are at most UM_DM_CHUNKS (an order-10 block has two).
+ * entries: removing a 2M block from inside it has to split it. A range
+ * has at most UM_DM_CHUNKS chunks: an order-10 block has two, a refill's
+ * run of adjacent ones (at most 8 2M blocks' worth, policy.h) eight.
  */
-#define UM_DM_CHUNKS	4
+#define UM_DM_CHUNKS	8
 
 struct um_dm_levels {
 	um_pfn_t first;			/* first whole 2M chunk */
