@@ -79,19 +79,16 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	index_.prepare(t->pfn, t->order);
 	/*
 	 * A fallback means memory is short or fragmented: no extras then.
-	 * Where removals cannot share a flush, extras are 4 MiB blocks (the
-	 * wanted order there), removed a run of adjacent ones at a time.
+	 * Where removals cannot share a flush, a batch is only asked for at
+	 * 4 MiB (unshared_batch above), and removed a run at a time.
 	 */
-	bool deferred = um_plat_dm_can_defer_flush(plat_);
-
-	if (t->backend == UM_BACKEND_RANGE && t->order == t->wanted_order &&
-	    (deferred || t->order == kMaxOrder - 1)) {
+	if (t->backend == UM_BACKEND_RANGE && t->order == t->wanted_order) {
 		um_plat_node_span(plat_, nid_, &span_lo, &span_hi);
 		takeExtras(t, flags, policy::refillBatch(
 			cfg, um_plat_flush_targets(plat_), n,
 			span_hi - span_lo, pages_free));
 	}
-	if (t->nr_extra && deferred)
+	if (t->nr_extra && um_plat_dm_can_defer_flush(plat_))
 		t->err = removeBatch(t, &must_keep);
 	else if (t->nr_extra)
 		t->err = removeRuns(t, &must_keep);
