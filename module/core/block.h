@@ -79,12 +79,13 @@ struct Block {
 	u64 deferred_free[UM_DEFERRED_FREE_BYTES / sizeof(u64)];
 	ListNode link;			/* NodeCache::blocks_ */
 	ListNode free_link[kMaxOrder];	/* NodeCache::free_area_[k] */
-	ListNode whole_link;		/* NodeCache::whole_[order] */
 	ListNode dirty_link;		/* NodeCache::dirty_ */
 	PfnTreeNode tree;		/* NodeCache::lookup_ */
+	PfnTreeNode whole_node;		/* NodeCache::whole_[order] */
 	um_pfn_t base;
 	u8 order;
 	u8 backend;			/* enum um_backend that removed it */
+	bool in_whole;			/* whole_node is in whole_[order] */
 	u16 nr_free[kMaxOrder];		/* free chunks of each order */
 	u16 pins;			/* releases and retries at work on it */
 	u32 retry_gen;			/* NodeCache::retryLeaked() pass */

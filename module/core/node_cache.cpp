@@ -48,9 +48,10 @@ Block *NodeCache::blockOfFreeLink(ListNode *n, unsigned k)
 				     k * sizeof(ListNode));
 }
 
-Block *NodeCache::blockOfWholeLink(ListNode *n)
+Block *NodeCache::blockOfWholeNode(PfnTreeNode *n)
 {
-	return containerOf<Block>(n, offsetof(Block, whole_link));
+	return reinterpret_cast<Block *>(reinterpret_cast<char *>(n) -
+					 offsetof(Block, whole_node));
 }
 
 Block *NodeCache::blockOfDirtyLink(ListNode *n)
@@ -82,7 +83,7 @@ int NodeCache::init(um_platform *plat, int nid, const um_config &cfg)
 	listInitHead(&blocks_);
 	for (unsigned k = 0; k < kMaxOrder; k++) {
 		listInitHead(&free_area_[k]);
-		listInitHead(&whole_[k]);
+		whole_[k].init();
 	}
 	listInitHead(&dirty_);
 	free_mask_ = whole_mask_ = 0;
@@ -175,17 +176,18 @@ void NodeCache::syncFreeLinksLocked(const NodeLock &, Block *b, unsigned lo,
 void NodeCache::syncWholeLocked(const NodeLock &, Block *b)
 {
 	bool want = b->whole();
-	bool linked = listLinked(&b->whole_link);
 
-	if (want == linked)
+	if (want == b->in_whole)
 		return;
+	b->in_whole = want;
 	if (want) {
-		listAddTail(&whole_[b->order], &b->whole_link);
+		b->whole_node.key = PfnTree::key(b->base, b->order);
+		whole_[b->order].insert(&b->whole_node);
 		whole_mask_ |= u32(1) << b->order;
 		pages_whole_free_ += b->pages();
 	} else {
-		listDel(&b->whole_link);
-		if (listEmpty(&whole_[b->order]))
+		whole_[b->order].erase(&b->whole_node);
+		if (whole_[b->order].empty())
 			whole_mask_ &= ~(u32(1) << b->order);
 		pages_whole_free_ -= b->pages();
 	}

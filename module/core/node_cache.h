@@ -4,8 +4,8 @@
  *
  * State: the blocks held from the page allocator (blocks_), the buddy free
  * areas (free_area_[k]: blocks with a free chunk of order k), the whole
- * free blocks (whole_[k]: blocks of order k with every page free, the first
- * to be released), the blocks with dirty free pages (dirty_: work for the
+ * free blocks (whole_[k]: blocks of order k with every page free, by pfn:
+ * the first to be released, highest first), the blocks with dirty free pages (dirty_: work for the
  * background scrub), the pfn lookup tree and the counters.
  *
  * Locking rules
@@ -303,7 +303,7 @@ private:
 
 	static Block *blockOfLink(ListNode *n);
 	static Block *blockOfFreeLink(ListNode *n, unsigned k);
-	static Block *blockOfWholeLink(ListNode *n);
+	static Block *blockOfWholeNode(PfnTreeNode *n);
 	static Block *blockOfDirtyLink(ListNode *n);
 	static Block *blockOfTree(PfnTreeNode *n);
 
@@ -386,7 +386,7 @@ private:
 	um_config cfg_;
 	ListNode blocks_;
 	ListNode free_area_[kMaxOrder];
-	ListNode whole_[kMaxOrder];
+	PfnTree whole_[kMaxOrder];
 	ListNode dirty_;		/* blocks with dirty (free) pages */
 	u32 free_mask_;			/* bit k: free_area_[k] not empty */
 	u32 whole_mask_;		/* bit k: whole_[k] not empty */

@@ -148,6 +148,15 @@ PfnTreeNode *PfnTree::lowerBound(um_pfn_t key) const
 	return best;
 }
 
+PfnTreeNode *PfnTree::last() const
+{
+	PfnTreeNode *cur = root_;
+
+	while (cur && cur->child[1])
+		cur = cur->child[1];
+	return cur;
+}
+
 PfnTreeNode *PfnTree::next(PfnTreeNode *node)
 {
 	if (node->child[1]) {

@@ -52,6 +52,8 @@ public:
 	PfnTreeNode *find(um_pfn_t key) const;
 	/** lowerBound() - the node with the least key >= @key, or nullptr. */
 	PfnTreeNode *lowerBound(um_pfn_t key) const;
+	/** last() - the node with the largest key, or nullptr. O(log n). */
+	PfnTreeNode *last() const;
 	/** next() - the node after @node in key order, or nullptr. O(log n). */
 	static PfnTreeNode *next(PfnTreeNode *node);
 

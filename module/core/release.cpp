@@ -32,6 +32,13 @@ u64 NodeCache::shrinkCount()
  * allowance (returned whole: the direct map is restored with the large
  * mapping intact), else, if @goal allows, the largest free chunk of a
  * partly used block (restoring it splits that block's mapping).
+ *
+ * Of the whole blocks of an order, the highest pfn goes first. The page
+ * allocator's free lists are LIFO at the top orders, so what a drain gives
+ * back in descending order, the next refills get back ascending and
+ * adjacent: on kernels where each removal flushes by itself, a batch of
+ * neighbours leaves the direct map in one change (removeRuns()), while the
+ * order blocks happened to become whole in would scatter it over several.
  * Return: the block, or nullptr if @goal can release nothing now.
  */
 Block *NodeCache::chooseReleaseLocked(const NodeLock &,
@@ -44,7 +51,7 @@ Block *NodeCache::chooseReleaseLocked(const NodeLock &,
 	if (!goal.nr_pages)
 		return nullptr;
 	if (policy::pickReleaseOrder(whole_mask_, allowance, order))
-		return blockOfWholeLink(whole_[*order].next);
+		return blockOfWholeNode(whole_[*order].last());
 	if (goal.partial && policy::pickReleaseOrder(free_mask_, allowance,
 						     order))
 		return blockOfFreeLink(free_area_[*order].next, *order);

@@ -33,8 +33,11 @@
  *              held a block since) and touched_split (those of them now
  *              mapped by 4K entries: a split under a held block).
  *              The blocks stay held until "free".
- *     free     give every held block back. Keys: blocks pages ns call_ipis
- *              splits_l2 splits_l3.
+ *     free [spread=1]
+ *              give every held block back, last allocated first; with
+ *              spread=1 the odd-numbered blocks first, then the even ones
+ *              (so that whole cache blocks come back out of address
+ *              order). Keys: blocks pages ns call_ipis splits_l2 splits_l3.
  *     counters call_ipis splits_l2 splits_l3 now (for deltas around
  *              anything userspace does, e.g. drop_caches).
  *     hold order=N
@@ -398,19 +401,24 @@ static int ut_cmd_alloc(unsigned long mb, unsigned int lo, unsigned int hi,
 	return 0;
 }
 
-static int ut_cmd_free(void)
+static int ut_cmd_free(bool spread)
 {
 	struct ut_counters before;
-	unsigned long pages = 0, n = ut_nr_blocks;
+	unsigned long pages = 0, n = ut_nr_blocks, i, k;
 
 	ut_start_counters(&before);
-	while (ut_nr_blocks) {
-		struct ut_block *b = &ut_blocks[--ut_nr_blocks];
+	for (k = 0; k < n; k++) {
+		struct ut_block *b;
 
+		/* spread: 1, 3, 5, ... then 0, 2, 4, ... */
+		i = !spread ? n - 1 - k :
+		    k < n / 2 ? 2 * k + 1 : 2 * (k - n / 2);
+		b = &ut_blocks[i];
 		ut_api.free(b->page, b->order);
 		pages += 1UL << b->order;
 		cond_resched();
 	}
+	ut_nr_blocks = 0;
 	ut_emit("blocks %lu\npages %lu\n", n, pages);
 	ut_emit_delta(&before);
 	kvfree(ut_blocks);
@@ -1066,7 +1074,7 @@ static int ut_run(char *line)
 		return err ?: ut_cmd_alloc(a, b, c, (int)d, t, e, f);
 	}
 	if (!strcmp(verb, "free"))
-		return ut_cmd_free();
+		return UT_ARG("spread", 0, &a) ?: ut_cmd_free(a);
 	if (!strcmp(verb, "counters")) {
 		struct ut_counters now;
 
@@ -1218,7 +1226,7 @@ static void __exit ut_exit(void)
 	debugfs_remove_recursive(ut_dir);
 	/* Blocks still held go back before unmapped.ko may leave. */
 	if (ut_nr_blocks)
-		ut_cmd_free();
+		ut_cmd_free(false);
 	if (ut_aside.page)
 		ut_cmd_release();
 	if (ut_ref_page)

@@ -17,11 +17,15 @@
 # each): the batched run takes them in fewer flushes, and in both every
 # page handed out is absent from the direct map by a page-table walk.
 # 1 MiB then holds exactly one batch, and drop_caches gives all of it
-# back. CI runs it with 2 vCPUs and again with 4 (tools/check).
+# back. Last, two batches of 4 MiB blocks are freed out of address order
+# and given back by drop_caches (highest address first): taken again,
+# each batch must come back as one run of neighbours (the page
+# allocator's free lists are LIFO at that order), not scattered.
+# CI runs it with 2 vCPUs and again with 4 (tools/check).
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-ksft_plan 13
+ksft_plan 15
 trap ut_unload EXIT
 um_unload || ksft_exit_fail "cannot unload unmapped.ko"
 ut_need
@@ -108,4 +112,28 @@ ut_cmd free || ksft_exit_fail "free: $ut_out"
 drop_caches
 ksft_cmp "drop_caches gives the whole batch back" "$(um_stat pages_cached)" -eq 0
 ksft_cmp "no page left out of the direct map" "$(um_stat dm_pages_removed)" -eq "$(um_stat dm_pages_restored)"
+
+# Order-10 requests take 4 MiB blocks on every kernel: 2 batches of them.
+b10=$(( ((cpus - 1) * 1000 + 1023) / 1024 ))
+[ "$b10" -gt 4 ] && b10=4
+[ "$b10" -gt $((node_pages / 256 / 1024)) ] && b10=$((node_pages / 256 / 1024))
+[ "$b10" -lt 1 ] && b10=1
+nb=$((2 * b10))
+ut_cmd alloc mb=$((nb * 4)) lo=10 hi=10 || ksft_exit_fail "$nb 4 MiB blocks: $ut_out"
+ut_cmd free spread=1 || ksft_exit_fail "free spread=1: $ut_out"
+drop_caches
+r0=$(um_stat refills) j0=$(um_stat refill_joined) f0=$(um_stat tlb_flushes)
+ut_cmd alloc mb=$((nb * 4)) lo=10 hi=10 || ksft_exit_fail "$nb 4 MiB blocks again: $ut_out"
+refills=$(($(um_stat refills) - r0))
+joined=$(($(um_stat refill_joined) - j0))
+flushes=$(($(um_stat tlb_flushes) - f0))
+ut_cmd free || ksft_exit_fail "free: $ut_out"
+ksft_diag "after the drain: $refills blocks, $joined joined, $flushes flushes"
+ksft_cmp "after a drain: $nb blocks of 4 MiB in 2 batches of $b10" "$refills" -eq "$nb"
+if [ "$deferred" = 1 ]; then
+	ksft_cmp "after a drain: one TLB flush per batch" "$flushes" -eq 2
+else
+	ksft_cmp "after a drain: each batch one run of neighbours ($((nb - 2)) of $nb blocks joined)" \
+		"$joined" -eq $((nb - 2))
+fi
 ksft_exit

@@ -105,6 +105,8 @@ TEST(PfnTree, RandomAgainstMap)
 		if (lb == ref.end()) {
 			ASSERT_EQ(n, nullptr) << "step " << step;
 		}
+		ASSERT_EQ(tree.last(), ref.empty() ? nullptr : ref.rbegin()->second)
+			<< "step " << step;
 		if (step % 1000 == 0) {
 			size_t count = 0;
 			int h = checkSubtree(tree.root(), nullptr, 0,

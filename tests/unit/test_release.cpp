@@ -6,6 +6,7 @@
  */
 #include "harness.h"
 
+#include <algorithm>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -111,6 +112,32 @@ TEST_F(ReleaseTest, WholeBlocksLargestFirstNoSplit)
 		EXPECT_EQ(dm.attrOf(releases_[1].pfn), sim::kAttrBoot);
 	});
 	EXPECT_EQ(sim_->allocatedPages(), 0u);
+}
+
+/*
+ * Whole blocks go back highest pfn first, whatever order they became whole
+ * in: the page allocator's LIFO free lists then hand them to the next
+ * refills lowest first, as neighbours that leave the direct map together.
+ */
+TEST_F(ReleaseTest, WholeBlocksGoBackHighestPfnFirst)
+{
+	start();
+
+	std::vector<um_pfn_t> held;
+
+	for (int i = 0; i < 5; i++)
+		held.push_back(mustAlloc(10));
+	for (int i : {1, 3, 0, 4, 2})
+		mustFree(held[size_t(i)], 10);
+	recordReleases();
+	um_cache_drain(cache_);
+	sim_->on_event = nullptr;
+
+	ASSERT_EQ(releases_.size(), held.size());
+	std::sort(held.rbegin(), held.rend());
+	for (size_t i = 0; i < held.size(); i++)
+		EXPECT_EQ(releases_[i].pfn, held[i]) << "release " << i;
+	EXPECT_EQ(statOf(stats(), UM_STAT_blocks_cached), 0u);
 }
 
 TEST_F(ReleaseTest, KeepsTheLowWatermark)
