@@ -183,15 +183,18 @@ Figures measure(const Options &o, Workload w)
 	auto per_1000 = [](std::uint64_t n, std::uint64_t pages) {
 		return fmt::format("{:.2f}", 1000.0 * n / std::max<std::uint64_t>(pages, 1));
 	};
-	f.add("cold_call_ipis", s1.call_ipis - s0.call_ipis);
-	f.add("warm_call_ipis", s2.call_ipis - s1.call_ipis);
+	f.add("cold_call_ipis", s1.call_ipis_since(s0));
+	f.add("warm_call_ipis", s2.call_ipis_since(s1));
 	f.add("user_tlb_ipis", s2.tlb_ipis - s0.tlb_ipis);
-	f.add("cold_flush_ipis", s1.flush_ipis - s0.flush_ipis);
-	f.add("warm_flush_ipis", s2.flush_ipis - s1.flush_ipis);
-	f.add("cold_call_ipis_per_1000_pages", per_1000(s1.call_ipis - s0.call_ipis, cold[0].pages));
-	f.add("warm_call_ipis_per_1000_pages", per_1000(s2.call_ipis - s1.call_ipis, warm_pages));
-	f.add("cold_flush_ipis_per_1000_pages", per_1000(s1.flush_ipis - s0.flush_ipis, cold[0].pages));
-	f.add("warm_flush_ipis_per_1000_pages", per_1000(s2.flush_ipis - s1.flush_ipis, warm_pages));
+	f.add("cold_flush_ipis", s1.flush_ipis_since(s0));
+	f.add("warm_flush_ipis", s2.flush_ipis_since(s1));
+	/* What the windows left to purge: exited threads' stacks, mostly. */
+	f.add("cold_purge_flush_ipis", s1.purge_flush_ipis);
+	f.add("warm_purge_flush_ipis", s2.purge_flush_ipis);
+	f.add("cold_call_ipis_per_1000_pages", per_1000(s1.call_ipis_since(s0), cold[0].pages));
+	f.add("warm_call_ipis_per_1000_pages", per_1000(s2.call_ipis_since(s1), warm_pages));
+	f.add("cold_flush_ipis_per_1000_pages", per_1000(s1.flush_ipis_since(s0), cold[0].pages));
+	f.add("warm_flush_ipis_per_1000_pages", per_1000(s2.flush_ipis_since(s1), warm_pages));
 
 	if (w == Workload::Threads) {
 		/* The same work on one thread, for the scaling ratio. */

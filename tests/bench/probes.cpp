@@ -65,6 +65,8 @@ Snapshot snapshot()
 	s.call_ipis = to_u64(counters.at("call_ipis"));
 	s.tlb_ipis = to_u64(counters.at("tlb_ipis"));
 	s.flush_ipis = to_u64(counters.at("kernel_flush_ipis"));
+	s.purge_call_ipis = to_u64(counters.at("purge_call_ipis"));
+	s.purge_flush_ipis = to_u64(counters.at("purge_flush_ipis"));
 	s.splits_l2 = to_u64(counters.at("splits_l2"));
 	s.splits_l3 = to_u64(counters.at("splits_l3"));
 	s.directmap4k_kb = meminfo_kb("DirectMap4k");

@@ -20,6 +20,13 @@ struct Snapshot {
 	std::uint64_t call_ipis = 0;	/* all call-function IPIs received */
 	std::uint64_t tlb_ipis = 0;	/* of which user-mm TLB shootdowns */
 	std::uint64_t flush_ipis = 0;	/* IPIs that flushed kernel TLB entries */
+	/*
+	 * Of the above, those of the vmap purge the read ran before it took
+	 * them (unmapped_bench.c, counters_show()): a window that ends here
+	 * ends before them (call_ipis_since(), flush_ipis_since()).
+	 */
+	std::uint64_t purge_call_ipis = 0;
+	std::uint64_t purge_flush_ipis = 0;
 	std::uint64_t splits_l2 = 0;
 	std::uint64_t splits_l3 = 0;
 	std::uint64_t directmap4k_kb = 0;
@@ -28,6 +35,15 @@ struct Snapshot {
 
 	/* Counter @name of the cache, 0 when absent. */
 	std::uint64_t stat(const std::string &name) const;
+	/* Call / flush IPIs of the window from @start to this read. */
+	std::uint64_t call_ipis_since(const Snapshot &start) const
+	{
+		return call_ipis - purge_call_ipis - start.call_ipis;
+	}
+	std::uint64_t flush_ipis_since(const Snapshot &start) const
+	{
+		return flush_ipis - purge_flush_ipis - start.flush_ipis;
+	}
 };
 
 /* Read everything now; throws std::runtime_error without unmapped_bench.ko. */

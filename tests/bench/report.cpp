@@ -260,7 +260,8 @@ std::string markdown(const Data &d)
 			  "over this path's (higher is better) and this path's time over the plain "
 			  "allocator's of the same kind (kernel: alloc_pages, user: anonymous mmap). "
 			  "Flush IPIs: IPIs that flushed kernel TLB entries, counted exactly in the "
-			  "kernel; all IPIs: every call-function IPI received, which also counts the "
+			  "kernel, up to the purge of the vmap areas a pass left (exited threads' "
+			  "stacks: purge_flush_ipis in the .tap files); all IPIs: every call-function IPI received, which also counts the "
 			  "scheduler's idle-balance kicks (a noise floor that grows with run time).\n",
 			  meta("date"), meta("kernel"), meta("vm"), meta("command"));
 	for (const auto &w : kWorkloads) {

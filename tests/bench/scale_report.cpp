@@ -203,7 +203,9 @@ std::string markdown(const Data &d, const std::vector<std::string> &cpus)
 		"one cold iteration then warm ones, on one thread; threads: the same pages split "
 		"between one thread per vCPU, all held at once before any is freed. Cells: cold / warm. Flush IPIs: IPIs that flushed kernel "
 		"TLB entries, counted exactly in the guest kernel; a kernel TLB flush interrupts every "
-		"other CPU, so per flush they grow with the vCPU count. Times under TCG, with more "
+		"other CPU, so per flush they grow with the vCPU count. Each pass ends before the "
+		"purge of the vmap areas it left (the stacks of its exited threads), whose IPIs are "
+		"in the .tap files apart (purge_flush_ipis). Times under TCG, with more "
 		"vCPUs than the host's cores, measure contention for the host, not the path: judge "
 		"them at 1 and 2 vCPUs, and by the counts beyond.\n",
 		meta("date"), meta("kernel"), meta("vm"), meta("command"), meta("pages"));

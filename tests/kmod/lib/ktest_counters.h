@@ -61,12 +61,17 @@ static inline void ktest_read_counters(struct ktest_counters *c)
  * the next set_memory_*() would pay it inside the measurement (6.1 and
  * 6.12 purge in every CPA call). With nothing pending it flushes nothing.
  */
-static inline void ktest_settle(void)
+static inline void ktest_flush_work(void)
 {
 #ifdef KTEST_PERCPU_WQ
 	__flush_workqueue(system_percpu_wq);
 #endif
 	__flush_workqueue(system_wq);
+}
+
+static inline void ktest_settle(void)
+{
+	ktest_flush_work();
 	vm_unmap_aliases();
 }
 
