@@ -110,7 +110,7 @@ int main(void)
 		area = 0;
 	if (f)
 		fclose(f);
-	ksft_test(area && pages, "unmapped.ko reports its scrub windows (%u at %#" PRIx64 ")",
+	ksft_test(area && pages, "unmapped.ko reports its scrub windows' area (%u pages at %#" PRIx64 ")",
 		  pages, area);
 	if (!area || !pages)
 		ksft_exit();

@@ -4,7 +4,10 @@
  * direct map, without leaving a mapping of them on any CPU.
  *
  * Each CPU owns one page-sized window in a kernel virtual area reserved at
- * load, and the page-table entry behind it. To zero a page the CPU, with
+ * load, and the page-table entry behind it. The windows are a cache line
+ * of entries apart, as kmap_local()'s per-CPU slots are: every scrubbed
+ * page writes its CPU's entry twice, and with the entries side by side
+ * the CPUs scrubbing at once would pass that line back and forth. To zero a page the CPU, with
  * interrupts off, points its entry at the page, clears the page through the
  * window, clears the entry and drops the translation from its own TLB
  * (flush_tlb_one_kernel(), which on PTI kernels also marks the other
@@ -63,26 +66,29 @@ static DEFINE_PER_CPU(struct um_scrub_slot, um_scrub_slot);
 static void *um_scrub_area;
 static struct page *um_scrub_filler;
 
+/* Pages of the area per CPU: one cache line of page-table entries. */
+#define UM_SCRUB_STRIDE	max_t(unsigned int, 1, L1_CACHE_BYTES / sizeof(pte_t))
+
 /**
  * um_scrub_init() - reserve one window per possible CPU. [sleeps]
  * Return: 0 or -ENOMEM.
  */
 int um_scrub_init(void)
 {
-	unsigned long size = (unsigned long)nr_cpu_ids << PAGE_SHIFT;
+	unsigned int nr = nr_cpu_ids * UM_SCRUB_STRIDE, i;
+	unsigned long size = (unsigned long)nr << PAGE_SHIFT;
 	struct page **pages;
-	unsigned int i;
 	int cpu;
 
 	um_scrub_filler = alloc_page(GFP_KERNEL);
 	if (!um_scrub_filler)
 		return -ENOMEM;
-	pages = kvmalloc_array(nr_cpu_ids, sizeof(*pages), GFP_KERNEL);
+	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		goto free_filler;
-	for (i = 0; i < nr_cpu_ids; i++)
+	for (i = 0; i < nr; i++)
 		pages[i] = um_scrub_filler;
-	um_scrub_area = vmap(pages, nr_cpu_ids, VM_MAP | VM_IOREMAP, PAGE_KERNEL);
+	um_scrub_area = vmap(pages, nr, VM_MAP | VM_IOREMAP, PAGE_KERNEL);
 	kvfree(pages);
 	if (!um_scrub_area)
 		goto free_filler;
@@ -91,16 +97,26 @@ int um_scrub_init(void)
 		struct um_scrub_slot *slot = per_cpu_ptr(&um_scrub_slot, cpu);
 		unsigned int level;
 
-		slot->addr = um_scrub_area + ((unsigned long)cpu << PAGE_SHIFT);
+		slot->addr = um_scrub_area +
+			     ((unsigned long)cpu * UM_SCRUB_STRIDE << PAGE_SHIFT);
 		slot->pte = lookup_address((unsigned long)slot->addr, &level);
 		if (!slot->pte || level != PG_LEVEL_4K) {
 			pr_err("scrub window of CPU %d is not a 4K mapping\n", cpu);
 			goto unmap;
 		}
 	}
-	/* Windows start empty; nothing may keep the filler's translation. */
-	for_each_possible_cpu(cpu)
-		set_pte(per_cpu_ptr(&um_scrub_slot, cpu)->pte, __pte(0));
+	/*
+	 * Windows start empty, and so do the entries between them: nothing
+	 * may keep the filler's translation.
+	 */
+	for (i = 0; i < nr; i++) {
+		unsigned int level;
+		pte_t *pte = lookup_address((unsigned long)um_scrub_area +
+					    ((unsigned long)i << PAGE_SHIFT), &level);
+
+		if (pte && level == PG_LEVEL_4K)
+			set_pte(pte, __pte(0));
+	}
 	um_compat_flush_kernel_range((unsigned long)um_scrub_area,
 				     (unsigned long)um_scrub_area + size);
 	return 0;
@@ -115,7 +131,8 @@ free_filler:
 /** um_scrub_show() - the windows' area, for debugfs "scrub". */
 void um_scrub_show(struct seq_file *m)
 {
-	seq_printf(m, "area %px pages %u\n", um_scrub_area, nr_cpu_ids);
+	seq_printf(m, "area %px pages %u stride %u\n", um_scrub_area,
+		   nr_cpu_ids * UM_SCRUB_STRIDE, UM_SCRUB_STRIDE);
 }
 
 /** um_scrub_exit() - give the windows back. [sleeps] */
