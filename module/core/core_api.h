@@ -316,6 +316,7 @@ void um_cache_thaw(struct um_cache *cache);
 	X(refills_nowait,	"refills a GFP_NOFS/NOIO caller did beside a busy one") \
 	X(refill_batched,	"blocks refills took beside their first, to share its TLB flush (counted in refills too)") \
 	X(refill_joined,	"batched blocks removed in one direct-map change with the adjacent block before them, where each change flushes (6.1, 6.12): one flush per run") \
+	X(refill_run_spares,	"blocks such batches took beyond their size to find adjacent ones, and gave back untouched (never unmapped nor zeroed)") \
 	X(refill_1g_searches,	"refills whose first block lay in a 1G direct-map entry, so keep_1g looked for another") \
 	X(refill_1g_candidates_tried, "extra blocks those searches took from the page allocator") \
 	X(refill_1g_candidates_returned, "blocks those searches gave back unused (1G-mapped, or not needed)") \

@@ -137,6 +137,7 @@ struct RefillTicket {
 	Refill1gTally search;	/* keep_1g's candidate search */
 	u32 nr_extra;		/* extra[] in use */
 	u32 joined;		/* blocks removed in one change with the one before */
+	u32 spares;		/* blocks taken to find longer runs, given back */
 	RefillExtra extra[policy::kRefillBatchMax - 1];
 };
 
@@ -354,7 +355,9 @@ private:
 	int refillFor(unsigned order, Grant *grant, RefillTicket *t);
 	int prepareRefill(const NodeSerial &s, unsigned order, unsigned flags,
 			  RefillTicket *t);
+	bool takeExtra(RefillTicket *t, unsigned flags);
 	void takeExtras(RefillTicket *t, unsigned flags, unsigned batch);
+	void takeRunSpares(RefillTicket *t, unsigned flags, unsigned batch);
 	int removeBatch(RefillTicket *t, bool *must_keep);
 	int removeRuns(RefillTicket *t, bool *must_keep);
 	void publishRefillLocked(const NodeLock &g, Block *b, um_pfn_t pfn,

@@ -75,8 +75,6 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 		um_plat_pages_free(plat_, t->pfn, n);
 		return t->err;
 	}
-	/* Without its leaf the block's frees just take the locked path. */
-	index_.prepare(t->pfn, t->order);
 	/*
 	 * A fallback means memory is short or fragmented: no extras then.
 	 * Where removals cannot share a flush, a batch is only asked for at
@@ -84,10 +82,19 @@ int NodeCache::prepareRefill(const NodeSerial &, unsigned order,
 	 */
 	if (t->backend == UM_BACKEND_RANGE && t->order == t->wanted_order) {
 		um_plat_node_span(plat_, nid_, &span_lo, &span_hi);
-		takeExtras(t, flags, policy::refillBatch(
+
+		unsigned batch = policy::refillBatch(
 			cfg, um_plat_flush_targets(plat_), n,
-			span_hi - span_lo, pages_free));
+			span_hi - span_lo, pages_free);
+
+		takeExtras(t, flags, batch);
+		if (t->nr_extra && !um_plat_dm_can_defer_flush(plat_))
+			takeRunSpares(t, flags, batch);
 	}
+	/* Without its leaf a block's frees just take the locked path. */
+	index_.prepare(t->pfn, t->order);
+	for (u32 i = 0; i < t->nr_extra; i++)
+		index_.prepare(t->extra[i].pfn, t->order);
 	if (t->nr_extra && um_plat_dm_can_defer_flush(plat_))
 		t->err = removeBatch(t, &must_keep);
 	else if (t->nr_extra)
@@ -148,6 +155,7 @@ void NodeCache::commitRefillLocked(const NodeLock &g, RefillTicket *t)
 		stat(stats_, UM_STAT_refill_batched)++;
 	}
 	stat(stats_, UM_STAT_refill_joined) += t->joined;
+	stat(stats_, UM_STAT_refill_run_spares) += t->spares;
 	if (t->outcome == RefillTicket::Outcome::NoMemory ||
 	    t->outcome == RefillTicket::Outcome::DmFailed) {
 		stat(stats_, UM_STAT_refill_failures)++;

@@ -12,38 +12,43 @@
 
 namespace um {
 
-/**
- * takeExtras() - up to @batch - 1 more blocks of the first one's order, to
- * be removed under its flush. From free memory only (no reclaim, no
- * compaction): a batch is worth its flush, never the caller's wait. With
- * keep_1g an extra in a 1G entry ends the batch (given back) rather than
- * start a search or a split.
+/*
+ * takeExtra() - one more block of the first one's order, from free memory
+ * only (no reclaim, no compaction): a batch is worth its flush, never the
+ * caller's wait. With keep_1g a block in a 1G entry is given back rather
+ * than start a search or a split. Return: false when none was taken.
  */
-void NodeCache::takeExtras(RefillTicket *t, unsigned flags, unsigned batch)
+bool NodeCache::takeExtra(RefillTicket *t, unsigned flags)
 {
 	unsigned f = flags | UM_ALLOC_MAYFAIL | UM_PLAT_ALLOC_CANDIDATE;
 	u64 n = pagesOf(t->order);
+	RefillExtra &x = t->extra[t->nr_extra];
 
-	while (t->nr_extra + 1 < batch) {
-		RefillExtra &x = t->extra[t->nr_extra];
-
-		if (um_plat_block_alloc(plat_, nid_, t->order, f, &x.pfn))
-			return;
-		if (t->keep_1g &&
-		    um_plat_dm_level(plat_, x.pfn) == UM_DM_LEVEL_1G) {
-			um_plat_pages_free(plat_, x.pfn, n);
-			return;
-		}
-		x.block = static_cast<Block *>(
-			um_plat_meta_alloc(plat_, Block::metaBytes(t->order), nid_));
-		if (!x.block) {
-			um_plat_pages_free(plat_, x.pfn, n);
-			return;
-		}
-		x.leaked = false;
-		index_.prepare(x.pfn, t->order);
-		t->nr_extra++;
+	if (um_plat_block_alloc(plat_, nid_, t->order, f, &x.pfn))
+		return false;
+	if (t->keep_1g && um_plat_dm_level(plat_, x.pfn) == UM_DM_LEVEL_1G) {
+		um_plat_pages_free(plat_, x.pfn, n);
+		return false;
 	}
+	x.block = static_cast<Block *>(
+		um_plat_meta_alloc(plat_, Block::metaBytes(t->order), nid_));
+	if (!x.block) {
+		um_plat_pages_free(plat_, x.pfn, n);
+		return false;
+	}
+	x.leaked = false;
+	t->nr_extra++;
+	return true;
+}
+
+/**
+ * takeExtras() - up to @batch - 1 more blocks of the first one's order, to
+ * be removed under its flush; the first that cannot be had ends the batch.
+ */
+void NodeCache::takeExtras(RefillTicket *t, unsigned flags, unsigned batch)
+{
+	while (t->nr_extra + 1 < batch && takeExtra(t, flags))
+		;
 }
 
 /**
@@ -90,29 +95,14 @@ struct BatchMember {
 	int index;
 };
 
-} /* namespace */
-
-/**
- * removeRuns() - removeBatch() where each removal flushes by itself: the
- * blocks sorted by address, each run of adjacent ones out of the direct
- * map in one call, so one flush for the run (t->joined counts the blocks
- * that shared one). The page allocator hands out a fresh node's large
- * blocks in address order, so a batch is usually one run; when it is not,
- * a run costs what a refill of its own would. A run whose removal fails is
- * put back and its extras given back, or kept as leaked, as removeBatch()
- * does. Return: the first block's error, *@must_keep its leak.
- */
-int NodeCache::removeRuns(RefillTicket *t, bool *must_keep)
+/* The ticket's blocks into @m by address. Return: how many. */
+u32 sortedMembers(const RefillTicket &t, BatchMember *m)
 {
-	BatchMember m[policy::kRefillBatchMax];
-	bool give_back[policy::kRefillBatchMax - 1] = {};
 	u32 nr = 0;
-	u64 n = pagesOf(t->order);
-	int err = 0;
 
-	m[nr++] = BatchMember{ t->pfn, -1 };
-	for (u32 i = 0; i < t->nr_extra; i++)
-		m[nr++] = BatchMember{ t->extra[i].pfn, int(i) };
+	m[nr++] = BatchMember{ t.pfn, -1 };
+	for (u32 i = 0; i < t.nr_extra; i++)
+		m[nr++] = BatchMember{ t.extra[i].pfn, int(i) };
 	/* Insertion sort: at most kRefillBatchMax blocks. */
 	for (u32 i = 1; i < nr; i++) {
 		for (u32 j = i; j && m[j - 1].pfn > m[j].pfn; j--) {
@@ -122,13 +112,130 @@ int NodeCache::removeRuns(RefillTicket *t, bool *must_keep)
 			m[j] = tmp;
 		}
 	}
+	return nr;
+}
+
+/* The end of the run of adjacent blocks of @n pages that starts at m[lo]. */
+u32 runEnd(const BatchMember *m, u32 nr, u32 lo, u64 n)
+{
+	u32 hi = lo + 1;
+
+	while (hi < nr && m[hi].pfn == m[hi - 1].pfn + n)
+		hi++;
+	return hi;
+}
+
+/*
+ * Pick @want of the @nr sorted blocks in as few runs as possible: longest
+ * runs first (ties: lowest address), the last one cut to what is still
+ * wanted. Greedy is optimal here: any @want blocks in k runs can be
+ * matched by the k longest. Marks @keep. Return: the number of runs.
+ */
+u32 pickLongestRuns(const BatchMember *m, u32 nr, u64 n, u32 want, bool *keep)
+{
+	u32 runs = 0;
+
+	for (u32 i = 0; i < nr; i++)
+		keep[i] = false;
+	while (want) {
+		u32 best = nr, best_len = 0;
+
+		for (u32 lo = 0, hi; lo < nr; lo = hi) {
+			hi = runEnd(m, nr, lo, n);
+			if (!keep[lo] && hi - lo > best_len) {
+				best = lo;
+				best_len = hi - lo;
+			}
+		}
+		if (best == nr)
+			break;
+		for (u32 k = best; k < best + minOf(best_len, want); k++)
+			keep[k] = true;
+		want -= minOf(best_len, want);
+		runs++;
+	}
+	return runs;
+}
+
+} /* namespace */
+
+/**
+ * takeRunSpares() - where each removal flushes by itself (6.1, 6.12), a
+ * batch costs a flush per run of adjacent blocks, and the page allocator's
+ * free lists are not always in address order (a 4 MiB block split for
+ * per-CPU lists leaves a hole). While the batch's blocks need more than
+ * one run, take spares, as many as the batch at most (within
+ * kRefillBatchMax blocks in all); then keep the batch's worth in the
+ * longest runs and give the rest back untouched: never unmapped, never
+ * zeroed. A spare costs a page allocator allocation and free; the flush it
+ * saves interrupts every other CPU. Counted in t->spares.
+ */
+void NodeCache::takeRunSpares(RefillTicket *t, unsigned flags, unsigned batch)
+{
+	BatchMember m[policy::kRefillBatchMax];
+	bool keep[policy::kRefillBatchMax];
+	u64 n = pagesOf(t->order);
+	u32 want = t->nr_extra + 1;
+	u32 most = minOf(2 * want, u32(policy::kRefillBatchMax));
+	u32 nr = sortedMembers(*t, m);
+
+	/* Memory that could not fill the batch has no spares either. */
+	if (want < batch)
+		return;
+	while (pickLongestRuns(m, nr, n, want, keep) > 1 && nr < most &&
+	       takeExtra(t, flags))
+		nr = sortedMembers(*t, m);
+	if (nr == want)
+		return;
+
+	/* The kept blocks become the ticket's, in address order. */
+	RefillExtra kept[policy::kRefillBatchMax] = {};
+	u32 nr_kept = 0;
+
+	for (u32 k = 0; k < nr; k++) {
+		RefillExtra x = m[k].index < 0 ?
+			RefillExtra{ t->pfn, t->block, false } :
+			t->extra[m[k].index];
+
+		if (keep[k]) {
+			kept[nr_kept++] = x;
+			continue;
+		}
+		um_plat_pages_free(plat_, x.pfn, n);
+		um_plat_meta_free(plat_, x.block);
+		t->spares++;
+	}
+	t->pfn = kept[0].pfn;
+	t->block = kept[0].block;
+	for (u32 i = 1; i < nr_kept; i++)
+		t->extra[i - 1] = kept[i];
+	t->nr_extra = nr_kept - 1;
+}
+
+/**
+ * removeRuns() - removeBatch() where each removal flushes by itself: the
+ * blocks sorted by address, each run of adjacent ones out of the direct
+ * map in one call, so one flush for the run (t->joined counts the blocks
+ * that shared one). The page allocator hands out a fresh node's large
+ * blocks in address order, so a batch is usually one run; when it is not
+ * and takeRunSpares() found no longer one, a run costs what a refill of
+ * its own would. A run whose removal fails is
+ * put back and its extras given back, or kept as leaked, as removeBatch()
+ * does. Return: the first block's error, *@must_keep its leak.
+ */
+int NodeCache::removeRuns(RefillTicket *t, bool *must_keep)
+{
+	BatchMember m[policy::kRefillBatchMax];
+	bool give_back[policy::kRefillBatchMax - 1] = {};
+	u32 nr = sortedMembers(*t, m);
+	u64 n = pagesOf(t->order);
+	int err = 0;
 
 	*must_keep = false;
 	for (u32 lo = 0, hi; lo < nr; lo = hi) {
 		bool keep;
 
-		for (hi = lo + 1; hi < nr && m[hi].pfn == m[hi - 1].pfn + n; hi++)
-			;
+		hi = runEnd(m, nr, lo, n);
 		int run_err = dm::removePages(plat_, UM_BACKEND_RANGE, m[lo].pfn,
 					      (hi - lo) * n, &t->cost, &keep);
 

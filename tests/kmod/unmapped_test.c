@@ -44,6 +44,13 @@
  *              allocate one block and keep it aside (pfn order); "release"
  *              frees it. Used to stage misuse cases.
  *     release  free the held-aside block properly.
+ *     hole [order=N]
+ *              take the page allocator's next two free blocks of order N
+ *              (default 10) with plain alloc_pages(), give the first back
+ *              and keep the second until "unhole": the next blocks of
+ *              that order anyone takes are the first, then those past the
+ *              kept one. Keys: first hole (pfns).
+ *     unhole   free the block "hole" kept.
  *     ref      take a reference of our own on the held-aside block's last
  *              page (get_page()), as a speculative page walker might, and
  *              keep it past "release". With order >= 1 that page is never
@@ -203,6 +210,7 @@ static struct ut_block *ut_blocks;	/* held by "alloc" */
 static unsigned long ut_nr_blocks;
 static struct ut_block ut_aside;	/* held by "hold" */
 static struct ut_block ut_released;	/* freed by "release" */
+static struct ut_block ut_hole;		/* held by "hole", not the cache's */
 static struct page *ut_ref_page;	/* our reference, from "ref" */
 
 static struct ut_region *ut_regions;
@@ -424,6 +432,43 @@ static int ut_cmd_free(bool spread)
 	kvfree(ut_blocks);
 	ut_blocks = NULL;
 	ut_api_put_if_idle();
+	return 0;
+}
+
+/*
+ * hole - the page allocator's next two free blocks of @order taken, the
+ * first given back and the second kept (until "unhole"): whoever takes
+ * blocks of that order next gets the first, then the ones past the hole
+ * (the free lists are LIFO at the top orders). Plain alloc_pages(): the
+ * memory of someone other than the cache.
+ */
+static int ut_cmd_hole(unsigned long order)
+{
+	struct page *first;
+
+	if (ut_hole.page)
+		return -EBUSY;
+	if (order >= KTEST_NR_PAGE_ORDERS)
+		return -EINVAL;
+	first = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	if (!first)
+		return -ENOMEM;
+	ut_hole.page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	__free_pages(first, order);
+	if (!ut_hole.page)
+		return -ENOMEM;
+	ut_hole.order = order;
+	ut_emit("first %#lx\nhole %#lx\n", page_to_pfn(first),
+		page_to_pfn(ut_hole.page));
+	return 0;
+}
+
+static int ut_cmd_unhole(void)
+{
+	if (!ut_hole.page)
+		return -ENOENT;
+	__free_pages(ut_hole.page, ut_hole.order);
+	ut_hole.page = NULL;
 	return 0;
 }
 
@@ -1089,6 +1134,12 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "release"))
 		return ut_cmd_release();
+	if (!strcmp(verb, "hole")) {
+		err = UT_ARG("order", 10, &a);
+		return err ?: ut_cmd_hole(a);
+	}
+	if (!strcmp(verb, "unhole"))
+		return ut_cmd_unhole();
 	if (!strcmp(verb, "ref"))
 		return ut_cmd_ref();
 	if (!strcmp(verb, "unref"))
@@ -1231,6 +1282,8 @@ static void __exit ut_exit(void)
 		ut_cmd_release();
 	if (ut_ref_page)
 		ut_cmd_unref();
+	if (ut_hole.page)
+		ut_cmd_unhole();
 	kvfree(ut_regions);
 }
 

@@ -20,12 +20,15 @@
 # back. Last, two batches of 4 MiB blocks are freed out of address order
 # and given back by drop_caches (highest address first): taken again,
 # each batch must come back as one run of neighbours (the page
-# allocator's free lists are LIFO at that order), not scattered.
+# allocator's free lists are LIFO at that order), not scattered. And
+# again with someone else's 4 MiB block held in the way (the test
+# module's "hole"): where every change flushes, the batch takes spares past
+# the hole to make one run, and gives back what it does not use.
 # CI runs it with 2 vCPUs and again with 4 (tools/check).
 . "$(dirname "$0")/../ksft.sh"
 . "$(dirname "$0")/../unmapped.sh"
 
-ksft_plan 15
+ksft_plan 19
 trap ut_unload EXIT
 um_unload || ksft_exit_fail "cannot unload unmapped.ko"
 ut_need
@@ -136,4 +139,27 @@ else
 	ksft_cmp "after a drain: each batch one run of neighbours ($((nb - 2)) of $nb blocks joined)" \
 		"$joined" -eq $((nb - 2))
 fi
+
+# The same two batches with a foreign block in the way of the first.
+drop_caches
+ut_cmd hole order=10 || ksft_exit_fail "hole order=10: $ut_out"
+ksft_diag "hole: $(ut_key hole) held, $(ut_key first) before it free"
+r0=$(um_stat refills) f0=$(um_stat tlb_flushes) s0=$(um_stat refill_run_spares)
+ut_cmd alloc mb=$((nb * 4)) lo=10 hi=10 || ksft_exit_fail "$nb 4 MiB blocks past the hole: $ut_out"
+present=$(ut_key present_pages)
+refills=$(($(um_stat refills) - r0))
+flushes=$(($(um_stat tlb_flushes) - f0))
+spares=$(($(um_stat refill_run_spares) - s0))
+ut_cmd free || ksft_exit_fail "free: $ut_out"
+ut_cmd unhole || ksft_exit_fail "unhole: $ut_out"
+ksft_diag "past the hole: $refills blocks, $spares spares, $flushes flushes"
+ksft_cmp "past the hole: one TLB flush per batch" "$flushes" -eq 2
+if [ "$deferred" = 0 ] && [ "$b10" -gt 1 ]; then
+	ksft_cmp "past the hole: the batch took spares to make its run" "$spares" -ge 1
+else
+	ksft_cmp "past the hole: no spares (one flush per batch anyway)" "$spares" -eq 0
+fi
+ksft_cmp "past the hole: $nb blocks of 4 MiB kept" "$refills" -eq "$nb"
+ksft_cmp "past the hole: every page handed out is absent from the direct map (walk)" \
+	"$present" -eq 0
 ksft_exit

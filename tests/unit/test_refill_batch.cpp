@@ -108,13 +108,14 @@ TEST_F(RefillBatchTest, NoDeferredFlushFourCpusTakeThreeLargeBlocks)
 class RefillRunsTest : public RefillBatchTest {
 protected:
 	/*
-	 * Take 8 4 MiB blocks from the bottom of free memory and give back
+	 * Take @nr 4 MiB blocks from the bottom of free memory and give back
 	 * those @give_back marks, so that the cache's batch finds them first.
 	 */
-	void fragment(std::initializer_list<int> give_back)
+	void fragment(std::initializer_list<int> give_back, int nr = 8)
 	{
 		held_.clear();
-		for (int i = 0; i < 8; i++) {
+		freed_.clear();
+		for (int i = 0; i < nr; i++) {
 			um_pfn_t pfn;
 
 			ASSERT_EQ(sim_->blockAlloc(0, 10, 0, &pfn), 0);
@@ -122,8 +123,22 @@ protected:
 		}
 		for (int i : give_back) {
 			sim_->pagesFree(held_[i], 1024);
+			freed_.push_back(held_[i]);
 			held_[i] = 0;
 		}
+	}
+
+	/* The page allocator has nothing past the batch: no spare to try. */
+	void noSpares(unsigned batch) { sim_->fail_block_alloc.failNth(batch + 1); }
+
+	/* Pages the test itself holds. */
+	uint64_t heldPages() const
+	{
+		uint64_t n = 0;
+
+		for (um_pfn_t pfn : held_)
+			n += pfn ? 1024 : 0;
+		return n;
 	}
 
 	void TearDown() override
@@ -136,10 +151,14 @@ protected:
 	}
 
 	std::vector<um_pfn_t> held_;
+	std::vector<um_pfn_t> freed_;	/* what the batch found first */
 };
 
-/* No two adjacent: a change and a flush each, as refills of their own. */
-TEST_F(RefillRunsTest, ScatteredBlocksTakeAChangeEach)
+/*
+ * No two of the first four adjacent: spares (the free blocks above) make a
+ * run of four, and the scattered ones go back as they came, still mapped.
+ */
+TEST_F(RefillRunsTest, ScatteredBlocksAreTradedForOneRun)
 {
 	start(autoBatch(), batchConfig(8, false));
 	fragment({ 0, 2, 4, 6 });
@@ -148,6 +167,40 @@ TEST_F(RefillRunsTest, ScatteredBlocksTakeAChangeEach)
 
 	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
 	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_run_spares), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	EXPECT_EQ(statOf(s, UM_STAT_dm_pages_removed), 4096u);
+	EXPECT_EQ(sim_->allocatedPages(), 4096u + heldPages());
+	for (um_pfn_t f : freed_)
+		for (um_pfn_t i = 0; i < 1024; i++)
+			ASSERT_TRUE(sim_->reachable(f + i)) << f + i;
+
+	std::vector<um_pfn_t> all = allocPages(4095);
+
+	all.push_back(pfn);
+	for (um_pfn_t p : all) {
+		EXPECT_FALSE(sim_->reachable(p)) << p;
+		EXPECT_GT(p, held_.back()) << "from the run above the held blocks";
+	}
+	all.pop_back();
+	freePages(all);
+	mustFree(pfn, 0);
+}
+
+/* With no spare to be had, scattered blocks take a change and a flush each. */
+TEST_F(RefillRunsTest, ScatteredBlocksTakeAChangeEachWithoutSpares)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 2, 4, 6 });
+	noSpares(4);
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_batched), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_run_spares), 0u);
 	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 0u);
 	EXPECT_EQ(statOf(s, UM_STAT_dm_calls), 4u);
 	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 4u);
@@ -159,11 +212,90 @@ TEST_F(RefillRunsTest, ScatteredBlocksTakeAChangeEach)
 	mustFree(pfn, 0);
 }
 
+/*
+ * 4 CPUs, a batch of 3: blocks 0, then 2 and 3. Spares 8, 9, 10 are the
+ * first run of three; all of the first three go back, the first block too.
+ */
+TEST_F(RefillRunsTest, FirstBlockGoesBackForALongerRun)
+{
+	start(autoBatch(), batchConfig(4, false));
+	fragment({ 0, 2, 3 });
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_run_spares), 3u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 2u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	EXPECT_GT(pfn, held_.back());
+	EXPECT_EQ(sim_->allocatedPages(), 3072u + heldPages());
+	EXPECT_TRUE(sim_->reachable(freed_[0]));
+	mustFree(pfn, 0);
+}
+
+/*
+ * Every other block held as far as spares reach: at most a batch's worth
+ * of spares (4 here), then the lowest blocks are kept, a change each.
+ */
+TEST_F(RefillRunsTest, SparesAreBoundedByTheBatch)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 2, 4, 6, 8, 10, 12, 14 }, 16);
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refills), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_run_spares), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_refill_joined), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 4u);
+	EXPECT_EQ(sim_->allocatedPages(), 4096u + heldPages());
+	for (int i = 4; i < 8; i++)
+		EXPECT_TRUE(sim_->reachable(freed_[i])) << "spare " << i;
+	EXPECT_LT(pfn, freed_[4]);
+	mustFree(pfn, 0);
+}
+
+/* Where removals share one flush anyway, the layout costs nothing. */
+TEST_F(RefillRunsTest, NoSparesWhereTheFlushIsShared)
+{
+	start(autoBatch(), batchConfig(8, true));
+	fragment({ 0, 2, 4, 6 });
+	um_pfn_t pfn = mustAlloc(0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refill_run_spares), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_tlb_flushes), 1u);
+	mustFree(pfn, 0);
+}
+
+/*
+ * The run the spares made fails to leave the direct map and is put back:
+ * the refill fails, nothing is kept, every page it took is free and mapped.
+ */
+TEST_F(RefillRunsTest, FailedRunOfSparesLeavesNothingBehind)
+{
+	start(autoBatch(), batchConfig(8, false));
+	fragment({ 0, 2, 4, 6 });
+	sim_->fail_remove_range.failNth(1);
+	um_pfn_t pfn = ~um_pfn_t(0);
+
+	EXPECT_NE(um_cache_alloc(cache_, UM_NUMA_NO_NODE, 0, 0, &pfn), 0);
+	um_stats s = stats();
+
+	EXPECT_EQ(statOf(s, UM_STAT_refill_run_spares), 4u);
+	EXPECT_EQ(statOf(s, UM_STAT_pages_cached), 0u);
+	EXPECT_EQ(statOf(s, UM_STAT_leaked_pages), 0u);
+	EXPECT_EQ(sim_->allocatedPages(), heldPages());
+	for (um_pfn_t p = held_.back() + 1024; p < held_.back() + 5 * 1024; p++)
+		ASSERT_TRUE(sim_->reachable(p)) << p;
+}
+
 /* Blocks 0, 1 and 3, then the first free one above: three runs. */
 TEST_F(RefillRunsTest, MixedLayoutJoinsOnlyNeighbours)
 {
 	start(autoBatch(), batchConfig(8, false));
 	fragment({ 0, 1, 3 });
+	noSpares(4);
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
 
@@ -182,6 +314,7 @@ TEST_F(RefillRunsTest, FailedRunIsGivenBack)
 {
 	start(autoBatch(), batchConfig(8, false));
 	fragment({ 0, 1, 3 });
+	noSpares(4);
 	sim_->fail_remove_range.failNth(2);
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
@@ -201,6 +334,7 @@ TEST_F(RefillRunsTest, ExtraServesWhenTheFirstRunFails)
 {
 	start(autoBatch(), batchConfig(8, false));
 	fragment({ 0, 2, 4, 6 });
+	noSpares(4);
 	sim_->fail_remove_range.failNth(1);
 	um_pfn_t pfn = mustAlloc(0);
 	um_stats s = stats();
@@ -218,6 +352,7 @@ TEST_F(RefillRunsTest, UnrestorableRunIsKept)
 {
 	start(autoBatch(), batchConfig(8, false));
 	fragment({ 0, 2, 3 });
+	noSpares(4);
 	sim_->fail_remove_range.failNth(2);
 	sim_->fail_restore_range.failNth(1);
 	um_pfn_t pfn = mustAlloc(0);
