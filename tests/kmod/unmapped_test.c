@@ -51,6 +51,12 @@
  *              that order anyone takes are the first, then those past the
  *              kept one. Keys: first hole (pfns).
  *     unhole   free the block "hole" kept.
+ *     line [order=N] n=K
+ *              arrange the page allocator's free lists of order N
+ *              (default 10) so that the next K blocks anyone takes are
+ *              adjacent, in address order (K <= 64; ENOSPC when the free
+ *              blocks hold no such run). Keys: first (its pfn), taken
+ *              (blocks looked at).
  *     ref      take a reference of our own on the held-aside block's last
  *              page (get_page()), as a speculative page walker might, and
  *              keep it past "release". With order >= 1 that page is never
@@ -163,6 +169,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/unmapped.h>
@@ -461,6 +468,59 @@ static int ut_cmd_hole(unsigned long order)
 	ut_emit("first %#lx\nhole %#lx\n", page_to_pfn(first),
 		page_to_pfn(ut_hole.page));
 	return 0;
+}
+
+/* Most blocks "line" takes looking for its run. */
+#define UT_LINE_MAX	128
+
+static int ut_cmp_page(const void *a, const void *b)
+{
+	unsigned long x = page_to_pfn(*(struct page *const *)a);
+	unsigned long y = page_to_pfn(*(struct page *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * line - the page allocator's free lists of @order arranged so that the
+ * next @n blocks anyone takes are adjacent, in address order, whatever
+ * boot left there (deferred struct page init frees memory from one thread
+ * per CPU, so a fresh node's lists interleave several regions): take up
+ * to UT_LINE_MAX free blocks, give back all but a run of @n adjacent
+ * ones, then the run highest first (the lists are LIFO at the top
+ * orders). Free blocks only: no reclaim, no compaction.
+ */
+static int ut_cmd_line(unsigned long order, unsigned long n)
+{
+	unsigned long nr = 0, run = ULONG_MAX, i;
+	struct page **pages;
+
+	if (order >= KTEST_NR_PAGE_ORDERS || !n || n > UT_LINE_MAX / 2)
+		return -EINVAL;
+	pages = kcalloc(UT_LINE_MAX, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	while (nr < UT_LINE_MAX) {
+		pages[nr] = alloc_pages((GFP_KERNEL & ~__GFP_DIRECT_RECLAIM) |
+					__GFP_NOWARN, order);
+		if (!pages[nr])
+			break;
+		nr++;
+	}
+	sort(pages, nr, sizeof(*pages), ut_cmp_page, NULL);
+	for (i = 0; i + n <= nr && run == ULONG_MAX; i++)
+		if (page_to_pfn(pages[i + n - 1]) ==
+		    page_to_pfn(pages[i]) + ((n - 1) << order))
+			run = i;
+	for (i = 0; i < nr; i++)
+		if (run == ULONG_MAX || i < run || i >= run + n)
+			__free_pages(pages[i], order);
+	for (i = n; run != ULONG_MAX && i--;)
+		__free_pages(pages[run + i], order);
+	if (run != ULONG_MAX)
+		ut_emit("first %#lx\ntaken %lu\n", page_to_pfn(pages[run]), nr);
+	kfree(pages);
+	return run == ULONG_MAX ? -ENOSPC : 0;
 }
 
 static int ut_cmd_unhole(void)
@@ -1140,6 +1200,10 @@ static int ut_run(char *line)
 	}
 	if (!strcmp(verb, "unhole"))
 		return ut_cmd_unhole();
+	if (!strcmp(verb, "line")) {
+		err = UT_ARG("order", 10, &a) ?: UT_ARG("n", 0, &b);
+		return err ?: ut_cmd_line(a, b);
+	}
 	if (!strcmp(verb, "ref"))
 		return ut_cmd_ref();
 	if (!strcmp(verb, "unref"))
