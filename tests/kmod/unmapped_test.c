@@ -24,6 +24,7 @@
  *              cgroup; the command stops at the first failure); check
  *              every page with lookup_address()
  *              (must be absent). Keys: blocks pages failed ns call_ipis
+ *              flush_ipis (kernel TLB flushes run by an IPI, exactly)
  *              splits_l2 splits_l3 present_pages dm_pages_4k dm_pages_2m
  *              dm_pages_1g, alias_pages (held pages that the kernel
  *              image's high mapping maps: must be 0), pages_node_N for
@@ -37,8 +38,9 @@
  *              give every held block back, last allocated first; with
  *              spread=1 the odd-numbered blocks first, then the even ones
  *              (so that whole cache blocks come back out of address
- *              order). Keys: blocks pages ns call_ipis splits_l2 splits_l3.
- *     counters call_ipis splits_l2 splits_l3 now (for deltas around
+ *              order). Keys: blocks pages ns call_ipis flush_ipis splits_l2
+ *              splits_l3.
+ *     counters call_ipis flush_ipis splits_l2 splits_l3 now (for deltas around
  *              anything userspace does, e.g. drop_caches).
  *     hold order=N
  *              allocate one block and keep it aside (pfn order); "release"
@@ -181,6 +183,7 @@
 #include "ktest_cmd.h"
 #include "ktest_compat.h"
 #include "ktest_counters.h"
+#include "ktest_flush.h"
 #include "ktest_dm.h"
 #include "ktest_highmap.h"
 
@@ -259,12 +262,14 @@ static void ut_api_put_if_idle(void)
 
 struct ut_counters {
 	struct ktest_counters k;
+	u64 flush_ipis;		/* kernel TLB flushes run by an IPI */
 	u64 ns;
 };
 
 static void ut_read_counters(struct ut_counters *c)
 {
 	ktest_read_counters(&c->k);
+	c->flush_ipis = ktest_flush_ipis();
 	c->ns = ktime_get_ns();
 }
 
@@ -279,8 +284,9 @@ static void ut_emit_delta(const struct ut_counters *before)
 	struct ut_counters now;
 
 	ut_read_counters(&now);
-	ut_emit("ns %llu\ncall_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\n",
+	ut_emit("ns %llu\ncall_ipis %llu\nflush_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\n",
 		now.ns - before->ns, now.k.call_ipis - before->k.call_ipis,
+		now.flush_ipis - before->flush_ipis,
 		now.k.splits_l2 - before->k.splits_l2,
 		now.k.splits_l3 - before->k.splits_l3);
 }
@@ -1184,8 +1190,9 @@ static int ut_run(char *line)
 		struct ut_counters now;
 
 		ut_start_counters(&now);
-		ut_emit("call_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\nnow %llu\n",
-			now.k.call_ipis, now.k.splits_l2, now.k.splits_l3, now.ns);
+		ut_emit("call_ipis %llu\nflush_ipis %llu\nsplits_l2 %llu\nsplits_l3 %llu\nnow %llu\n",
+			now.k.call_ipis, now.flush_ipis, now.k.splits_l2,
+			now.k.splits_l3, now.ns);
 		return 0;
 	}
 	if (!strcmp(verb, "hold")) {
@@ -1330,6 +1337,12 @@ static const struct file_operations ut_pfn_fops = {
 
 static int __init ut_init(void)
 {
+	int err = ktest_flush_init();
+
+	if (err) {
+		pr_err("cannot probe the TLB flush callbacks: %d\n", err);
+		return err;
+	}
 	ut_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	ktest_cmd_create("cmd", 0600, ut_dir, &ut_cmd);
 	debugfs_create_file("pfn_state", 0600, ut_dir, NULL, &ut_pfn_fops);
@@ -1339,6 +1352,7 @@ static int __init ut_init(void)
 static void __exit ut_exit(void)
 {
 	debugfs_remove_recursive(ut_dir);
+	ktest_flush_exit();
 	/* Blocks still held go back before unmapped.ko may leave. */
 	if (ut_nr_blocks)
 		ut_cmd_free(false);

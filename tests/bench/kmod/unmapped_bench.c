@@ -30,11 +30,8 @@
  * shootdowns (munmap of a process that ran on several CPUs; tlb_ipis counts
  * those alone) and unrelated work such as the scheduler's nohz idle-balance
  * kick, which a busy CPU sends its idle sibling from the timer tick. So the
- * module also counts exactly the IPIs that flushed kernel TLB entries:
- * kernel_flush_ipis is the number of times a kernel flush callback
- * (do_flush_tlb_all, do_kernel_range_flush, __cpa_flush_tlb,
- * __cpa_flush_all) ran in hardirq context, i.e. on a CPU that received the
- * IPI; the CPU that asked runs it with interrupts off, not in hardirq.
+ * module also counts exactly the IPIs that flushed kernel TLB entries
+ * (kernel_flush_ipis, ktest_flush.h).
  *
  * Each iteration is timed (ns_per_page_<i>); the result also gives what the
  * whole command cost in call-function IPIs (received, summed over CPUs:
@@ -69,6 +66,7 @@
 
 #include "ktest_cmd.h"
 #include "ktest_counters.h"
+#include "ktest_flush.h"
 #include "ktest_kallsyms.h"
 
 #define BENCH_MAX_ITERS		64
@@ -358,23 +356,6 @@ static int bench_thread(void *arg)
 
 /* --- measurement ------------------------------------------------------- */
 
-static DEFINE_PER_CPU(u64, bench_flush_ipis);
-
-static int flush_probe(struct kprobe *kp, struct pt_regs *regs)
-{
-	if (in_hardirq())
-		this_cpu_inc(bench_flush_ipis);
-	return 0;
-}
-
-static struct kprobe flush_probes[] = {
-	{ .symbol_name = "do_flush_tlb_all", .pre_handler = flush_probe },
-	{ .symbol_name = "do_kernel_range_flush", .pre_handler = flush_probe },
-	{ .symbol_name = "__cpa_flush_tlb", .pre_handler = flush_probe },
-	{ .symbol_name = "__cpa_flush_all", .pre_handler = flush_probe },
-};
-static struct kprobe *flush_probe_list[ARRAY_SIZE(flush_probes)];
-
 struct counters {
 	struct ktest_counters k;
 	u64 kernel_flush_ipis;	/* kernel TLB flushes run by an IPI */
@@ -382,12 +363,8 @@ struct counters {
 
 static void read_counters(struct counters *c)
 {
-	int cpu;
-
 	ktest_read_counters(&c->k);
-	c->kernel_flush_ipis = 0;
-	for_each_online_cpu(cpu)
-		c->kernel_flush_ipis += per_cpu(bench_flush_ipis, cpu);
+	c->kernel_flush_ipis = ktest_flush_ipis();
 }
 
 static const char *const path_names[] = { "unmapped", "percpu", "alloc" };
@@ -610,16 +587,13 @@ static struct dentry *bench_dir;
 
 static int __init bench_init(void)
 {
-	unsigned int i;
 	int err;
 
 	if (bench_resolve()) {
 		pr_err("cannot resolve the direct-map functions\n");
 		return -ENOENT;
 	}
-	for (i = 0; i < ARRAY_SIZE(flush_probes); i++)
-		flush_probe_list[i] = &flush_probes[i];
-	err = register_kprobes(flush_probe_list, ARRAY_SIZE(flush_probe_list));
+	err = ktest_flush_init();
 	if (err) {
 		pr_err("cannot probe the TLB flush callbacks: %d\n", err);
 		return err;
@@ -633,7 +607,7 @@ static int __init bench_init(void)
 static void __exit bench_exit(void)
 {
 	debugfs_remove_recursive(bench_dir);
-	unregister_kprobes(flush_probe_list, ARRAY_SIZE(flush_probe_list));
+	ktest_flush_exit();
 	if (churn_live)
 		churn_release();
 	if (bench_um_alloc) {
